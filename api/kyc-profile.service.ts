@@ -1,0 +1,68 @@
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Db } from 'mongodb';
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../config/config.js';
+import { formatProfileId, kycProfileWorkflowId } from '../domain/ids.js';
+import type { KycStatusDto, SubmitProfileBody } from '../domain/kyc-profile.js';
+import { claimActiveProfile, releaseActiveProfile } from '../stores/kyc-profiles.store.js';
+import { getStatusQuery } from '../workflows/kyc-profile.messages.js';
+import type { kycProfileWorkflow } from '../workflows/kyc-profile.workflow.js';
+import type { AuthClaims } from './plugins/auth.js';
+import { notFound } from './http-error.js';
+
+export interface KycProfileServiceDeps {
+  client: Client;
+  db: Db;
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'KYC_PROFILE_TTL_HOURS'>;
+}
+
+/** What the seed-003 profile routes do with Temporal and the read models. */
+export function createKycProfileService({ client, db, config }: KycProfileServiceDeps) {
+  async function startProfile(profileId: string, body: SubmitProfileBody): Promise<void> {
+    await client.workflow.start<typeof kycProfileWorkflow>('kycProfileWorkflow', {
+      workflowId: kycProfileWorkflowId(profileId),
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      args: [{ profileId, userId: body.userId, country: body.country, ttlMs: config.KYC_PROFILE_TTL_HOURS * 3_600_000 }],
+      // A retried submit joins the running workflow; a finished profile id is never reused.
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+  }
+
+  return {
+    /**
+     * One active profile per user: the claim in MongoDB picks the profile, the workflow id makes the
+     * start idempotent. Returns the profile and whether it is new.
+     */
+    async submit(body: SubmitProfileBody): Promise<{ profileId: string; created: boolean }> {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const candidate = formatProfileId(randomBytes(12).toString('hex'));
+        const profileId = await claimActiveProfile(db, body.userId, candidate);
+        try {
+          await startProfile(profileId, body);
+          return { profileId, created: profileId === candidate };
+        } catch (err) {
+          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+          // The claim points at a profile that already finished: free it and claim afresh.
+          await releaseActiveProfile(db, body.userId, profileId);
+        }
+      }
+      throw new Error(`could not claim an active profile for a user`);
+    },
+
+    /** The live status from the workflow; someone else's profile reads as not found. */
+    async status(profileId: string, viewer: AuthClaims): Promise<KycStatusDto> {
+      let status: KycStatusDto;
+      try {
+        status = await client.workflow.getHandle(kycProfileWorkflowId(profileId)).query(getStatusQuery);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) throw notFound('profile');
+        throw err;
+      }
+      if (status.userId !== viewer.sub && viewer.role !== 'admin') throw notFound('profile');
+      return status;
+    },
+  };
+}
+
+export type KycProfileService = ReturnType<typeof createKycProfileService>;

@@ -1,0 +1,23 @@
+// The API process: connects to Temporal and MongoDB and serves HTTP until SIGINT/SIGTERM.
+import { Client, Connection } from '@temporalio/client';
+import { loadConfigOrExit } from '../config/config.js';
+import { connectMongo } from '../stores/mongo.js';
+import { buildApp } from './app.js';
+
+const config = loadConfigOrExit();
+const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
+const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+const app = await buildApp({ config, client, db: mongo.db });
+
+async function shutdown(signal: string): Promise<void> {
+  app.log.info(`${signal}: shutting down`);
+  await app.close();
+  await connection.close();
+  await mongo.client.close();
+  process.exit(0);
+}
+process.once('SIGINT', () => void shutdown('SIGINT'));
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+await app.listen({ host: config.HOST, port: config.PORT });

@@ -1,0 +1,53 @@
+import fastifyJwt from '@fastify/jwt';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Config } from '../../config/config.js';
+import { HttpError } from '../http-error.js';
+
+/**
+ * Bearer JWT (HS256, `sub` = user id, `role` user | admin) on every route unless the route says
+ * `config: { public: true }`. Secure by default: a new route is authenticated without extra code.
+ */
+const claimsSchema = z.object({ sub: z.string().min(1).max(64), role: z.enum(['user', 'admin']) });
+export type AuthClaims = z.infer<typeof claimsSchema>;
+
+declare module '@fastify/jwt' {
+  interface FastifyJWT {
+    payload: AuthClaims;
+    user: AuthClaims;
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    public?: boolean;
+  }
+}
+
+export async function registerAuth(app: FastifyInstance, config: Pick<Config, 'JWT_SECRET' | 'JWT_ISSUER'>): Promise<void> {
+  await app.register(fastifyJwt, {
+    secret: config.JWT_SECRET,
+    sign: { algorithm: 'HS256', iss: config.JWT_ISSUER, expiresIn: '1h' },
+    verify: { algorithms: ['HS256'], allowedIss: config.JWT_ISSUER, clockTolerance: 30 },
+  });
+  app.addHook('onRequest', async (request) => {
+    if (request.routeOptions.config?.public) return;
+    try {
+      await request.jwtVerify();
+    } catch {
+      throw new HttpError(401, 'missing, invalid or expired bearer token');
+    }
+    const claims = claimsSchema.safeParse(request.user);
+    if (!claims.success) throw new HttpError(401, 'token lacks a valid sub or role');
+    request.user = claims.data;
+  });
+}
+
+export const isAdmin = (request: FastifyRequest): boolean => request.user.role === 'admin';
+
+/** Users act only for themselves; admins for anyone. */
+export function assertSelfOrAdmin(request: FastifyRequest, userId: string): void {
+  if (request.user.sub !== userId && !isAdmin(request)) {
+    throw new HttpError(403, 'userId must be the signed-in user');
+  }
+}

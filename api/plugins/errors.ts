@@ -1,0 +1,44 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { apiError } from '../../domain/api-response.js';
+import { HttpError } from '../http-error.js';
+
+/**
+ * One error path for every route. Seed 003 routes answer `{code, message, data}`; seed 000/001
+ * routes answer `{error, details}`. Unexpected errors are logged and answered without internals.
+ */
+const SEED_003_PREFIXES = ['/api/web/kycService', '/admin/kyc'];
+
+const usesApiResponse = (url: string): boolean => SEED_003_PREFIXES.some((prefix) => url.startsWith(prefix));
+
+function send(request: FastifyRequest, reply: FastifyReply, error: HttpError): FastifyReply {
+  const body = usesApiResponse(request.url)
+    ? apiError(error.code, error.message, error.data)
+    : { error: error.message, details: typeof error.data === 'string' ? error.data : error.message };
+  return reply.status(error.statusCode).send(body);
+}
+
+/** Fastify's own 4xx errors (validation, body too large, bad JSON) become clear HttpErrors. */
+function toHttpError(error: FastifyError): HttpError | undefined {
+  if (error instanceof HttpError) return error;
+  if (error.validation) {
+    const where = error.validationContext ?? 'request';
+    const problems = error.validation.map((issue) => {
+      const field = issue.instancePath.replace(/^\//, '').replaceAll('/', '.') || String((issue.params as { missingProperty?: string })?.missingProperty ?? '');
+      return field ? `${field}: ${issue.message}` : String(issue.message);
+    });
+    return new HttpError(400, `invalid ${where}: ${problems.join('; ')}`);
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) return new HttpError(status, error.message);
+  return undefined;
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const known = toHttpError(error);
+    if (known) return send(request, reply, known);
+    request.log.error({ err: error }, 'unhandled error');
+    return send(request, reply, new HttpError(500, 'internal error'));
+  });
+  app.setNotFoundHandler((request, reply) => send(request, reply, new HttpError(404, `route ${request.method} ${request.url.split('?')[0]} not found`)));
+}

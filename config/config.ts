@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+/**
+ * The one place settings are read from the environment. Every setting has a safe local default,
+ * except secrets when NODE_ENV=production. A wrong value stops start-up naming the setting.
+ */
+const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-0123456789';
+const DEV_VEXORA_SECRET = 'dev-vexora-app-secret';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const url = z.string().url();
+const duration = z.coerce.number().int().positive();
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: port.default(3000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_JWT_SECRET),
+    JWT_ISSUER: z.string().min(1).default('kycflow'),
+    TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('kycflow'),
+    MONGODB_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL').default('mongodb://127.0.0.1:27017/'),
+    MONGODB_DB: z.string().min(1).default('kycflow'),
+    KYC_PROFILE_TTL_HOURS: duration.default(24 * 30),
+    VEXORA_BASE_URL: url.default('http://127.0.0.1:4010'),
+    VEXORA_MERCHANT_NO: z.string().min(1).default('M100001'),
+    VEXORA_APP_SECRET: z.string().min(16, 'must be at least 16 characters').default(DEV_VEXORA_SECRET),
+    SIMULATOR_PORT: port.default(4010),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    if (env.JWT_SECRET === DEV_JWT_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'must be set in production' });
+    }
+    if (env.VEXORA_APP_SECRET === DEV_VEXORA_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['VEXORA_APP_SECRET'], message: 'must be set in production' });
+    }
+  });
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses settings; throws a ConfigError listing every bad setting by name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+}
+
+/** For process entry points: print the bad settings and exit instead of a stack trace. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    process.exit(78); // EX_CONFIG
+  }
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+/**
+ * Seed 003's `ApiResponse { code, message, data }`: code 0 is success, anything else an error.
+ * The codes below are ours except LIVENESS_FAILED (20001), which the seed names.
+ */
+export const ApiCode = {
+  OK: 0,
+  BAD_REQUEST: 40000,
+  UNAUTHORIZED: 40100,
+  FORBIDDEN: 40300,
+  NOT_FOUND: 40400,
+  CONFLICT: 40900,
+  PAYLOAD_TOO_LARGE: 41300,
+  RATE_LIMITED: 42900,
+  INTERNAL: 50000,
+  UNAVAILABLE: 50300,
+  LIVENESS_FAILED: 20001,
+} as const;
+
+export interface ApiResponse<T = unknown> {
+  code: number;
+  message: string;
+  data: T | null;
+}
+
+export const ok = <T>(data: T, message = 'success'): ApiResponse<T> => ({ code: ApiCode.OK, message, data });
+
+export const apiError = (code: number, message: string, data: unknown = null): ApiResponse =>
+  ({ code, message, data });
+
+export const apiResponseSchema = <T extends z.ZodType>(data: T) =>
+  z.object({ code: z.number().int(), message: z.string(), data: data.nullable() });

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { STAGE_TABLE, type KycStage, type LocalKycStatus } from './kyc-stage.js';
+
+/** Seed 003 `POST /api/web/kycService/submit` body. */
+export const submitProfileBody = z.object({
+  userId: z.string().trim().min(1).max(64).regex(/^[\w.:@-]+$/, 'letters, digits and _ . : @ - only'),
+  country: z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 code, upper case (e.g. SG)'),
+});
+export type SubmitProfileBody = z.infer<typeof submitProfileBody>;
+
+/** What the profile workflow starts with. Durations are decided by the API (config), not the workflow. */
+export interface KycProfileInput {
+  profileId: string;
+  userId: string;
+  country: string;
+  /** How long an unfinished profile stays open before it expires. */
+  ttlMs: number;
+}
+
+/**
+ * Seed 003 `KycStatusDto`, the `data.status` of `GET /status/{profileId}`. The document, liveness
+ * and face-match slots are filled by later stages and are null until then.
+ */
+export interface KycStatusDto {
+  profileId: string;
+  userId: string;
+  country: string;
+  stage: KycStage;
+  status: LocalKycStatus;
+  document: Record<string, unknown> | null;
+  liveness: Record<string, unknown> | null;
+  faceMatch: Record<string, unknown> | null;
+  failReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const statusOfStage = (stage: KycStage): LocalKycStatus => STAGE_TABLE[stage].local;

@@ -1,0 +1,74 @@
+import type { Collection, Db } from 'mongodb';
+import type { KycStatusDto } from '../domain/kyc-profile.js';
+import { isDuplicateKey } from './mongo.js';
+
+/** The profile read model: one document per profile, written by the workflow's activities. */
+export interface KycProfileDoc extends Omit<KycStatusDto, 'createdAt' | 'updatedAt'> {
+  _id: string;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Which profile is a user's active one: `_id` is the userId, so a user can hold only one. */
+interface ActiveProfileDoc {
+  _id: string;
+  profileId: string;
+  claimedAt: Date;
+}
+
+const profiles = (db: Db): Collection<KycProfileDoc> => db.collection('kyc_profiles');
+const activeProfiles = (db: Db): Collection<ActiveProfileDoc> => db.collection('kyc_active_profiles');
+
+export async function ensureKycProfileIndexes(db: Db): Promise<void> {
+  await profiles(db).createIndexes([
+    { key: { userId: 1, createdAt: -1 }, name: 'by_user' },
+    { key: { stage: 1, createdAt: -1, _id: -1 }, name: 'by_stage' },
+  ]);
+}
+
+/**
+ * Writes a snapshot unless a newer version is already stored, so retried or reordered activity
+ * calls never move the read model backwards. Single-document and atomic (no transactions).
+ */
+export async function saveKycProfile(db: Db, version: number, status: KycStatusDto): Promise<void> {
+  const doc: KycProfileDoc = {
+    ...status,
+    _id: status.profileId,
+    version,
+    createdAt: new Date(status.createdAt),
+    updatedAt: new Date(status.updatedAt),
+  };
+  try {
+    await profiles(db).replaceOne({ _id: doc._id, version: { $lt: version } }, doc, { upsert: true });
+  } catch (err) {
+    // The upsert tried to insert because the filter missed: an equal or newer version is stored.
+    if (!isDuplicateKey(err)) throw err;
+  }
+}
+
+export const findKycProfile = (db: Db, profileId: string): Promise<KycProfileDoc | null> =>
+  profiles(db).findOne({ _id: profileId });
+
+/** Claims `candidate` as the user's active profile; returns the profile that holds the claim. */
+export async function claimActiveProfile(db: Db, userId: string, candidate: string): Promise<string> {
+  const filter = { _id: userId };
+  try {
+    const claimed = await activeProfiles(db).findOneAndUpdate(
+      filter,
+      { $setOnInsert: { profileId: candidate, claimedAt: new Date() } },
+      { upsert: true, returnDocument: 'after' },
+    );
+    if (claimed) return claimed.profileId;
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err; // a concurrent claim won the insert: read it below
+  }
+  const holder = await activeProfiles(db).findOne(filter);
+  if (!holder) throw new Error('active profile claim vanished');
+  return holder.profileId;
+}
+
+/** Frees the user's claim, but only if this profile still holds it. */
+export async function releaseActiveProfile(db: Db, userId: string, profileId: string): Promise<void> {
+  await activeProfiles(db).deleteOne({ _id: userId, profileId });
+}

@@ -1,0 +1,24 @@
+import { MongoClient, type Db } from 'mongodb';
+import { ensureKycProfileIndexes } from './kyc-profiles.store.js';
+
+export interface Mongo {
+  client: MongoClient;
+  db: Db;
+}
+
+/** Connects and makes sure the indexes exist (idempotent). */
+export async function connectMongo(url: string, dbName: string): Promise<Mongo> {
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: 5_000, appName: 'kycflow' });
+  await client.connect();
+  const db = client.db(dbName);
+  await ensureKycProfileIndexes(db);
+  return { client, db };
+}
+
+export async function pingMongo(db: Db): Promise<void> {
+  await db.command({ ping: 1 });
+}
+
+/** MongoDB's duplicate-key error: an insert or upsert lost a race on a unique key. */
+export const isDuplicateKey = (err: unknown): boolean =>
+  typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;

@@ -1,0 +1,108 @@
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { buildApp } from '../../api/app.js';
+import { signAccessToken } from '../../api/tokens.js';
+import { loadConfig, type Config } from '../../config/config.js';
+import { connectMongo, type Mongo } from '../../stores/mongo.js';
+import { createWorker } from '../../worker/worker.js';
+
+/**
+ * The real API (over HTTP on a random port) and a real worker, against the Temporal and MongoDB
+ * servers the test runner started. Each instance gets its own task queue and database, so test
+ * files never see each other's data.
+ */
+export interface AppUnderTest {
+  config: Config;
+  baseUrl: string;
+  app: FastifyInstance;
+  client: Client;
+  mongo: Mongo;
+  worker: Worker;
+  token(userId: string, role?: 'user' | 'admin'): string;
+  close(): Promise<void>;
+}
+
+export function requireStackEnv(): void {
+  if (!process.env.TEMPORAL_ADDRESS || !process.env.MONGODB_URL) {
+    throw new Error('TEMPORAL_ADDRESS and MONGODB_URL are unset: run the suite with `npm test`, which starts them');
+  }
+}
+
+let runtimeInstalled = false;
+
+/** The SDK logs every worker state change at INFO; tests only want warnings. */
+function quietTemporalRuntime(): void {
+  if (runtimeInstalled) return;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  runtimeInstalled = true;
+}
+
+export async function startAppUnderTest(overrides: Record<string, string> = {}): Promise<AppUnderTest> {
+  requireStackEnv();
+  quietTemporalRuntime();
+  const suffix = randomBytes(4).toString('hex');
+  const config = loadConfig({
+    ...process.env,
+    NODE_ENV: 'test',
+    PORT: '0',
+    TEMPORAL_TASK_QUEUE: `test-${suffix}`,
+    MONGODB_DB: `kycflow_test_${suffix}`,
+    ...overrides,
+  });
+  const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
+  const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const bundlePath = process.env.KYCFLOW_WORKFLOW_BUNDLE;
+  const worker = await createWorker({
+    config,
+    connection: nativeConnection,
+    db: mongo.db,
+    workflowBundle: bundlePath ? { code: readFileSync(bundlePath, 'utf8') } : undefined,
+  });
+  const running = worker.run();
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const app = await buildApp({ config, client, db: mongo.db });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as { port: number };
+
+  return {
+    config,
+    baseUrl: `http://127.0.0.1:${port}`,
+    app,
+    client,
+    mongo,
+    worker,
+    token: (userId, role = 'user') => signAccessToken(config, { sub: userId, role }),
+    async close() {
+      await app.close();
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await nativeConnection.close();
+      await mongo.db.dropDatabase().catch(() => undefined);
+      await mongo.client.close();
+    },
+  };
+}
+
+/** A JSON request to the API under test; returns status and parsed body. */
+export async function api(
+  target: AppUnderTest,
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown } = {},
+): Promise<{ status: number; body: any }> {
+  const res = await fetch(target.baseUrl + path, {
+    method,
+    headers: {
+      ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+      ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}

@@ -1,0 +1,14 @@
+// The worker process: connects to Temporal and MongoDB, runs until SIGINT/SIGTERM.
+import { NativeConnection } from '@temporalio/worker';
+import { loadConfigOrExit } from '../config/config.js';
+import { connectMongo } from '../stores/mongo.js';
+import { createWorker } from './worker.js';
+
+const config = loadConfigOrExit();
+const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
+const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+const worker = await createWorker({ config, connection, db: mongo.db });
+console.log(`worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}`);
+await worker.run(); // resolves after the SDK's own SIGINT/SIGTERM handling drains the worker
+await connection.close();
+await mongo.client.close();

@@ -1,0 +1,2 @@
+// Entry point the worker bundles: every workflow type registered on the task queue.
+export { kycProfileWorkflow } from './kyc-profile.workflow.js';
