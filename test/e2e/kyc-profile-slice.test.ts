@@ -4,7 +4,7 @@ import { kycProfileWorkflowId } from '../../domain/ids.js';
 import { findKycProfile } from '../../stores/kyc-profiles.store.js';
 import { api, startAppUnderTest, type AppUnderTest } from '../helpers/app-under-test.js';
 
-describe('KYC profile slice: submit and status over HTTP, real Temporal and MongoDB', () => {
+describe('KYC profile slice: submit and status over HTTP, real Temporal and MongoDB', { timeout: 60_000 }, () => {
   let t: AppUnderTest;
   before(async () => (t = await startAppUnderTest()));
   after(async () => t?.close());
