@@ -6,6 +6,7 @@ import type { Config } from '../config/config.js';
 import { pingMongo } from '../stores/mongo.js';
 import { createKycProfileService } from './kyc-profile.service.js';
 import { registerAuth } from './plugins/auth.js';
+import { registerDocs } from './plugins/docs.js';
 import { registerErrorHandling } from './plugins/errors.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { kycServiceRoutes } from './routes/kyc-service.routes.js';
@@ -27,6 +28,7 @@ export async function buildApp({ config, client, db }: AppDeps): Promise<Fastify
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
   await registerAuth(app, config);
+  await registerDocs(app);
 
   await app.register(healthRoutes, {
     checks: {

@@ -24,7 +24,7 @@ const cliType = (type: string): string => ({ KEYWORD: 'Keyword', TEXT: 'Text', I
 
 /** `temporal server start-dev` with the project's search attributes; resolves once it serves gRPC. */
 export async function startTemporalServer(opts: TemporalServerOptions): Promise<Service> {
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--namespace', 'default', '--log-level', 'warn', ...searchAttributeFlags()];
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--namespace', 'default', '--log-level', 'error', ...searchAttributeFlags()];
   if (opts.dbFile) args.push('--db-filename', opts.dbFile);
   if (opts.headless) args.push('--headless');
   else args.push('--ui-port', String(opts.uiPort), '--ui-disable-news-fetch');
@@ -54,7 +54,7 @@ export async function startMongoServer(opts: MongoServerOptions): Promise<{ serv
   const listen = `127.0.0.1:${opts.port}`;
   const args = server.kind === 'mongod'
     ? ['--bind_ip', '127.0.0.1', '--port', String(opts.port), '--dbpath', opts.dataDir, '--quiet']
-    : ['--handler=sqlite', `--sqlite-url=file:${opts.dataDir}/`, `--listen-addr=${listen}`, `--state-dir=${opts.dataDir}`, '--telemetry=disable', '--debug-addr=-', '--log-level=warn'];
+    : ['--handler=sqlite', `--sqlite-url=file:${opts.dataDir}/`, `--listen-addr=${listen}`, `--state-dir=${opts.dataDir}`, '--telemetry=disable', '--debug-addr=-', '--log-level=error'];
   const service = spawnService(server.kind, server.path, args, { logFile: opts.logFile });
   const url = `mongodb://${listen}/`;
   await waitUntilReady(service, () => pingMongoUrl(url));

@@ -1,12 +1,6 @@
-import { z } from 'zod';
 import { STAGE_TABLE, type KycStage, type LocalKycStatus } from './kyc-stage.js';
 
-/** Seed 003 `POST /api/web/kycService/submit` body. */
-export const submitProfileBody = z.object({
-  userId: z.string().trim().min(1).max(64).regex(/^[\w.:@-]+$/, 'letters, digits and _ . : @ - only'),
-  country: z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 code, upper case (e.g. SG)'),
-});
-export type SubmitProfileBody = z.infer<typeof submitProfileBody>;
+// Imported by workflow code: keep this module free of libraries (the worker bundles it).
 
 /** What the profile workflow starts with. Durations are decided by the API (config), not the workflow. */
 export interface KycProfileInput {

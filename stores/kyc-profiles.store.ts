@@ -21,10 +21,10 @@ const profiles = (db: Db): Collection<KycProfileDoc> => db.collection('kyc_profi
 const activeProfiles = (db: Db): Collection<ActiveProfileDoc> => db.collection('kyc_active_profiles');
 
 export async function ensureKycProfileIndexes(db: Db): Promise<void> {
-  await profiles(db).createIndexes([
-    { key: { userId: 1, createdAt: -1 }, name: 'by_user' },
-    { key: { stage: 1, createdAt: -1, _id: -1 }, name: 'by_stage' },
-  ]);
+  // One createIndex call per index: FerretDB 1.24 drops the connection when a multi-index
+  // createIndexes names indexes that already exist.
+  await profiles(db).createIndex({ userId: 1, createdAt: -1 }, { name: 'by_user' });
+  await profiles(db).createIndex({ stage: 1, createdAt: -1, _id: -1 }, { name: 'by_stage' });
 }
 
 /**

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ok } from '../../domain/api-response.js';
 import { PROFILE_ID_PATTERN } from '../../domain/ids.js';
-import { submitProfileBody } from '../../domain/kyc-profile.js';
+import { submitProfileBody } from '../../domain/kyc-service.schemas.js';
 import type { KycProfileService } from '../kyc-profile.service.js';
 import { assertSelfOrAdmin } from '../plugins/auth.js';
 

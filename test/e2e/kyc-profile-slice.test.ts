@@ -106,3 +106,17 @@ async function eventually<T>(read: () => Promise<T | null>, timeoutMs = 10_000):
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+describe('API docs', { timeout: 60_000 }, () => {
+  let t: AppUnderTest;
+  before(async () => (t = await startAppUnderTest()));
+  after(async () => t?.close());
+
+  it('serves the OpenAPI document without a token, listing the seed routes with bearer auth', async () => {
+    const spec = await api(t, 'GET', '/docs/json');
+    assert.equal(spec.status, 200);
+    assert.ok(spec.body.paths['/api/web/kycService/submit'].post);
+    assert.ok(spec.body.paths['/api/web/kycService/status/{profileId}'].get);
+    assert.deepEqual(spec.body.security, [{ bearerAuth: [] }]);
+  });
+});

@@ -1,0 +1,84 @@
+// `npm run dev`: the whole service on this machine with embedded defaults: Temporal dev server (+UI),
+// a MongoDB-protocol server, the provider simulators, the worker and the API. Ctrl-C stops them all.
+import { join } from 'node:path';
+import { loadConfigOrExit } from '../config/config.js';
+import { canConnect, spawnService, stopService, waitUntilReady, type Service } from './processes.js';
+import { startMongoServer, startTemporalServer } from './servers.js';
+import { ROOT, ToolError } from './tools.js';
+
+const config = loadConfigOrExit();
+const DATA_DIR = process.env.KYCFLOW_DATA_DIR ?? join(ROOT, '.data');
+const TEMPORAL_UI_PORT = Number(process.env.TEMPORAL_UI_PORT ?? 8233);
+const services: Service[] = [];
+let stopping = false;
+
+async function stopAll(code: number): Promise<never> {
+  stopping = true;
+  // Our processes first, then the servers they use.
+  for (const service of [...services].reverse()) await stopService(service);
+  process.exit(code);
+}
+
+async function assertFree(port: number, what: string, setting: string): Promise<void> {
+  const inUse = await canConnect('127.0.0.1', port).then(() => true, () => false);
+  if (inUse) throw new ToolError(`port ${port} (${what}) is already in use: stop what holds it (another \`npm run dev\`?) or set ${setting}`);
+}
+
+async function temporalAddress(): Promise<string> {
+  if (process.env.TEMPORAL_ADDRESS) return process.env.TEMPORAL_ADDRESS;
+  const port = Number(config.TEMPORAL_ADDRESS.split(':').pop());
+  await assertFree(port, 'Temporal', 'TEMPORAL_ADDRESS to use a running server');
+  await assertFree(TEMPORAL_UI_PORT, 'Temporal UI', 'TEMPORAL_UI_PORT');
+  services.push(await startTemporalServer({ port, uiPort: TEMPORAL_UI_PORT, dbFile: join(DATA_DIR, 'temporal.db') }));
+  return `127.0.0.1:${port}`;
+}
+
+async function mongoUrl(): Promise<string> {
+  if (process.env.MONGODB_URL) return process.env.MONGODB_URL;
+  await assertFree(27017, 'MongoDB', 'MONGODB_URL to use a running server');
+  const started = await startMongoServer({ port: 27017, dataDir: join(DATA_DIR, 'mongo') });
+  services.push(started.service);
+  return started.url;
+}
+
+function startNode(name: string, entry: string, env: NodeJS.ProcessEnv): Service {
+  const service = spawnService(name, process.execPath, ['--import', 'tsx', join(ROOT, entry)], { env, cwd: ROOT });
+  services.push(service);
+  void service.exited.then((code) => {
+    if (stopping) return;
+    console.error(`${name} exited with code ${code}; stopping the stack`);
+    void stopAll(1);
+  });
+  return service;
+}
+
+process.once('SIGINT', () => void stopAll(0));
+process.once('SIGTERM', () => void stopAll(0));
+
+try {
+  const started = Date.now();
+  const [temporal, mongo] = await Promise.all([temporalAddress(), mongoUrl()]);
+  const env = { TEMPORAL_ADDRESS: temporal, MONGODB_URL: mongo };
+  startNode('simulators', 'simulators/main.ts', env);
+  startNode('worker', 'worker/main.ts', env);
+  const api = startNode('api', 'api/main.ts', env);
+  const apiUrl = `http://${config.HOST}:${config.PORT}`;
+  await waitUntilReady(api, async () => {
+    const res = await fetch(`${apiUrl}/readyz`);
+    if (!res.ok) throw new Error(`readyz ${res.status}: ${await res.text()}`);
+  });
+  console.log(`
+kycflow is up (${((Date.now() - started) / 1000).toFixed(1)}s)
+  API          ${apiUrl}   (readiness: ${apiUrl}/readyz)
+  API docs     ${apiUrl}/docs
+  Temporal UI  ${process.env.TEMPORAL_ADDRESS ? '(your Temporal cluster\'s UI)' : `http://127.0.0.1:${TEMPORAL_UI_PORT}`}
+  Temporal     ${temporal}
+  MongoDB      ${mongo}
+  Vexora sim   http://${config.HOST}:${config.SIMULATOR_PORT}/v1/vexora
+  A token:     npm run token -- --user user_10001
+Ctrl-C stops everything; data stays in ${DATA_DIR}.
+`);
+} catch (err) {
+  console.error(err instanceof ToolError ? err.message : err);
+  await stopAll(1);
+}
