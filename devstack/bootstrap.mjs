@@ -1,5 +1,5 @@
 // Plain Node, no dependencies: makes `npm run dev` and `npm test` work on a fresh clone by running
-// `npm ci` when node_modules is missing or older than package-lock.json, then the TypeScript entry.
+// `npm install` when node_modules is missing or older than package-lock.json, then the TypeScript entry.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -10,11 +10,11 @@ const installed = join(root, 'node_modules', '.package-lock.json');
 const lock = join(root, 'package-lock.json');
 
 if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs) {
-  console.log('[bootstrap] installing npm dependencies (npm ci)…');
+  console.log('[bootstrap] installing npm dependencies (npm install)…');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const result = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  const result = spawnSync(npm, ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) {
-    console.error('[bootstrap] npm ci failed: check your network access to the npm registry and Node >= 20.19');
+    console.error('[bootstrap] npm install failed: check your network access to the npm registry and Node >= 20.19');
     process.exit(result.status ?? 1);
   }
 }
