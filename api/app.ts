@@ -4,10 +4,12 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Db } from 'mongodb';
 import type { Config } from '../config/config.js';
 import { pingMongo } from '../stores/mongo.js';
+import { createKycDocumentService } from './kyc-document.service.js';
 import { createKycProfileService } from './kyc-profile.service.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerDocs } from './plugins/docs.js';
 import { registerErrorHandling } from './plugins/errors.js';
+import { registerMultipart } from './plugins/multipart.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { kycServiceRoutes } from './routes/kyc-service.routes.js';
 
@@ -29,6 +31,7 @@ export async function buildApp({ config, client, db }: AppDeps): Promise<Fastify
   registerErrorHandling(app);
   await registerAuth(app, config);
   await registerDocs(app);
+  await registerMultipart(app, { maxFileBytes: config.UPLOAD_MAX_IMAGE_BYTES, maxFiles: 3 });
 
   await app.register(healthRoutes, {
     checks: {
@@ -37,6 +40,7 @@ export async function buildApp({ config, client, db }: AppDeps): Promise<Fastify
     },
   });
   const profiles = createKycProfileService({ client, db, config });
-  await app.register(kycServiceRoutes, { prefix: '/api/web/kycService', profiles });
+  const documents = createKycDocumentService({ client, db, profiles });
+  await app.register(kycServiceRoutes, { prefix: '/api/web/kycService', profiles, documents });
   return app;
 }

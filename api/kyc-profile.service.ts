@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { Db } from 'mongodb';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/config.js';
@@ -10,6 +10,7 @@ import { getStatusQuery } from '../workflows/kyc-profile.messages.js';
 import type { kycProfileWorkflow } from '../workflows/kyc-profile.workflow.js';
 import type { AuthClaims } from './plugins/auth.js';
 import { notFound } from './http-error.js';
+import { callWorkflow } from './workflow-errors.js';
 
 export interface KycProfileServiceDeps {
   client: Client;
@@ -53,15 +54,15 @@ export function createKycProfileService({ client, db, config }: KycProfileServic
 
     /** The live status from the workflow; someone else's profile reads as not found. */
     async status(profileId: string, viewer: AuthClaims): Promise<KycStatusDto> {
-      let status: KycStatusDto;
-      try {
-        status = await client.workflow.getHandle(kycProfileWorkflowId(profileId)).query(getStatusQuery);
-      } catch (err) {
-        if (err instanceof WorkflowNotFoundError) throw notFound('profile');
-        throw err;
-      }
+      return (await this.open(profileId, viewer)).status;
+    },
+
+    /** The profile's workflow handle and status, for a viewer allowed to see it. */
+    async open(profileId: string, viewer: AuthClaims): Promise<{ handle: WorkflowHandle<typeof kycProfileWorkflow>; status: KycStatusDto }> {
+      const handle = client.workflow.getHandle<typeof kycProfileWorkflow>(kycProfileWorkflowId(profileId));
+      const status = await callWorkflow('profile', () => handle.query(getStatusQuery));
       if (status.userId !== viewer.sub && viewer.role !== 'admin') throw notFound('profile');
-      return status;
+      return { handle, status };
     },
   };
 }

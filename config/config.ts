@@ -25,6 +25,8 @@ const schema = z
     MONGODB_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL').default('mongodb://127.0.0.1:27017/'),
     MONGODB_DB: z.string().min(1).default('kycflow'),
     KYC_PROFILE_TTL_HOURS: duration.default(24 * 30),
+    UPLOAD_MAX_IMAGE_BYTES: z.coerce.number().int().min(1_024).default(10 * 1_048_576),
+    OCR_WORKERS: z.coerce.number().int().min(0).max(16).default(0),
     VEXORA_BASE_URL: url.default('http://127.0.0.1:4010'),
     VEXORA_MERCHANT_NO: z.string().min(1).default('M100001'),
     VEXORA_APP_SECRET: z.string().min(16, 'must be at least 16 characters').default(DEV_VEXORA_SECRET),

@@ -1,3 +1,4 @@
+import type { KycDocument } from './kyc-document.js';
 import { STAGE_TABLE, type KycStage, type LocalKycStatus } from './kyc-stage.js';
 
 // Imported by workflow code: keep this module free of libraries (the worker bundles it).
@@ -21,7 +22,7 @@ export interface KycStatusDto {
   country: string;
   stage: KycStage;
   status: LocalKycStatus;
-  document: Record<string, unknown> | null;
+  document: KycDocument | null;
   liveness: Record<string, unknown> | null;
   faceMatch: Record<string, unknown> | null;
   failReason: string | null;

@@ -1,8 +1,50 @@
 import { z } from 'zod';
+import { PROFILE_ID_PATTERN } from './ids.js';
+import { DOC_TYPES } from './kyc-document.js';
 
 /** Seed 003 request schemas (`/api/web/kycService/*`); the API validates with them and documents them. */
+const country = z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 code, upper case (e.g. SG)');
+
 export const submitProfileBody = z.object({
   userId: z.string().trim().min(1).max(64).regex(/^[\w.:@-]+$/, 'letters, digits and _ . : @ - only'),
-  country: z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 code, upper case (e.g. SG)'),
+  country,
 });
 export type SubmitProfileBody = z.infer<typeof submitProfileBody>;
+
+export const profileIdSchema = z.string().regex(PROFILE_ID_PATTERN, 'must look like profile_ followed by 24 hex characters');
+const isoDate = z.iso.date('must be a date as YYYY-MM-DD');
+const docType = z.enum(DOC_TYPES);
+const imageUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL; send image bytes to /document/upload instead' })
+  .max(2048);
+
+/** The text fields of the multipart `/document/upload`. */
+export const uploadDocumentFields = z.object({ profileId: profileIdSchema, docType, country });
+
+/** Seed 003 `/document`: metadata with image references, no OCR. */
+export const documentMetadataBody = z.object({
+  profileId: profileIdSchema,
+  docType,
+  docNumber: z.string().regex(/^[A-Z0-9<-]{1,20}$/i, 'letters, digits, < and - only, at most 20').optional(),
+  frontImageUrl: imageUrl,
+  backImageUrl: imageUrl.optional(),
+  expiryDate: isoDate.optional(),
+  issueCountry: z.string().regex(/^[A-Z]{1,3}$/, 'ISO 3166 alpha-2 or alpha-3 code, upper case').optional(),
+});
+
+export const documentIdQuery = z.object({
+  documentId: z.coerce.number().int('must be a whole number').positive().max(Number.MAX_SAFE_INTEGER),
+});
+
+/** Seed 003 `/document/confirm` body: the fields as the user confirms or corrects them. */
+export const confirmDocumentBody = z
+  .object({
+    name: z.string().trim().min(1).max(120).optional(),
+    idNumber: z.string().trim().regex(/^[A-Z0-9<-]{1,20}$/i, 'letters, digits, < and - only, at most 20').optional(),
+    birthDate: isoDate.optional(),
+    expiryDate: isoDate.optional(),
+    issuer: z.string().trim().min(1).max(64).optional(),
+    nationality: z.string().regex(/^[A-Z]{2,3}$/, 'ISO 3166 alpha-2 or alpha-3 code, upper case').optional(),
+    userModified: z.boolean().optional(),
+  })
+  .default({});

@@ -25,6 +25,7 @@ export async function ensureKycProfileIndexes(db: Db): Promise<void> {
   // createIndexes names indexes that already exist.
   await profiles(db).createIndex({ userId: 1, createdAt: -1 }, { name: 'by_user' });
   await profiles(db).createIndex({ stage: 1, createdAt: -1, _id: -1 }, { name: 'by_stage' });
+  await profiles(db).createIndex({ 'document.documentId': 1 }, { name: 'by_document' });
 }
 
 /**
@@ -49,6 +50,10 @@ export async function saveKycProfile(db: Db, version: number, status: KycStatusD
 
 export const findKycProfile = (db: Db, profileId: string): Promise<KycProfileDoc | null> =>
   profiles(db).findOne({ _id: profileId });
+
+/** The profile whose current document is `documentId` (documents are addressed by id alone in seed 003). */
+export const findProfileByDocumentId = (db: Db, documentId: number): Promise<Pick<KycProfileDoc, '_id' | 'userId'> | null> =>
+  profiles(db).findOne({ 'document.documentId': documentId }, { projection: { _id: 1, userId: 1 } });
 
 /** Claims `candidate` as the user's active profile; returns the profile that holds the claim. */
 export async function claimActiveProfile(db: Db, userId: string, candidate: string): Promise<string> {

@@ -1,5 +1,6 @@
 // The worker process: connects to Temporal and MongoDB, runs until SIGINT/SIGTERM.
 import { NativeConnection } from '@temporalio/worker';
+import { createDocumentReader } from '../activities/ocr/document-reader.js';
 import { loadConfigOrExit } from '../config/config.js';
 import { connectMongo } from '../stores/mongo.js';
 import { createWorker } from './worker.js';
@@ -7,8 +8,10 @@ import { createWorker } from './worker.js';
 const config = loadConfigOrExit();
 const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-const worker = await createWorker({ config, connection, db: mongo.db });
+const documentReader = await createDocumentReader({ workers: config.OCR_WORKERS || undefined });
+const worker = await createWorker({ config, connection, db: mongo.db, documentReader });
 console.log(`worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}`);
 await worker.run(); // resolves after the SDK's own SIGINT/SIGTERM handling drains the worker
+await documentReader.close();
 await connection.close();
 await mongo.client.close();

@@ -2,6 +2,7 @@ import { NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worke
 import type { Db } from 'mongodb';
 import { fileURLToPath } from 'node:url';
 import { createActivities } from '../activities/index.js';
+import type { DocumentReader } from '../activities/ocr/document-reader.js';
 import type { Config } from '../config/config.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -10,17 +11,18 @@ export interface WorkerDeps {
   config: Pick<Config, 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TASK_QUEUE'>;
   connection: NativeConnection;
   db: Db;
+  documentReader: DocumentReader;
   /** A pre-built bundle (tests build it once); otherwise the worker bundles `workflows/` itself. */
   workflowBundle?: WorkflowBundle;
 }
 
 /** The worker for every workflow and activity on the task queue; the caller runs and shuts it down. */
-export function createWorker({ config, connection, db, workflowBundle }: WorkerDeps): Promise<Worker> {
+export function createWorker({ config, connection, db, documentReader, workflowBundle }: WorkerDeps): Promise<Worker> {
   return Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities({ db }),
+    activities: createActivities({ db, documentReader }),
   });
 }

@@ -1,5 +1,63 @@
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type {
+  DocType,
+  DocumentError,
+  DocumentErrorCode,
+  DocumentFieldName,
+  DocumentFields,
+  DocumentReviewStatus,
+  QualitySummary,
+} from '../domain/kyc-document.js';
 import type { KycStatusDto } from '../domain/kyc-profile.js';
 
 /** Messages of the `kyc-profile:{profileId}` workflow; the API imports these, never the workflow body. */
 export const getStatusQuery = defineQuery<KycStatusDto>('getStatus');
+
+export interface UploadDocumentInput {
+  docType: DocType;
+  country: string;
+  frontFileId: string;
+  backFileId: string | null;
+}
+export type UploadDocumentResult =
+  | {
+      ok: true;
+      documentId: number;
+      fields: DocumentFields;
+      confidence: Partial<Record<DocumentFieldName, number>>;
+      quality: QualitySummary;
+      readSource: string;
+      mrzValid: boolean | null;
+    }
+  | { ok: false; errorCode: DocumentErrorCode; quality: QualitySummary | null; errors: DocumentError[] };
+/** Quality checks, OCR and field extraction on files already in storage. */
+export const uploadDocumentUpdate = defineUpdate<UploadDocumentResult, [UploadDocumentInput]>('uploadDocument');
+
+export interface DocumentMetadataInput {
+  docType: DocType;
+  docNumber: string | null;
+  frontImageUrl: string;
+  backImageUrl: string | null;
+  expiryDate: string | null;
+  issueCountry: string | null;
+}
+/** Seed 003 `/document`: metadata with image references, stored without OCR. */
+export const recordDocumentMetadataUpdate = defineUpdate<{ documentId: number }, [DocumentMetadataInput]>('recordDocumentMetadata');
+
+export interface ConfirmDocumentInput {
+  documentId: number;
+  fields: Partial<DocumentFields>;
+  userModified: boolean;
+}
+export interface ConfirmDocumentResult {
+  documentId: number;
+  fields: DocumentFields;
+  userModified: boolean;
+}
+export const confirmDocumentUpdate = defineUpdate<ConfirmDocumentResult, [ConfirmDocumentInput]>('confirmDocument');
+
+export interface SubmitDocumentResult {
+  documentId: number;
+  status: DocumentReviewStatus;
+}
+export const submitDocumentUpdate = defineUpdate<SubmitDocumentResult, [{ documentId: number }]>('submitDocument');

@@ -1,8 +1,9 @@
-import { condition, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { allHandlersFinished, condition, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { KycProfileInput, KycStatusDto } from '../domain/kyc-profile.js';
 import { statusOfStage } from '../domain/kyc-profile.js';
 import { isFinalStage, type KycStage } from '../domain/kyc-stage.js';
 import type { ReadModelActivities } from '../activities/read-model.activities.js';
+import { registerDocumentStep } from './kyc-profile/document-step.js';
 import { getStatusQuery } from './kyc-profile.messages.js';
 import { CountryKey, KycStatusKey, UserIdKey } from './search-attributes.js';
 
@@ -50,6 +51,14 @@ export async function kycProfileWorkflow(input: KycProfileInput): Promise<KycSta
     await saveKycProfile({ version, status, final: isFinalStage(status.stage) });
   }
 
+  registerDocumentStep({
+    stage: () => status.stage,
+    document: () => status.document,
+    setDocument: (doc) => void (status.document = doc),
+    moveTo,
+    now,
+  });
+
   upsertSearchAttributes([
     { key: UserIdKey, value: input.userId },
     { key: CountryKey, value: input.country },
@@ -58,5 +67,6 @@ export async function kycProfileWorkflow(input: KycProfileInput): Promise<KycSta
 
   const finished = await condition(() => isFinalStage(status.stage), input.ttlMs);
   if (!finished) await moveTo('EXPIRED');
+  await condition(allHandlersFinished); // let an update in flight answer before the workflow closes
   return status;
 }

@@ -1,25 +1,69 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ok } from '../../domain/api-response.js';
-import { PROFILE_ID_PATTERN } from '../../domain/ids.js';
-import { submitProfileBody } from '../../domain/kyc-service.schemas.js';
+import { DocumentReviewStatus } from '../../domain/kyc-document.js';
+import {
+  confirmDocumentBody,
+  documentIdQuery,
+  documentMetadataBody,
+  profileIdSchema,
+  submitProfileBody,
+} from '../../domain/kyc-service.schemas.js';
+import { HttpError } from '../http-error.js';
+import type { KycDocumentService } from '../kyc-document.service.js';
 import type { KycProfileService } from '../kyc-profile.service.js';
 import { assertSelfOrAdmin } from '../plugins/auth.js';
 
-const profileIdParam = z.object({
-  profileId: z.string().regex(PROFILE_ID_PATTERN, 'must look like profile_ followed by 24 hex characters'),
-});
+const REVIEW_MESSAGES: Record<DocumentReviewStatus, string> = {
+  [DocumentReviewStatus.AUTO_APPROVED]: 'Document approved automatically',
+  [DocumentReviewStatus.MANUAL_REVIEW]: 'Document submitted for manual review',
+  [DocumentReviewStatus.USER_MODIFIED_REVIEW]: 'Document submitted for manual review because the user modified its fields',
+};
 
 /** Seed 003: `/api/web/kycService/*`, answering `ApiResponse { code, message, data }`. */
-export const kycServiceRoutes: FastifyPluginAsyncZod<{ profiles: KycProfileService }> = async (app, { profiles }) => {
+export const kycServiceRoutes: FastifyPluginAsyncZod<{ profiles: KycProfileService; documents: KycDocumentService }> = async (
+  app,
+  { profiles, documents },
+) => {
   app.post('/submit', { schema: { body: submitProfileBody } }, async (request) => {
     assertSelfOrAdmin(request, request.body.userId);
     const { profileId, created } = await profiles.submit(request.body);
     return ok({ profileId }, created ? 'success' : 'an active profile already exists for this user');
   });
 
-  app.get('/status/:profileId', { schema: { params: profileIdParam } }, async (request) => {
+  app.get('/status/:profileId', { schema: { params: z.object({ profileId: profileIdSchema }) } }, async (request) => {
     const status = await profiles.status(request.params.profileId, request.user);
     return ok({ status }, 'query success');
+  });
+
+  app.post('/document', { schema: { body: documentMetadataBody } }, async (request) => {
+    const { docNumber, backImageUrl, expiryDate, issueCountry, ...rest } = request.body;
+    const result = await documents.recordMetadata(
+      { ...rest, docNumber: docNumber ?? null, backImageUrl: backImageUrl ?? null, expiryDate: expiryDate ?? null, issueCountry: issueCountry ?? null },
+      request.user,
+    );
+    return ok(result, 'Document metadata saved');
+  });
+
+  app.post('/document/upload', { schema: { consumes: ['multipart/form-data'] } }, async (request, reply) => {
+    if (!request.isMultipart()) throw new HttpError(415, 'send multipart/form-data with profileId, docType, country, frontImage and optionally backImage');
+    const result = await documents.upload(request, request.user);
+    if (!result.ok) {
+      const { errorCode, quality, errors } = result;
+      return reply.status(422).send({ code: 42200, message: 'Document verification failed', data: { errorCode, qualityScores: quality?.scores ?? null, errors } });
+    }
+    const { documentId, fields, confidence, quality, readSource, mrzValid } = result;
+    return ok({ documentId, ...fields, confidence, qualityScores: quality.scores, source: readSource, mrzValid }, 'Document uploaded successfully');
+  });
+
+  app.post('/document/confirm', { schema: { querystring: documentIdQuery, body: confirmDocumentBody } }, async (request) => {
+    const result = await documents.confirm(request.query.documentId, request.body, request.user);
+    const message = result.userModified ? 'Fields confirmed; the document will enter manual review' : 'Fields confirmed';
+    return ok({ documentId: result.documentId, ...result.fields, userModified: result.userModified }, message);
+  });
+
+  app.post('/document/submit', { schema: { querystring: documentIdQuery } }, async (request) => {
+    const result = await documents.submit(request.query.documentId, request.user);
+    return ok(result, REVIEW_MESSAGES[result.status]);
   });
 };

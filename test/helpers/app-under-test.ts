@@ -3,6 +3,7 @@ import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporal
 import type { FastifyInstance } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createDocumentReader } from '../../activities/ocr/document-reader.js';
 import { buildApp } from '../../api/app.js';
 import { signAccessToken } from '../../api/tokens.js';
 import { loadConfig, type Config } from '../../config/config.js';
@@ -55,10 +56,12 @@ export async function startAppUnderTest(overrides: Record<string, string> = {}):
   const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
   const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const bundlePath = process.env.KYCFLOW_WORKFLOW_BUNDLE;
+  const documentReader = await createDocumentReader({ workers: 1 });
   const worker = await createWorker({
     config,
     connection: nativeConnection,
     db: mongo.db,
+    documentReader,
     workflowBundle: bundlePath ? { code: readFileSync(bundlePath, 'utf8') } : undefined,
   });
   const running = worker.run();
@@ -80,6 +83,7 @@ export async function startAppUnderTest(overrides: Record<string, string> = {}):
       await app.close();
       worker.shutdown();
       await running;
+      await documentReader.close();
       await connection.close();
       await nativeConnection.close();
       await mongo.db.dropDatabase().catch(() => undefined);

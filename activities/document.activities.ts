@@ -1,0 +1,92 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Db } from 'mongodb';
+import type { DocType, DocumentError, DocumentFields, DocumentRead, QualitySummary } from '../domain/kyc-document.js';
+import { deleteFile, readFile } from '../stores/files.store.js';
+import { assessQuality, UnreadableImage, type QualityThresholds } from './document-quality.js';
+import type { DocumentReader, DocumentReadResult } from './ocr/document-reader.js';
+
+export interface DocumentActivityDeps {
+  db: Db;
+  reader: DocumentReader;
+  qualityThresholds?: QualityThresholds;
+}
+
+export interface QualityCheckResult extends QualitySummary {
+  errors: DocumentError[];
+}
+
+/** Failure type the workflow turns into UNREADABLE_IMAGE (not retried: the bytes will not change). */
+export const UNREADABLE_IMAGE = 'UnreadableImage';
+
+/** Document photo checks and OCR on files in storage; the workflow passes file ids, never bytes. */
+export function createDocumentActivities({ db, reader, qualityThresholds }: DocumentActivityDeps) {
+  async function load(fileId: string): Promise<Buffer> {
+    return readFile(db, fileId);
+  }
+
+  return {
+    /** Quality of each side; the front's scores are reported, issues of both sides are listed. */
+    async checkDocumentQuality({ fileIds }: { fileIds: string[] }): Promise<QualityCheckResult> {
+      const reports = [];
+      for (const fileId of fileIds) {
+        try {
+          reports.push(await assessQuality(await load(fileId), qualityThresholds));
+        } catch (err) {
+          if (err instanceof UnreadableImage) throw ApplicationFailure.nonRetryable(err.message, UNREADABLE_IMAGE);
+          throw err;
+        }
+      }
+      const side = (i: number) => (i === 0 ? 'front' : 'back');
+      return {
+        passed: reports.every((r) => r.passed),
+        scores: reports[0]!.scores,
+        errors: reports.flatMap((r, i) => r.issues.map((issue) => ({ code: issue.code, message: `${side(i)} image: ${issue.message}` }))),
+      };
+    },
+
+    /** OCR of the front and, if given, the back (ID cards carry their MRZ on the back). */
+    async readDocument({ frontFileId, backFileId, docType }: { frontFileId: string; backFileId: string | null; docType: DocType }): Promise<DocumentRead> {
+      const front = await reader.read(await load(frontFileId), { docType });
+      if (front.mrz?.valid || !backFileId) return summarise(front);
+      const back = await reader.read(await load(backFileId), { docType });
+      return summarise(pickBetter(front, back));
+    },
+
+    /** Files of a refused or superseded upload are not kept. */
+    async discardFiles({ fileIds }: { fileIds: string[] }): Promise<void> {
+      await Promise.all(fileIds.map((fileId) => deleteFile(db, fileId)));
+    },
+  };
+}
+
+export type DocumentActivities = ReturnType<typeof createDocumentActivities>;
+
+/** A side with a valid MRZ wins, then any MRZ, then the side with more fields read. */
+function pickBetter(a: DocumentReadResult, b: DocumentReadResult): DocumentReadResult {
+  const rank = (r: DocumentReadResult) =>
+    (r.mrz?.valid ? 1000 : 0) + (r.mrz ? 100 : 0) + Object.values(r.fields).filter((v) => v !== null).length;
+  return rank(b) > rank(a) ? b : a;
+}
+
+function summarise(result: DocumentReadResult): DocumentRead {
+  const f = result.fields;
+  const fields: DocumentFields = {
+    name: f.name,
+    idNumber: f.idNumber,
+    birthDate: f.birthDate,
+    expiryDate: f.expiryDate,
+    issuer: f.issuer,
+    nationality: f.nationality,
+  };
+  const confidence = Object.fromEntries(
+    Object.entries(result.confidence).filter(([name]) => name in fields),
+  ) as DocumentRead['confidence'];
+  return {
+    source: result.source,
+    mrzFormat: result.mrz?.format ?? null,
+    mrzValid: result.mrz ? result.mrz.valid : null,
+    fields,
+    confidence,
+    errors: result.issues.map((issue) => ({ code: issue.code, message: issue.message, ...(issue.field ? { field: issue.field } : {}) })),
+  };
+}

@@ -1,0 +1,18 @@
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { HttpError, notFound } from './http-error.js';
+
+/**
+ * Turns the errors of a workflow call into answers: a step the workflow's validator refused is a
+ * 409 with the validator's reason; a workflow that does not exist (or has closed) is a 404.
+ */
+export async function callWorkflow<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) throw new HttpError(409, err.cause?.message ?? err.message);
+    if (err instanceof WorkflowNotFoundError) throw notFound(what);
+    throw err;
+  }
+}
+
+export const isRefusedStep = (err: unknown): boolean => err instanceof HttpError && err.statusCode === 409;

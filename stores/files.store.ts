@@ -1,0 +1,93 @@
+import { GridFSBucket, ObjectId, type Db } from 'mongodb';
+import { createHash } from 'node:crypto';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { sniffContentType, type SniffedType } from '../domain/file-types.js';
+
+/**
+ * Uploaded images and videos in GridFS. Workflows carry only the ids; bytes never enter history.
+ * An upload that fails for any reason (too large, wrong type, empty, client gone) is deleted, so
+ * nothing half-written stays behind.
+ */
+const BUCKET = 'uploads';
+const SNIFF_BYTES = 16;
+
+export interface StoredFile {
+  fileId: string;
+  sha256: string;
+  size: number;
+  contentType: SniffedType;
+}
+
+export interface FileOwner {
+  userId: string;
+  profileId?: string;
+  purpose: string;
+}
+
+export class UploadRejected extends Error {
+  constructor(readonly statusCode: 400 | 413 | 415, message: string) {
+    super(message);
+  }
+}
+
+const bucket = (db: Db) => new GridFSBucket(db, { bucketName: BUCKET });
+
+/** Streams `source` into GridFS, hashing and sniffing on the way; rejects types not in `accept`. */
+export async function storeUpload(
+  db: Db,
+  source: Readable,
+  opts: { field: string; owner: FileOwner; accept: readonly SniffedType[] },
+): Promise<StoredFile> {
+  const hash = createHash('sha256');
+  let size = 0;
+  let head = Buffer.alloc(0);
+  let contentType: SniffedType | undefined;
+  const inspect = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      size += chunk.length;
+      if (!contentType && head.length < SNIFF_BYTES) {
+        head = Buffer.concat([head, chunk]).subarray(0, SNIFF_BYTES);
+        if (head.length >= SNIFF_BYTES) {
+          contentType = sniffContentType(head);
+          if (!contentType || !opts.accept.includes(contentType)) {
+            return done(new UploadRejected(415, `${opts.field}: unsupported file type; expected ${opts.accept.join(', ')}`));
+          }
+        }
+      }
+      done(null, chunk);
+    },
+  });
+  const upload = bucket(db).openUploadStream(opts.field, { metadata: { ...opts.owner, field: opts.field } });
+  try {
+    await pipeline(source, inspect, upload);
+    if ((source as Readable & { truncated?: boolean }).truncated) throw new UploadRejected(413, `${opts.field}: file too large`);
+    if (size === 0) throw new UploadRejected(400, `${opts.field}: the file is empty`);
+    if (!contentType) throw new UploadRejected(415, `${opts.field}: unsupported file type; expected ${opts.accept.join(', ')}`);
+  } catch (err) {
+    await deleteFile(db, upload.id.toString());
+    throw err;
+  }
+  const sha256 = hash.digest('hex');
+  await db.collection(`${BUCKET}.files`).updateOne({ _id: upload.id }, { $set: { contentType, 'metadata.sha256': sha256 } });
+  return { fileId: upload.id.toString(), sha256, size, contentType };
+}
+
+/** Deletes a stored file; a file that is already gone is not an error. */
+export async function deleteFile(db: Db, fileId: string): Promise<void> {
+  await bucket(db).delete(new ObjectId(fileId)).catch(() => undefined);
+}
+
+export async function readFile(db: Db, fileId: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of bucket(db).openDownloadStream(new ObjectId(fileId))) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export async function fileInfo(db: Db, fileId: string): Promise<{ owner: FileOwner; contentType: string; size: number } | null> {
+  if (!ObjectId.isValid(fileId)) return null;
+  const doc = await db.collection(`${BUCKET}.files`).findOne({ _id: new ObjectId(fileId) });
+  if (!doc) return null;
+  return { owner: doc.metadata as FileOwner, contentType: String(doc.contentType), size: Number(doc.length) };
+}
