@@ -2,6 +2,8 @@ import type { MultipartFile, MultipartValue } from '@fastify/multipart';
 import type { Client } from '@temporalio/client';
 import type { FastifyRequest } from 'fastify';
 import type { Db } from 'mongodb';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { IMAGE_TYPES } from '../domain/file-types.js';
 import { kycProfileWorkflowId } from '../domain/ids.js';
 import type { DocumentFields } from '../domain/kyc-document.js';
@@ -51,7 +53,7 @@ export function createKycDocumentService({ client, db, profiles }: KycDocumentSe
       try {
         for await (const part of request.parts()) {
           if (part.type === 'field') fields[part.fieldname] = String((part as MultipartValue).value);
-          else stored.set(imageField(part, stored), await storeUpload(db, part.file, {
+          else stored.set(await imageField(part, stored), await storeUpload(db, part.file, {
             field: part.fieldname,
             owner: { userId: viewer.sub, purpose: 'document' },
             accept: IMAGE_TYPES,
@@ -94,10 +96,13 @@ export function createKycDocumentService({ client, db, profiles }: KycDocumentSe
 
 export type KycDocumentService = ReturnType<typeof createKycDocumentService>;
 
-/** Only frontImage and backImage, once each. */
-function imageField(part: MultipartFile, stored: Map<ImageField, StoredFile>): ImageField {
+/** Only frontImage and backImage, once each. A refused part is drained first, or the request stalls. */
+async function imageField(part: MultipartFile, stored: Map<ImageField, StoredFile>): Promise<ImageField> {
   const name = part.fieldname as ImageField;
-  if (!IMAGE_FIELDS.includes(name)) throw new HttpError(400, `${part.fieldname}: unexpected file field; send frontImage and optionally backImage`);
-  if (stored.has(name)) throw new HttpError(400, `${name}: sent more than once`);
-  return name;
+  const problem = !IMAGE_FIELDS.includes(name)
+    ? `${part.fieldname}: unexpected file field; send frontImage and optionally backImage`
+    : stored.has(name) ? `${name}: sent more than once` : undefined;
+  if (!problem) return name;
+  await pipeline(part.file, new Writable({ write: (_chunk, _encoding, done) => done() }));
+  throw new HttpError(400, problem);
 }

@@ -28,7 +28,7 @@ export const documentMetadataBody = z.object({
   docNumber: z.string().regex(/^[A-Z0-9<-]{1,20}$/i, 'letters, digits, < and - only, at most 20').optional(),
   frontImageUrl: imageUrl,
   backImageUrl: imageUrl.optional(),
-  expiryDate: isoDate.optional(),
+  expiryDate: isoDate.refine((date) => date >= new Date().toISOString().slice(0, 10), 'the document has expired').optional(),
   issueCountry: z.string().regex(/^[A-Z]{1,3}$/, 'ISO 3166 alpha-2 or alpha-3 code, upper case').optional(),
 });
 
