@@ -2,12 +2,12 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import proto from '@temporalio/proto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { SaveKycProfileInput } from '../../activities/read-model.activities.js';
 import type { KycStatusDto } from '../../domain/kyc-profile.js';
 import { getStatusQuery } from '../../workflows/kyc-profile.messages.js';
 import { kycProfileWorkflow } from '../../workflows/kyc-profile.workflow.js';
+import { recordHistory } from '../helpers/histories.js';
 import { createTimeSkippingEnv, skipWithoutTimeSkipping } from '../helpers/time-skipping.js';
 
 describe('kycProfileWorkflow (time-skipping test server)', { skip: skipWithoutTimeSkipping, timeout: 60_000 }, () => {
@@ -42,13 +42,3 @@ describe('kycProfileWorkflow (time-skipping test server)', { skip: skipWithoutTi
     assert.ok(elapsed >= input.ttlMs, `expired after ${elapsed} ms of workflow time`);
   });
 });
-
-/**
- * `KYCFLOW_RECORD_HISTORIES=1 npm test -- test/workflows` writes the replay fixtures in test/histories/
- * (binary protobuf: @temporalio/common 1.24's JSON helpers fail on its own protobufjs copy).
- */
-async function recordHistory(name: string, history: Promise<proto.temporal.api.history.v1.IHistory>): Promise<void> {
-  if (!process.env.KYCFLOW_RECORD_HISTORIES) return;
-  const bytes = proto.temporal.api.history.v1.History.encode(await history).finish();
-  writeFileSync(new URL(`../histories/${name}.binpb`, import.meta.url), bytes);
-}
