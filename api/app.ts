@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Db } from 'mongodb';
 import type { Config } from '../config/config.js';
+import { AesGcmPayloadCodec, parseEncryptionKeys } from '../codec/payload-codec.js';
 import { pingMongo } from '../stores/mongo.js';
 import { createKycDocumentService } from './kyc-document.service.js';
 import { createKycProfileService } from './kyc-profile.service.js';
@@ -10,6 +11,7 @@ import { registerAuth } from './plugins/auth.js';
 import { registerDocs } from './plugins/docs.js';
 import { registerErrorHandling } from './plugins/errors.js';
 import { registerMultipart } from './plugins/multipart.js';
+import { codecRoutes } from './routes/codec.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { kycServiceRoutes } from './routes/kyc-service.routes.js';
 
@@ -39,6 +41,7 @@ export async function buildApp({ config, client, db }: AppDeps): Promise<Fastify
       mongodb: () => pingMongo(db),
     },
   });
+  await app.register(codecRoutes, { codec: new AesGcmPayloadCodec(parseEncryptionKeys(config.PAYLOAD_ENCRYPTION_KEYS)), config });
   const profiles = createKycProfileService({ client, db, config });
   const documents = createKycDocumentService({ client, db, profiles });
   await app.register(kycServiceRoutes, { prefix: '/api/web/kycService', profiles, documents });

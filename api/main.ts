@@ -1,5 +1,6 @@
 // The API process: connects to Temporal and MongoDB and serves HTTP until SIGINT/SIGTERM.
 import { Client, Connection } from '@temporalio/client';
+import { encryptingDataConverter } from '../codec/payload-codec.js';
 import { loadConfigOrExit } from '../config/config.js';
 import { connectMongo } from '../stores/mongo.js';
 import { buildApp } from './app.js';
@@ -7,7 +8,7 @@ import { buildApp } from './app.js';
 const config = loadConfigOrExit();
 const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
 const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: encryptingDataConverter(config.PAYLOAD_ENCRYPTION_KEYS) });
 const app = await buildApp({ config, client, db: mongo.db });
 
 async function shutdown(signal: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseEncryptionKeys } from '../codec/payload-codec.js';
 
 /**
  * The one place settings are read from the environment. Every setting has a safe local default,
@@ -6,6 +7,8 @@ import { z } from 'zod';
  */
 const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-0123456789';
 const DEV_VEXORA_SECRET = 'dev-vexora-app-secret';
+// A fixed 32-byte key so local histories are encrypted too; refused in production.
+const DEV_PAYLOAD_KEYS = `dev1:${Buffer.from('kycflow-dev-payload-key-32-bytes').toString('base64')}`;
 
 const port = z.coerce.number().int().min(0).max(65535);
 const url = z.string().url();
@@ -31,11 +34,21 @@ const schema = z
     VEXORA_MERCHANT_NO: z.string().min(1).default('M100001'),
     VEXORA_APP_SECRET: z.string().min(16, 'must be at least 16 characters').default(DEV_VEXORA_SECRET),
     SIMULATOR_PORT: port.default(4010),
+    /** `id:base64key[,id:base64key…]`, newest first: it encrypts, all decrypt (rotation). */
+    PAYLOAD_ENCRYPTION_KEYS: z
+      .string()
+      .default(DEV_PAYLOAD_KEYS)
+      .refine((spec) => { try { parseEncryptionKeys(spec); return true; } catch { return false; } }, 'must be "<id>:<base64 of 32 bytes>[,<id>:<base64>…]"'),
+    /** Origin of the Temporal UI allowed to call the codec endpoint (CORS). */
+    TEMPORAL_UI_ORIGIN: z.string().default('http://127.0.0.1:8233'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
     if (env.JWT_SECRET === DEV_JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'must be set in production' });
+    }
+    if (env.PAYLOAD_ENCRYPTION_KEYS === DEV_PAYLOAD_KEYS) {
+      ctx.addIssue({ code: 'custom', path: ['PAYLOAD_ENCRYPTION_KEYS'], message: 'must be set in production' });
     }
     if (env.VEXORA_APP_SECRET === DEV_VEXORA_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['VEXORA_APP_SECRET'], message: 'must be set in production' });

@@ -29,7 +29,9 @@ async function temporalAddress(): Promise<string> {
   const port = Number(config.TEMPORAL_ADDRESS.split(':').pop());
   await assertFree(port, 'Temporal', 'TEMPORAL_ADDRESS to use a running server');
   await assertFree(TEMPORAL_UI_PORT, 'Temporal UI', 'TEMPORAL_UI_PORT');
-  services.push(await startTemporalServer({ port, uiPort: TEMPORAL_UI_PORT, dbFile: join(DATA_DIR, 'temporal.db') }));
+  // The UI asks the API's codec endpoint to decrypt payloads (README "Security").
+  const codecEndpoint = `http://${config.HOST}:${config.PORT}/codec`;
+  services.push(await startTemporalServer({ port, uiPort: TEMPORAL_UI_PORT, dbFile: join(DATA_DIR, 'temporal.db'), codecEndpoint }));
   return `127.0.0.1:${port}`;
 }
 

@@ -3,12 +3,13 @@ import type { Db } from 'mongodb';
 import { fileURLToPath } from 'node:url';
 import { createActivities } from '../activities/index.js';
 import type { DocumentReader } from '../activities/ocr/document-reader.js';
+import { encryptingDataConverter } from '../codec/payload-codec.js';
 import type { Config } from '../config/config.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 export interface WorkerDeps {
-  config: Pick<Config, 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TASK_QUEUE'>;
+  config: Pick<Config, 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TASK_QUEUE' | 'PAYLOAD_ENCRYPTION_KEYS'>;
   connection: NativeConnection;
   db: Db;
   documentReader: DocumentReader;
@@ -22,6 +23,7 @@ export function createWorker({ config, connection, db, documentReader, workflowB
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    dataConverter: encryptingDataConverter(config.PAYLOAD_ENCRYPTION_KEYS),
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities({ db, documentReader }),
   });

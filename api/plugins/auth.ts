@@ -31,16 +31,24 @@ export async function registerAuth(app: FastifyInstance, config: Pick<Config, 'J
     verify: { algorithms: ['HS256'], allowedIss: config.JWT_ISSUER, clockTolerance: 30 },
   });
   app.addHook('onRequest', async (request) => {
-    if (request.routeOptions.config?.public) return;
-    try {
-      await request.jwtVerify();
-    } catch {
-      throw new HttpError(401, 'missing, invalid or expired bearer token');
-    }
-    const claims = claimsSchema.safeParse(request.user);
-    if (!claims.success) throw new HttpError(401, 'token lacks a valid sub or role');
-    request.user = claims.data;
+    if (!request.routeOptions.config?.public) await authenticate(request);
   });
+}
+
+/** Verifies the bearer token and sets `request.user`; 401 otherwise. */
+export async function authenticate(request: FastifyRequest): Promise<void> {
+  try {
+    await request.jwtVerify();
+  } catch {
+    throw new HttpError(401, 'missing, invalid or expired bearer token');
+  }
+  const claims = claimsSchema.safeParse(request.user);
+  if (!claims.success) throw new HttpError(401, 'token lacks a valid sub or role');
+  request.user = claims.data;
+}
+
+export function assertAdmin(request: FastifyRequest): void {
+  if (!isAdmin(request)) throw new HttpError(403, 'this route needs the admin role');
 }
 
 export const isAdmin = (request: FastifyRequest): boolean => request.user.role === 'admin';

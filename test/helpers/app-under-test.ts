@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createDocumentReader } from '../../activities/ocr/document-reader.js';
 import { buildApp } from '../../api/app.js';
+import { encryptingDataConverter } from '../../codec/payload-codec.js';
 import { signAccessToken } from '../../api/tokens.js';
 import { loadConfig, type Config } from '../../config/config.js';
 import { connectMongo, type Mongo } from '../../stores/mongo.js';
@@ -66,7 +67,7 @@ export async function startAppUnderTest(overrides: Record<string, string> = {}):
   });
   const running = worker.run();
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: encryptingDataConverter(config.PAYLOAD_ENCRYPTION_KEYS) });
   const app = await buildApp({ config, client, db: mongo.db });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };

@@ -1,0 +1,66 @@
+import type { PayloadCodec } from '@temporalio/common';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Config } from '../../config/config.js';
+import { HttpError } from '../http-error.js';
+import { assertAdmin, authenticate } from '../plugins/auth.js';
+
+/**
+ * Temporal's remote codec protocol (`POST /codec/encode|decode` with `{payloads: [{metadata, data}]}`,
+ * base64 values), so the Temporal UI and CLI can show decrypted payloads to admins.
+ *
+ * Local development only: the dev UI has no login to pass a token, so requests from loopback with
+ * the UI's Origin are served without one when NODE_ENV=development. Everywhere else: admin token.
+ */
+const wirePayloads = z.object({
+  payloads: z.array(z.object({ metadata: z.record(z.string(), z.string()).default({}), data: z.string().default('') })).max(1_000),
+});
+type WirePayloads = z.infer<typeof wirePayloads>;
+
+const fromWire = ({ payloads }: WirePayloads) =>
+  payloads.map((p) => ({
+    metadata: Object.fromEntries(Object.entries(p.metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+    data: Buffer.from(p.data, 'base64'),
+  }));
+
+const toWire = (payloads: Awaited<ReturnType<PayloadCodec['encode']>>): WirePayloads => ({
+  payloads: payloads.map((p) => ({
+    metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? []).toString('base64')])),
+    data: Buffer.from(p.data ?? []).toString('base64'),
+  })),
+});
+
+export const codecRoutes: FastifyPluginAsync<{ codec: PayloadCodec; config: Pick<Config, 'NODE_ENV' | 'TEMPORAL_UI_ORIGIN'> }> = async (app, { codec, config }) => {
+  const isLoopback = (ip: string) => ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1';
+  const fromDevUi = (request: FastifyRequest) =>
+    config.NODE_ENV === 'development' && request.headers.origin === config.TEMPORAL_UI_ORIGIN && isLoopback(request.ip);
+
+  function cors(reply: FastifyReply): void {
+    reply.header('access-control-allow-origin', config.TEMPORAL_UI_ORIGIN);
+    reply.header('access-control-allow-methods', 'POST, OPTIONS');
+    reply.header('access-control-allow-headers', 'content-type, x-namespace, authorization');
+    reply.header('access-control-allow-credentials', 'true');
+    reply.header('vary', 'origin');
+  }
+
+  for (const op of ['encode', 'decode'] as const) {
+    app.options(`/codec/${op}`, { config: { public: true } }, async (_request, reply) => {
+      cors(reply);
+      return reply.status(204).send();
+    });
+    app.post(`/codec/${op}`, { config: { public: true } }, async (request, reply) => {
+      cors(reply);
+      if (!fromDevUi(request)) {
+        await authenticate(request);
+        assertAdmin(request);
+      }
+      const body = wirePayloads.safeParse(request.body);
+      if (!body.success) throw new HttpError(400, 'expected {"payloads":[{"metadata":{…},"data":"<base64>"}]}');
+      try {
+        return toWire(await codec[op](fromWire(body.data)));
+      } catch (err) {
+        throw new HttpError(400, `cannot ${op}: ${(err as Error).message}`);
+      }
+    });
+  }
+};
