@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, metricMeter } from '@temporalio/activity';
 import type { Db } from 'mongodb';
 import type { DocType, DocumentError, DocumentFields, DocumentRead, QualitySummary } from '../domain/kyc-document.js';
 import { deleteFile, readFile } from '../stores/files.store.js';
@@ -15,14 +15,22 @@ export interface QualityCheckResult extends QualitySummary {
   errors: DocumentError[];
 }
 
+/** Wall time of `work`, recorded as a histogram on the worker's Prometheus endpoint. */
+async function timed<T>(metric: string, work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await work();
+  } finally {
+    metricMeter.createHistogram(metric, 'int', 'ms').record(Math.round(performance.now() - started));
+  }
+}
+
 /** Failure type the workflow turns into UNREADABLE_IMAGE (not retried: the bytes will not change). */
 export const UNREADABLE_IMAGE = 'UnreadableImage';
 
 /** Document photo checks and OCR on files in storage; the workflow passes file ids, never bytes. */
 export function createDocumentActivities({ db, reader, qualityThresholds }: DocumentActivityDeps) {
-  async function load(fileId: string): Promise<Buffer> {
-    return readFile(db, fileId);
-  }
+  const load = (fileId: string): Promise<Buffer> => readFile(db, fileId);
 
   return {
     /** Quality of each side; the front's scores are reported, issues of both sides are listed. */
@@ -30,7 +38,8 @@ export function createDocumentActivities({ db, reader, qualityThresholds }: Docu
       const reports = [];
       for (const fileId of fileIds) {
         try {
-          reports.push(await assessQuality(await load(fileId), qualityThresholds));
+          const image = await load(fileId);
+          reports.push(await timed('kycflow_document_quality_duration', () => assessQuality(image, qualityThresholds)));
         } catch (err) {
           if (err instanceof UnreadableImage) throw ApplicationFailure.nonRetryable(err.message, UNREADABLE_IMAGE);
           throw err;
@@ -46,9 +55,13 @@ export function createDocumentActivities({ db, reader, qualityThresholds }: Docu
 
     /** OCR of the front and, if given, the back (ID cards carry their MRZ on the back). */
     async readDocument({ frontFileId, backFileId, docType }: { frontFileId: string; backFileId: string | null; docType: DocType }): Promise<DocumentRead> {
-      const front = await reader.read(await load(frontFileId), { docType });
+      const ocr = async (fileId: string) => {
+        const image = await load(fileId);
+        return timed('kycflow_ocr_duration', () => reader.read(image, { docType }));
+      };
+      const front = await ocr(frontFileId);
       if (front.mrz?.valid || !backFileId) return summarise(front);
-      const back = await reader.read(await load(backFileId), { docType });
+      const back = await ocr(backFileId);
       return summarise(pickBetter(front, back));
     },
 

@@ -1,5 +1,7 @@
 import type { Client } from '@temporalio/client';
+import fastifyHelmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Db } from 'mongodb';
 import type { Config } from '../config/config.js';
@@ -10,7 +12,10 @@ import { createKycProfileService } from './kyc-profile.service.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerDocs } from './plugins/docs.js';
 import { registerErrorHandling } from './plugins/errors.js';
+import { loggerOptions, registerRequestLogging } from './plugins/logging.js';
+import { registerMetrics } from './plugins/metrics.js';
 import { registerMultipart } from './plugins/multipart.js';
+import { registerRateLimit, writeLimit } from './plugins/rate-limit.js';
 import { codecRoutes } from './routes/codec.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { kycServiceRoutes } from './routes/kyc-service.routes.js';
@@ -19,19 +24,33 @@ export interface AppDeps {
   config: Config;
   client: Client;
   db: Db;
+  /** Where logs go (tests capture them); stdout by default. */
+  logStream?: NodeJS.WritableStream;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metrics: Registry;
+  }
 }
 
 /** The HTTP API, built from its dependencies so tests and the real server share one app. */
-export async function buildApp({ config, client, db }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, client, db, logStream }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: config.LOG_LEVEL, redact: ['req.headers.authorization'] },
+    ...loggerOptions(config.LOG_LEVEL, logStream),
     bodyLimit: 1_048_576,
-    requestTimeout: 30_000,
+    requestTimeout: 60_000,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  // Content-Security-Policy is for HTML; this API serves JSON (Swagger UI sets its own CSP).
+  await app.register(fastifyHelmet, { contentSecurityPolicy: false });
+  registerRequestLogging(app);
+  app.decorate('metrics', registerMetrics(app));
   await registerAuth(app, config);
+  const limits = { perIpPerMinute: config.RATE_LIMIT_PER_IP_PER_MINUTE, writesPerUserPerMinute: config.RATE_LIMIT_WRITES_PER_USER_PER_MINUTE };
+  await registerRateLimit(app, limits);
   await registerDocs(app);
   await registerMultipart(app, { maxFileBytes: config.UPLOAD_MAX_IMAGE_BYTES, maxFiles: 3 });
 
@@ -44,6 +63,6 @@ export async function buildApp({ config, client, db }: AppDeps): Promise<Fastify
   await app.register(codecRoutes, { codec: new AesGcmPayloadCodec(parseEncryptionKeys(config.PAYLOAD_ENCRYPTION_KEYS)), config });
   const profiles = createKycProfileService({ client, db, config });
   const documents = createKycDocumentService({ client, db, profiles });
-  await app.register(kycServiceRoutes, { prefix: '/api/web/kycService', profiles, documents });
+  await app.register(kycServiceRoutes, { prefix: '/api/web/kycService', profiles, documents, writeLimit: writeLimit(limits) });
   return app;
 }

@@ -4,6 +4,7 @@ import { encryptingDataConverter } from '../codec/payload-codec.js';
 import { loadConfigOrExit } from '../config/config.js';
 import { connectMongo } from '../stores/mongo.js';
 import { buildApp } from './app.js';
+import { startMetricsServer } from './plugins/metrics.js';
 
 const config = loadConfigOrExit();
 const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
@@ -11,8 +12,11 @@ const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS }
 const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: encryptingDataConverter(config.PAYLOAD_ENCRYPTION_KEYS) });
 const app = await buildApp({ config, client, db: mongo.db });
 
+const metricsServer = await startMetricsServer(app.metrics, config.METRICS_HOST, config.API_METRICS_PORT);
+
 async function shutdown(signal: string): Promise<void> {
   app.log.info(`${signal}: shutting down`);
+  metricsServer.close();
   await app.close();
   await connection.close();
   await mongo.client.close();

@@ -34,6 +34,12 @@ const schema = z
     VEXORA_MERCHANT_NO: z.string().min(1).default('M100001'),
     VEXORA_APP_SECRET: z.string().min(16, 'must be at least 16 characters').default(DEV_VEXORA_SECRET),
     SIMULATOR_PORT: port.default(4010),
+    /** Internal listeners for Prometheus (keep them off the public network). */
+    METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+    API_METRICS_PORT: port.default(9464),
+    WORKER_METRICS_PORT: port.default(9465),
+    RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().positive().default(600),
+    RATE_LIMIT_WRITES_PER_USER_PER_MINUTE: z.coerce.number().int().positive().default(60),
     /** `id:base64key[,id:base64key…]`, newest first: it encrypts, all decrypt (rotation). */
     PAYLOAD_ENCRYPTION_KEYS: z
       .string()

@@ -1,11 +1,15 @@
 // The worker process: connects to Temporal and MongoDB, runs until SIGINT/SIGTERM.
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createDocumentReader } from '../activities/ocr/document-reader.js';
 import { loadConfigOrExit } from '../config/config.js';
 import { connectMongo } from '../stores/mongo.js';
 import { createWorker } from './worker.js';
 
 const config = loadConfigOrExit();
+// The SDK's own Prometheus exporter: task and activity metrics plus ours (OCR durations, …).
+Runtime.install({
+  telemetryOptions: { metrics: { prometheus: { bindAddress: `${config.METRICS_HOST}:${config.WORKER_METRICS_PORT}` } } },
+});
 const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
 const documentReader = await createDocumentReader({ workers: config.OCR_WORKERS || undefined });

@@ -21,11 +21,16 @@ const REVIEW_MESSAGES: Record<DocumentReviewStatus, string> = {
 };
 
 /** Seed 003: `/api/web/kycService/*`, answering `ApiResponse { code, message, data }`. */
-export const kycServiceRoutes: FastifyPluginAsyncZod<{ profiles: KycProfileService; documents: KycDocumentService }> = async (
-  app,
-  { profiles, documents },
-) => {
-  app.post('/submit', { schema: { body: submitProfileBody } }, async (request) => {
+export interface KycServiceRouteDeps {
+  profiles: KycProfileService;
+  documents: KycDocumentService;
+  /** Per-user rate limit of the write routes. */
+  writeLimit: object;
+}
+
+export const kycServiceRoutes: FastifyPluginAsyncZod<KycServiceRouteDeps> = async (app, { profiles, documents, writeLimit }) => {
+  const write = { rateLimit: writeLimit };
+  app.post('/submit', { schema: { body: submitProfileBody }, config: write }, async (request) => {
     assertSelfOrAdmin(request, request.body.userId);
     const { profileId, created } = await profiles.submit(request.body);
     return ok({ profileId }, created ? 'success' : 'an active profile already exists for this user');
@@ -36,7 +41,7 @@ export const kycServiceRoutes: FastifyPluginAsyncZod<{ profiles: KycProfileServi
     return ok({ status }, 'query success');
   });
 
-  app.post('/document', { schema: { body: documentMetadataBody } }, async (request) => {
+  app.post('/document', { schema: { body: documentMetadataBody }, config: write }, async (request) => {
     const { docNumber, backImageUrl, expiryDate, issueCountry, ...rest } = request.body;
     const result = await documents.recordMetadata(
       { ...rest, docNumber: docNumber ?? null, backImageUrl: backImageUrl ?? null, expiryDate: expiryDate ?? null, issueCountry: issueCountry ?? null },
@@ -45,7 +50,7 @@ export const kycServiceRoutes: FastifyPluginAsyncZod<{ profiles: KycProfileServi
     return ok(result, 'Document metadata saved');
   });
 
-  app.post('/document/upload', { schema: { consumes: ['multipart/form-data'] } }, async (request, reply) => {
+  app.post('/document/upload', { schema: { consumes: ['multipart/form-data'] }, config: write }, async (request, reply) => {
     if (!request.isMultipart()) throw new HttpError(415, 'send multipart/form-data with profileId, docType, country, frontImage and optionally backImage');
     const result = await documents.upload(request, request.user);
     if (!result.ok) {
@@ -56,13 +61,13 @@ export const kycServiceRoutes: FastifyPluginAsyncZod<{ profiles: KycProfileServi
     return ok({ documentId, ...fields, confidence, qualityScores: quality.scores, source: readSource, mrzValid }, 'Document uploaded successfully');
   });
 
-  app.post('/document/confirm', { schema: { querystring: documentIdQuery, body: confirmDocumentBody } }, async (request) => {
+  app.post('/document/confirm', { schema: { querystring: documentIdQuery, body: confirmDocumentBody }, config: write }, async (request) => {
     const result = await documents.confirm(request.query.documentId, request.body, request.user);
     const message = result.userModified ? 'Fields confirmed; the document will enter manual review' : 'Fields confirmed';
     return ok({ documentId: result.documentId, ...result.fields, userModified: result.userModified }, message);
   });
 
-  app.post('/document/submit', { schema: { querystring: documentIdQuery } }, async (request) => {
+  app.post('/document/submit', { schema: { querystring: documentIdQuery }, config: write }, async (request) => {
     const result = await documents.submit(request.query.documentId, request.user);
     return ok(result, REVIEW_MESSAGES[result.status]);
   });

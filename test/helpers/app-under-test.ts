@@ -42,7 +42,7 @@ function quietTemporalRuntime(): void {
   runtimeInstalled = true;
 }
 
-export async function startAppUnderTest(overrides: Record<string, string> = {}): Promise<AppUnderTest> {
+export async function startAppUnderTest(overrides: Record<string, string> = {}, opts: { logStream?: NodeJS.WritableStream } = {}): Promise<AppUnderTest> {
   requireStackEnv();
   quietTemporalRuntime();
   const suffix = randomBytes(4).toString('hex');
@@ -68,7 +68,7 @@ export async function startAppUnderTest(overrides: Record<string, string> = {}):
   const running = worker.run();
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: encryptingDataConverter(config.PAYLOAD_ENCRYPTION_KEYS) });
-  const app = await buildApp({ config, client, db: mongo.db });
+  const app = await buildApp({ config, client, db: mongo.db, logStream: opts.logStream });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };
 
