@@ -1,0 +1,94 @@
+/**
+ * Document reader: MRZ first (located, cropped, OCR'd several ways, corrected by check digits),
+ * labelled visual-zone text as the fallback. One warm tesseract pool serves every read.
+ */
+import { loadOriented, pagePng, rotateGrey, type GreyImage } from './image-prep.js';
+import { locateMrz } from './mrz-locate.js';
+import { readMrzRegion, type MrzRead } from './mrz-read.js';
+import { CHECK_FIELD } from './mrz-parse.js';
+import { FORMATS } from './mrz-formats.js';
+import { createTesseractPool, type TesseractPool } from './tesseract-pool.js';
+import { extractVizFields } from './viz-fields.js';
+import {
+  emptyFields, type DocTypeHint, type DocumentReadResult, type DocumentReader, type FieldName, type ReadIssue,
+} from './types.js';
+
+export type {
+  DocTypeHint, MrzFormat, ExtractedFields, FieldName, ReadIssue, DocumentReadResult, DocumentReader,
+} from './types.js';
+
+type Rotation = DocumentReadResult['rotation'];
+const ROTATIONS: Rotation[] = [0, 90, 270, 180];
+
+export async function createDocumentReader(opts?: { workers?: number }): Promise<DocumentReader> {
+  const pool = await createTesseractPool(opts?.workers);
+  return {
+    read: (image, hint) => readDocument(pool, image, hint?.docType),
+    close: () => pool.terminate(),
+  };
+}
+
+async function readDocument(pool: TesseractPool, image: Buffer, docType?: DocTypeHint): Promise<DocumentReadResult> {
+  const t0 = performance.now();
+  let base: GreyImage;
+  try {
+    base = await loadOriented(image);
+  } catch (err) {
+    return { ...noneResult(docType), issues: [{ code: 'UNREADABLE', message: `not a readable image: ${(err as Error).message}` }], ms: performance.now() - t0 };
+  }
+  // Other rotations only when the upright page shows no MRZ at all (they cost a full pass each).
+  let fallback: { read: MrzRead; rotation: Rotation } | null = null;
+  for (const rotation of ROTATIONS) {
+    const img = rotation ? await rotateGrey(base, rotation) : base;
+    const loc = await locateMrz(pool, img);
+    if (!loc) continue;
+    const read = await readMrzRegion(pool, img, loc);
+    if (read?.parsed.valid) return { ...mrzResult(read, rotation), ms: performance.now() - t0 };
+    if (read && !fallback) fallback = { read, rotation };
+    if (read) break;
+  }
+  if (fallback) return { ...mrzResult(fallback.read, fallback.rotation), ms: performance.now() - t0 };
+  return { ...(await vizResult(pool, base, docType)), ms: performance.now() - t0 };
+}
+
+function mrzResult({ parsed, ocrConfidence }: MrzRead, rotation: Rotation): Omit<DocumentReadResult, 'ms'> {
+  const issues: ReadIssue[] = [];
+  const confidence: Partial<Record<FieldName, number>> = {};
+  const checkedOk = new Map<FieldName, boolean>();
+  for (const c of FORMATS[parsed.format].checks) {
+    const field = CHECK_FIELD[c.name];
+    const ok = parsed.checks[c.name] ?? false;
+    if (field) checkedOk.set(field, ok);
+    if (!ok) issues.push({ code: 'MRZ_CHECKSUM_MISMATCH', message: `MRZ check digit for ${c.name} does not match`, ...(field ? { field } : {}) });
+  }
+  for (const [k, v] of Object.entries(parsed.fields) as Array<[FieldName, unknown]>) {
+    if (v === null) continue;
+    const ok = checkedOk.get(k);
+    // A passing check digit is strong evidence; fields without one lean on overall validity.
+    const c = ok === true ? 0.9 + 0.1 * ocrConfidence : ok === false ? 0.3 * ocrConfidence : (parsed.valid ? 0.7 : 0.4) + 0.2 * ocrConfidence;
+    confidence[k] = round(c);
+  }
+  return {
+    source: 'MRZ',
+    mrz: { format: parsed.format, lines: parsed.lines, valid: parsed.valid, checks: parsed.checks },
+    fields: parsed.fields, confidence, issues, rotation,
+  };
+}
+
+async function vizResult(pool: TesseractPool, base: GreyImage, docType?: DocTypeHint): Promise<Omit<DocumentReadResult, 'ms'>> {
+  const { png } = await pagePng(base, Math.max(1200, Math.min(2000, base.width)));
+  const ocr = await pool.recognize(png, { psm: '3' });
+  const { fields, confidence } = extractVizFields(ocr.lines);
+  const found = Object.values(fields).some((v) => v !== null);
+  const issues: ReadIssue[] = [];
+  if (docType === 'PASSPORT' || docType === 'VISA') issues.push({ code: 'MRZ_NOT_FOUND', message: `no machine-readable zone found on a ${docType.toLowerCase()}` });
+  if (!found) return { ...noneResult(docType), issues: [...issues, { code: 'UNREADABLE', message: 'no MRZ and no labelled fields could be read' }] };
+  return { source: 'VIZ', mrz: null, fields, confidence, issues, rotation: 0 };
+}
+
+function noneResult(docType?: DocTypeHint): Omit<DocumentReadResult, 'ms'> {
+  const issues: ReadIssue[] = docType === 'PASSPORT' ? [{ code: 'MRZ_NOT_FOUND', message: 'no machine-readable zone found on a passport' }] : [];
+  return { source: 'NONE', mrz: null, fields: emptyFields(), confidence: {}, issues, rotation: 0 };
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;

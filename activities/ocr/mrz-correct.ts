@@ -1,0 +1,193 @@
+/**
+ * MRZ correction by field position and check digits.
+ * 1. Fit each line to the format length (add/remove fillers where OCR merged or split '<' runs).
+ * 2. Map characters to the class their position allows (O→0 in digit positions, 0→O in letter ones).
+ * 3. Turn K/L/C/E inside trailing filler runs into '<' (the classic misread of '<').
+ * 4. Vote per position over several OCR reads; for a field whose check digit fails, try the other
+ *    reads' characters (and, where a composite check guards the result, common confusions) at
+ *    its data positions. A change is kept only when it makes the whole MRZ valid and is the unique
+ *    smallest such change. Check digits themselves are never altered beyond class mapping, so a
+ *    printed wrong check digit stays wrong.
+ */
+import { evaluateCheck } from './mrz-parse.js';
+import { FORMATS, type CharClass, type FormatSpec } from './mrz-formats.js';
+import type { MrzFormat } from './types.js';
+
+const TO_DIGIT: Record<string, string> = { O: '0', Q: '0', D: '0', U: '0', I: '1', L: '1', J: '1', T: '7', Z: '2', S: '5', B: '8', G: '6', A: '4' };
+const TO_LETTER: Record<string, string> = { '0': 'O', '1': 'I', '2': 'Z', '4': 'A', '5': 'S', '6': 'G', '7': 'T', '8': 'B' };
+const CONFUSABLE: Record<string, string[]> = {
+  '0': ['O', 'D'], O: ['0'], D: ['0'], '1': ['I'], I: ['1'], '2': ['Z'], Z: ['2'], '5': ['S'], S: ['5'],
+  '8': ['B'], B: ['8'], '6': ['G'], G: ['6'], K: ['<'], L: ['<'], C: ['<'], E: ['<'],
+};
+const FILLER_LOOKALIKE = /[KLCE]/;
+
+function mapChar(c: string, cls: CharClass): string {
+  if (cls === 'N' || cls === 'C') return TO_DIGIT[c] ?? c;
+  if (cls === 'A') return TO_LETTER[c] ?? c;
+  if (cls === 'S') return c === 'H' ? 'M' : c === 'P' || c === 'E' ? 'F' : c;
+  return c;
+}
+
+function fits(c: string, cls: CharClass): boolean {
+  if (cls === 'N') return /[0-9]/.test(c);
+  if (cls === 'C') return /[0-9<]/.test(c);
+  if (cls === 'A') return /[A-Z<]/.test(c);
+  if (cls === 'S') return /[MFX<]/.test(c);
+  return true;
+}
+
+export function classFix(line: string, classes: string): string {
+  let out = '';
+  for (let i = 0; i < line.length; i++) out += mapChar(line[i]!, (classes[i] ?? 'X') as CharClass);
+  return out;
+}
+
+/** K/L/C/E in a filler run that reaches the end of the line are '<' misreads. */
+export function fixTrailingFillers(line: string): string {
+  const m = /[<KLCE]*$/.exec(line);
+  if (!m || m[0].length === 0) return line;
+  const run = m[0];
+  // Letters touching the preceding word belong to it (e.g. MICHELLE<<<): keep up to the first '<'.
+  const firstFiller = run.indexOf('<');
+  if (firstFiller < 0 || (run.match(/</g) ?? []).length < 2) return line;
+  const keep = run.slice(0, firstFiller);
+  return line.slice(0, m.index) + keep + '<'.repeat(run.length - keep.length);
+}
+
+function conformity(line: string, classes: string): number {
+  let n = 0;
+  for (let i = 0; i < line.length; i++) if (fits(line[i]!, (classes[i] ?? 'X') as CharClass)) n++;
+  return n;
+}
+
+/** One-character edits that move the length towards target: inside '<' runs, or at either end. */
+function lengthEdits(line: string, grow: boolean): string[] {
+  const out = new Set<string>();
+  if (grow) { out.add(line + '<'); out.add('<' + line); } else { out.add(line.slice(0, -1)); out.add(line.slice(1)); }
+  for (let i = 0; i < line.length; i++) {
+    if (line[i] !== '<' || line[i - 1] === '<') continue; // one edit per run start
+    out.add(grow ? line.slice(0, i) + '<' + line.slice(i) : line.slice(0, i) + line.slice(i + 1));
+  }
+  return [...out];
+}
+
+/** Greedy length fitting scored by how well characters fit their positions' classes. */
+export function fitLength(line: string, spec: FormatSpec, lineNo: number): string | null {
+  const classes = spec.classes[lineNo]!;
+  const target = spec.lineLength;
+  if (Math.abs(line.length - target) > 10) return null;
+  let cur = fixTrailingFillers(line);
+  while (cur.length !== target) {
+    const options = lengthEdits(cur, cur.length < target);
+    cur = options.reduce((best, o) => (scoreLine(o, spec, lineNo, classes) > scoreLine(best, spec, lineNo, classes) ? o : best));
+  }
+  return cur;
+}
+
+function scoreLine(line: string, spec: FormatSpec, lineNo: number, classes: string): number {
+  if (line.length !== spec.lineLength) return conformity(line, classes);
+  const fixed = classFix(line, classes);
+  const lines = spec.classes.map((_, i) => (i === lineNo ? fixed : '<'.repeat(spec.lineLength)));
+  let checks = 0;
+  for (const c of spec.checks) {
+    if (c.data.every((d) => d.line === lineNo) && c.digit.line === lineNo && evaluateCheck(spec, c, lines)) checks++;
+  }
+  return checks * 10 + conformity(line, classes);
+}
+
+/** Normalise one OCR read of the block into format-length, class-fixed lines. */
+export function normaliseRead(raw: string[], format: MrzFormat): string[] | null {
+  const spec = FORMATS[format];
+  if (raw.length !== spec.classes.length) return null;
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const fitted = fitLength(raw[i]!, spec, i);
+    if (!fitted) return null;
+    out.push(fixTrailingFillers(classFix(fitted, spec.classes[i]!)));
+  }
+  return out;
+}
+
+interface Candidates { primary: string[]; alts: Map<string, Set<string>> } // key "line:pos"
+
+function vote(reads: string[][]): Candidates {
+  const first = reads[0]!;
+  const primary: string[] = [];
+  const alts = new Map<string, Set<string>>();
+  first.forEach((line, li) => {
+    let out = '';
+    for (let p = 0; p < line.length; p++) {
+      const counts = new Map<string, number>();
+      for (const r of reads) { const c = r[li]![p]!; counts.set(c, (counts.get(c) ?? 0) + 1); }
+      const best = [...counts.entries()].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
+      out += best;
+      if (counts.size > 1) alts.set(`${li}:${p}`, new Set([...counts.keys()].filter((c) => c !== best)));
+    }
+    primary.push(out);
+  });
+  return { primary, alts };
+}
+
+const allValid = (spec: FormatSpec, lines: string[]) => spec.checks.every((c) => evaluateCheck(spec, c, lines));
+
+function setChar(lines: string[], li: number, p: number, c: string): string[] {
+  return lines.map((l, i) => (i === li ? l.slice(0, p) + c + l.slice(p + 1) : l));
+}
+
+/** Alternatives at one data position: other reads' characters, plus confusions when guarded. */
+function positionAlts(cand: Candidates, lines: string[], li: number, p: number, cls: CharClass, guarded: boolean): string[] {
+  const out = new Set(cand.alts.get(`${li}:${p}`) ?? []);
+  const c = lines[li]![p]!;
+  if (guarded && cls === 'X') for (const a of CONFUSABLE[c] ?? []) if (a !== '<' || FILLER_LOOKALIKE.test(c)) out.add(a);
+  return [...out].filter((a) => fits(a, cls) && a !== c);
+}
+
+/** For each failing check, the unique smallest (≤ 2 chars) change of its data that passes it. */
+function repairFields(spec: FormatSpec, cand: Candidates, guarded: boolean): string[] {
+  let lines = cand.primary;
+  for (const check of spec.checks) {
+    if (check.name === 'composite' || evaluateCheck(spec, check, lines)) continue;
+    const positions: Array<[number, number, string[]]> = [];
+    for (const d of check.data) {
+      for (let p = d.start; p < d.end; p++) {
+        const alts = positionAlts(cand, lines, d.line, p, (spec.classes[d.line]![p] ?? 'X') as CharClass, guarded);
+        if (alts.length) positions.push([d.line, p, alts]);
+      }
+    }
+    const singles: string[][] = [];
+    for (const [li, p, alts] of positions) for (const a of alts) {
+      const t = setChar(lines, li, p, a);
+      if (evaluateCheck(spec, check, t)) singles.push(t);
+    }
+    if (singles.length === 1) { lines = singles[0]!; continue; }
+    if (singles.length > 1 || positions.length > 8) continue;
+    const pairs: string[][] = [];
+    positions.forEach(([li, p, alts], i) => {
+      for (const [li2, p2, alts2] of positions.slice(i + 1)) for (const a of alts) for (const b of alts2) {
+        const t = setChar(setChar(lines, li, p, a), li2, p2, b);
+        if (evaluateCheck(spec, check, t)) pairs.push(t);
+      }
+    });
+    if (pairs.length === 1) lines = pairs[0]!;
+  }
+  return lines;
+}
+
+/**
+ * Best lines for a format from several reads (best read first). Changes beyond the majority vote
+ * are kept only if they make every check pass; confusion-table guesses need a composite check.
+ */
+export function correctMrz(rawReads: string[][], format: MrzFormat): string[] | null {
+  const spec = FORMATS[format];
+  const reads = rawReads.map((r) => normaliseRead(r, format)).filter((r): r is string[] => r !== null);
+  if (!reads.length) return null;
+  const cand = vote(reads);
+  if (allValid(spec, cand.primary)) return cand.primary;
+  const hasComposite = spec.checks.some((c) => c.name === 'composite');
+  for (const guarded of hasComposite ? [false, true] : [false]) {
+    const repaired = repairFields(spec, cand, guarded);
+    if (allValid(spec, repaired)) return repaired;
+  }
+  // Also consider each read on its own: one clean read can beat a noisy vote.
+  return reads.find((r) => allValid(spec, r)) ?? cand.primary;
+}

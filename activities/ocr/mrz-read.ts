@@ -1,0 +1,65 @@
+/**
+ * Reads the MRZ in a located region: several OCR reads of the crop (binarised and greyscale), plus
+ * the locating pass's own text, are corrected and voted per format; the best parse wins.
+ */
+import { cropPng, type GreyImage } from './image-prep.js';
+import { correctMrz } from './mrz-correct.js';
+import { parseMrz, type ParsedMrz } from './mrz-parse.js';
+import type { MrzLocation } from './mrz-locate.js';
+import { findMrzBlock, type MrzBlock } from './mrz-text.js';
+import { MRZ_WHITELIST, type OcrLine, type TesseractPool } from './tesseract-pool.js';
+import { gridLines } from './mrz-grid.js';
+import { FORMATS } from './mrz-formats.js';
+import type { MrzFormat } from './types.js';
+
+export interface MrzRead { parsed: ParsedMrz; ocrConfidence: number }
+
+const TARGET_LINE_HEIGHT = 44; // px per text line box after scaling; LSTM likes ~30 px glyphs
+
+export async function readMrzRegion(pool: TesseractPool, img: GreyImage, loc: MrzLocation): Promise<MrzRead | null> {
+  const scale = Math.min(4, TARGET_LINE_HEIGHT / Math.max(4, loc.lineHeight));
+  const passes = [true, false].map(async (binarise) => {
+    const png = await cropPng(img, loc.rect, { angleDeg: loc.angleDeg, scale, binarise });
+    const ocr = await pool.recognize(png, { psm: '6', whitelist: MRZ_WHITELIST });
+    const lines = ocr.lines.filter((l) => l.text.trim());
+    const block = findMrzBlock(lines.map((l) => l.text));
+    return { block, lines: block ? block.lineIdx.map((i) => lines[i]!) : [], confidence: ocr.confidence / 100 };
+  });
+  const crops = await Promise.all(passes);
+  // Cell-gridded reads first (best positions), then the plain text reads, then the locating pass.
+  const reads: Read[] = [];
+  for (const c of crops) if (c.block) reads.push(...gridReads(c.block, c.lines, c.confidence));
+  for (const c of crops) if (c.block) reads.push({ block: c.block, confidence: c.confidence });
+  reads.push({ block: loc.block, confidence: loc.confidence });
+  return bestParse(reads);
+}
+
+interface Read { block: MrzBlock; confidence: number }
+
+function gridReads(block: MrzBlock, lines: OcrLine[], confidence: number): Read[] {
+  const out: Read[] = [];
+  for (const format of block.formats) {
+    const grid = gridLines(lines, FORMATS[format].lineLength);
+    if (grid) out.push({ block: { ...block, lines: grid, formats: [format] }, confidence });
+  }
+  return out;
+}
+
+export function bestParse(reads: Read[]): MrzRead | null {
+  const formats = new Set<MrzFormat>(reads.flatMap((r) => r.block.formats));
+  let best: MrzRead | null = null;
+  for (const format of formats) {
+    const same = reads.filter((r) => r.block.formats.includes(format));
+    const lines = correctMrz(same.map((r) => r.block.lines), format);
+    if (!lines) continue;
+    const parsed = parseMrz(format, lines);
+    const cand = { parsed, ocrConfidence: Math.max(...same.map((r) => r.confidence)) };
+    if (!best || rank(cand.parsed) > rank(best.parsed)) best = cand;
+  }
+  return best;
+}
+
+/** Valid beats invalid; then more passing checks; format order breaks ties (TD3 before MRV-A). */
+function rank(p: ParsedMrz): number {
+  return (p.valid ? 100 : 0) + Object.values(p.checks).filter(Boolean).length;
+}

@@ -1,0 +1,62 @@
+/** Finds the MRZ block (2–3 lines) in raw OCR text lines and guesses its format from the lengths. */
+import { formatsFor } from './mrz-formats.js';
+import type { MrzFormat } from './types.js';
+
+export interface MrzBlock { lines: string[]; formats: MrzFormat[]; lineIdx: number[] }
+
+const LENGTHS = [30, 36, 44];
+
+export function cleanLine(raw: string): string {
+  return raw.toUpperCase().replace(/[«‹]/g, '<').replace(/[^A-Z0-9<]/g, '');
+}
+
+/** Long, and either filler-rich or digit-rich: what MRZ lines look like and page text rarely does. */
+export function isMrzLike(line: string): boolean {
+  if (line.length < 20 || line.length > 64) return false;
+  const fillers = (line.match(/</g) ?? []).length;
+  const digits = (line.match(/[0-9]/g) ?? []).length;
+  return fillers >= 2 || digits >= 10;
+}
+
+/** Nearest ICAO line length; OCR adds or drops characters (mostly in '<' runs), so be generous. */
+export function nearestLength(len: number): number | null {
+  if (len < 22 || len > 56) return null;
+  return LENGTHS.reduce((a, b) => (Math.abs(b - len) < Math.abs(a - len) ? b : a));
+}
+
+/** The last run of consecutive MRZ-like lines (the MRZ sits at the bottom of the page). */
+export function findMrzBlock(rawLines: string[]): MrzBlock | null {
+  const lines = rawLines.map(cleanLine);
+  const runs: number[][] = [];
+  let cur: number[] = [];
+  lines.forEach((l, i) => {
+    if (isMrzLike(l)) cur.push(i);
+    else if (l.length > 0) { if (cur.length) runs.push(cur); cur = []; }
+  });
+  if (cur.length) runs.push(cur);
+  for (const run of runs.reverse()) {
+    const block = blockFromRun(run, lines);
+    if (block) return block;
+  }
+  return null;
+}
+
+function blockFromRun(run: number[], lines: string[]): MrzBlock | null {
+  const lens = run.map((i) => nearestLength(lines[i]!.length));
+  // TD1: three lines of ~30; otherwise the last two lines of matching length.
+  for (let k = run.length - 3; k >= 0; k--) {
+    if (lens.slice(k, k + 3).every((l) => l === 30)) return make(run.slice(k, k + 3), lines, 30);
+  }
+  for (let k = run.length - 2; k >= 0; k--) {
+    const [a, b] = lens.slice(k, k + 2);
+    const len = a ?? b;
+    if (len && (a === b || b === null || a === null) && len !== 30) return make(run.slice(k, k + 2), lines, len);
+  }
+  return null;
+}
+
+function make(idx: number[], lines: string[], len: number): MrzBlock | null {
+  const picked = idx.map((i) => lines[i]!);
+  const formats = formatsFor(picked.length, len, picked[0]?.[0] ?? '');
+  return formats.length ? { lines: picked, formats, lineIdx: idx } : null;
+}

@@ -1,0 +1,59 @@
+/**
+ * A warm pool of tesseract.js workers behind one scheduler. Traineddata comes from the
+ * @tesseract.js-data/eng package (no download at run time). Per-job Tesseract parameters
+ * (whitelist, page segmentation) are passed with each recognize job: tesseract.js sets them for
+ * that job only and restores them afterwards, so MRZ and full-page jobs can share workers.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import Tesseract from 'tesseract.js';
+
+const { createScheduler, createWorker, OEM } = Tesseract;
+
+export const MRZ_WHITELIST = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<';
+
+export interface Box { x0: number; y0: number; x1: number; y1: number }
+export interface OcrSymbol { text: string; confidence: number; bbox: Box }
+export interface OcrLine { text: string; confidence: number; bbox: Box; baseline: Box; symbols: OcrSymbol[] }
+export interface OcrResult { text: string; confidence: number; lines: OcrLine[] }
+export interface OcrJob { psm: '3' | '4' | '6' | '7' | '11'; whitelist?: string }
+
+export interface TesseractPool {
+  recognize(png: Buffer, job: OcrJob): Promise<OcrResult>;
+  terminate(): Promise<void>;
+}
+
+function langPath(): string {
+  const req = createRequire(import.meta.url);
+  return path.join(path.dirname(req.resolve('@tesseract.js-data/eng/package.json')), '4.0.0_best_int');
+}
+
+export async function createTesseractPool(workers?: number): Promise<TesseractPool> {
+  const size = Math.max(1, workers ?? os.availableParallelism());
+  const scheduler = createScheduler();
+  const ws = await Promise.all(
+    Array.from({ length: size }, () => createWorker('eng', OEM.LSTM_ONLY, { langPath: langPath(), cacheMethod: 'none' })),
+  );
+  for (const w of ws) scheduler.addWorker(w);
+  return {
+    async recognize(png, job) {
+      const params: Record<string, string> = { tessedit_pageseg_mode: job.psm };
+      if (job.whitelist) params.tessedit_char_whitelist = job.whitelist;
+      // Tesseract parameters ride along in the recognize options (typed as RecognizeOptions only).
+      const r = await scheduler.addJob('recognize', png, params as object, { blocks: true, text: true });
+      const lines = (r.data.blocks ?? []).flatMap((b) => b.paragraphs.flatMap((p) => p.lines));
+      return {
+        text: r.data.text,
+        confidence: r.data.confidence,
+        lines: lines.map((l) => ({
+          text: l.text, confidence: l.confidence, bbox: l.bbox, baseline: l.baseline,
+          symbols: l.words.flatMap((w) => w.symbols.map((sy) => ({ text: sy.text, confidence: sy.confidence, bbox: sy.bbox }))),
+        })),
+      };
+    },
+    async terminate() {
+      await Promise.all(ws.map((w) => w.terminate()));
+    },
+  };
+}
