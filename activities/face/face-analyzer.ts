@@ -1,0 +1,182 @@
+import { expressionMeasures, type ExpressionMeasures } from './face-geometry.js';
+import {
+  humanModelDir,
+  loadHumanModule,
+  loadTf,
+  registerFileModelLoader,
+  wasmBinaryDir,
+  type HumanFace,
+  type HumanInstance,
+  type Tf,
+} from './human-loader.js';
+import type { RgbImage } from './ppm.js';
+
+export interface FaceBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface FaceObservation extends ExpressionMeasures {
+  /** Pixels of the analysed image. */
+  box: FaceBox;
+  /** Detection × mesh confidence, 0..1. */
+  score: number;
+  /** Radians as @vladmandic/human reports them; see liveness-actions.ts for the sign of yaw. */
+  yaw: number;
+  pitch: number;
+  roll: number;
+  /** Score of the "happy" expression, 0..1. */
+  smile: number;
+  /** Unit-length face descriptor (1024 floats), only when asked for. */
+  embedding?: Float32Array;
+}
+
+/** Optional models, switched per call because each costs time per frame. */
+export interface AnalyzeOptions {
+  /** Face descriptor (`embedding`); roughly doubles the time per image. Default false. */
+  embed?: boolean;
+  /** Iris model: refines the eyelid landmarks, needed for a clean blink signal. Default true. */
+  iris?: boolean;
+  /** Expression model (`smile`); without it `smile` is 0. Default true. */
+  emotion?: boolean;
+}
+
+export interface FaceAnalyzer {
+  /** Faces found in one image, largest first. */
+  analyze(image: RgbImage, opts?: AnalyzeOptions): Promise<FaceObservation[]>;
+  /** Milliseconds it took to load the models (0 when they were already loaded in this process). */
+  readonly loadMs: number;
+  /** Stops this handle; models stay cached for the process (human keeps them in module scope). */
+  close(): Promise<void>;
+}
+
+interface Engine {
+  human: HumanInstance;
+  tf: Tf;
+  /** Serialises inference: human keeps per-call state and is not re-entrant. */
+  queue: Promise<unknown>;
+}
+
+let engine: Promise<Engine> | undefined;
+
+/**
+ * Returns an analyzer backed by the process-wide engine (tfjs WASM backend + human models
+ * shipped inside the npm package; nothing is downloaded). Create it once per worker.
+ */
+export async function createFaceAnalyzer(): Promise<FaceAnalyzer> {
+  const started = Date.now();
+  const fresh = !engine;
+  engine ??= startEngine();
+  let eng: Engine;
+  try {
+    eng = await engine;
+  } catch (err) {
+    engine = undefined;
+    throw err;
+  }
+  return new AnalyzerHandle(eng, fresh ? Date.now() - started : 0);
+}
+
+async function startEngine(): Promise<Engine> {
+  const tf = loadTf();
+  registerFileModelLoader(tf);
+  const { Human } = loadHumanModule();
+  const human = new Human(humanConfig());
+  await human.load();
+  await human.warmup();
+  return { human, tf, queue: Promise.resolve() };
+}
+
+function humanConfig(): Record<string, unknown> {
+  const noCache = { skipFrames: 0, skipTime: 0 };
+  return {
+    backend: 'wasm',
+    wasmPath: wasmBinaryDir(),
+    modelBasePath: `file://${humanModelDir()}/`,
+    debug: false,
+    // Every frame is analysed on its own: no result caching between calls.
+    cacheSensitivity: 0,
+    warmup: 'none',
+    filter: { enabled: false },
+    face: {
+      enabled: true,
+      detector: { ...noCache, rotation: false /* roll correction costs ~30 ms a frame; selfies are upright */, maxDetected: 5, minConfidence: 0.3, return: false },
+      mesh: { enabled: true },
+      iris: { enabled: true, ...noCache },
+      emotion: { enabled: true, ...noCache },
+      description: { enabled: false, ...noCache },
+      antispoof: { enabled: false },
+      liveness: { enabled: false },
+    },
+    body: { enabled: false },
+    hand: { enabled: false },
+    object: { enabled: false },
+    gesture: { enabled: false },
+    segmentation: { enabled: false },
+  };
+}
+
+class AnalyzerHandle implements FaceAnalyzer {
+  private closed = false;
+  constructor(
+    private readonly eng: Engine,
+    readonly loadMs: number,
+  ) {}
+
+  analyze(image: RgbImage, opts: AnalyzeOptions = {}): Promise<FaceObservation[]> {
+    if (this.closed) return Promise.reject(new Error('FaceAnalyzer is closed'));
+    const run = this.eng.queue.then(() => detect(this.eng, image, opts));
+    this.eng.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.eng.queue;
+  }
+}
+
+async function detect(eng: Engine, image: RgbImage, opts: AnalyzeOptions): Promise<FaceObservation[]> {
+  const { tf } = eng;
+  const input = tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
+  const face = {
+    description: { enabled: opts.embed ?? false },
+    iris: { enabled: opts.iris ?? true },
+    emotion: { enabled: opts.emotion ?? true },
+  };
+  try {
+    const result = await eng.human.detect(input, { face });
+    return result.face
+      .map(toObservation)
+      .filter((f): f is FaceObservation => f !== undefined)
+      .sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height);
+  } finally {
+    tf.dispose(input);
+  }
+}
+
+function toObservation(face: HumanFace): FaceObservation | undefined {
+  const measures = expressionMeasures(face.mesh);
+  if (!measures) return undefined;
+  const angle = face.rotation?.angle ?? { yaw: 0, pitch: 0, roll: 0 };
+  const [x, y, width, height] = face.box;
+  return {
+    box: { x, y, width, height },
+    score: face.score,
+    yaw: angle.yaw,
+    pitch: angle.pitch,
+    roll: angle.roll,
+    smile: face.emotion?.find((e) => e.emotion === 'happy')?.score ?? 0,
+    ...measures,
+    ...(face.embedding && face.embedding.length > 0 ? { embedding: normalise(face.embedding) } : {}),
+  };
+}
+
+function normalise(v: number[]): Float32Array {
+  const out = Float32Array.from(v);
+  const norm = Math.hypot(...out);
+  if (norm > 0) for (let i = 0; i < out.length; i++) out[i] = (out[i] ?? 0) / norm;
+  return out;
+}

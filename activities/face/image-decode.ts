@@ -1,0 +1,43 @@
+import sharp from 'sharp';
+import { ImageRejected } from './errors.js';
+import type { RgbImage } from './ppm.js';
+
+export interface DecodeOptions {
+  /** Longest side after decoding (never upscaled). Default 1280. */
+  maxSide?: number;
+}
+
+/** Decodes a JPEG/PNG/WebP… photo to RGB, applying EXIF orientation as a phone camera meant it. */
+export async function decodeImage(bytes: Uint8Array, opts: DecodeOptions = {}): Promise<RgbImage> {
+  const maxSide = opts.maxSide ?? 1280;
+  try {
+    const { data, info } = await sharp(bytes, { limitInputPixels: 50_000_000 })
+      .rotate()
+      .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+  } catch (err) {
+    throw new ImageRejected(`the image cannot be decoded: ${(err as Error).message}`);
+  }
+}
+
+/** Crops a region (clamped to the image) and scales it so its longest side is `side`. */
+export async function cropAndScale(
+  image: RgbImage,
+  region: { x: number; y: number; width: number; height: number },
+  side: number,
+): Promise<RgbImage> {
+  const left = Math.max(0, Math.floor(region.x));
+  const top = Math.max(0, Math.floor(region.y));
+  const width = Math.min(image.width - left, Math.ceil(region.width));
+  const height = Math.min(image.height - top, Math.ceil(region.height));
+  const { data, info } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+    .extract({ left, top, width, height })
+    .resize({ width: side, height: side, fit: 'inside' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+}

@@ -1,0 +1,30 @@
+// Face analysis for KYC: video frame extraction, liveness action scoring, face match.
+export { VideoRejected, FfmpegUnavailable, ImageRejected, type VideoRejectionCode } from './errors.js';
+export { resolveFfmpeg, type FfmpegBinaries } from './ffmpeg-binary.js';
+export { extractFrames, type ExtractedFrames, type FrameExtractionOptions, type VideoFrame, type VideoInput } from './ffmpeg-frames.js';
+export { probeVideo, type VideoProbe } from './video-probe.js';
+export type { RgbImage } from './ppm.js';
+export { decodeImage } from './image-decode.js';
+export {
+  createFaceAnalyzer,
+  type AnalyzeOptions,
+  type FaceAnalyzer,
+  type FaceBox,
+  type FaceObservation,
+} from './face-analyzer.js';
+export {
+  scoreAction,
+  bestFrameIndex,
+  DEFAULT_THRESHOLDS,
+  LIVENESS_ACTIONS,
+  type ActionScore,
+  type ActionThresholds,
+  type FrameFaces,
+  type LivenessAction,
+  type ScoreOptions,
+} from './liveness-actions.js';
+export { cosineDistance, similarityFromDistance } from './embedding.js';
+export { embedLargestFace, type EmbeddedFace, type ImageInput } from './face-embed.js';
+export { matchFaces, NoFaceFound, DEFAULT_MATCH_THRESHOLD, type FaceMatchResult } from './face-match.js';
+export { scoreVideo, ACTION_PROFILES, type LivenessVideoOptions, type LivenessVideoResult } from './liveness-video.js';
+export { samePerson, type SamePersonResult } from './same-person.js';
