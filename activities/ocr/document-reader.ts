@@ -61,6 +61,9 @@ function mrzResult({ parsed, ocrConfidence }: MrzRead, rotation: Rotation): Omit
     if (field) checkedOk.set(field, ok);
     if (!ok) issues.push({ code: 'MRZ_CHECKSUM_MISMATCH', message: `MRZ check digit for ${c.name} does not match`, ...(field ? { field } : {}) });
   }
+  if (parsed.checks.unconfirmedLines === false) {
+    issues.push({ code: 'UNREADABLE', message: 'MRZ lines without check digits (name) were not read consistently', field: 'name' });
+  }
   for (const [k, v] of Object.entries(parsed.fields) as Array<[FieldName, unknown]>) {
     if (v === null) continue;
     const ok = checkedOk.get(k);

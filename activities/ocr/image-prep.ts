@@ -33,7 +33,10 @@ export async function pagePng(img: GreyImage, width: number): Promise<{ png: Buf
 export interface CropOptions { angleDeg: number; scale: number; binarise: boolean }
 
 /** Crop, deskew and rescale a region; optionally binarise with an Otsu threshold. */
-export async function cropPng(img: GreyImage, rect: Rect, o: CropOptions): Promise<Buffer> {
+export const CROP_BORDER = 20;
+
+/** The crop as PNG for tesseract, plus its binarised pixels (without the border) for shape tests. */
+export async function cropPng(img: GreyImage, rect: Rect, o: CropOptions): Promise<{ png: Buffer; ink: GreyImage }> {
   const r = clampRect(rect, img);
   let pipeline = raw(img).extract(r);
   if (Math.abs(o.angleDeg) > 0.3) pipeline = sharp(await pipeline.rotate(-o.angleDeg, { background: '#ffffff' }).png().toBuffer());
@@ -43,12 +46,13 @@ export async function cropPng(img: GreyImage, rect: Rect, o: CropOptions): Promi
     .normalise()
     .raw()
     .toBuffer({ resolveWithObject: true });
-  let data: Buffer = scaled.data;
-  if (o.binarise) data = threshold(data, otsu(data));
-  return sharp(data, { raw: { width: scaled.info.width, height: scaled.info.height, channels: 1 } })
-    .extend({ top: 20, bottom: 20, left: 20, right: 20, background: '#ffffff' })
+  const binary = threshold(scaled.data, otsu(scaled.data));
+  const data = o.binarise ? binary : scaled.data;
+  const png = await sharp(data, { raw: { width: scaled.info.width, height: scaled.info.height, channels: 1 } })
+    .extend({ top: CROP_BORDER, bottom: CROP_BORDER, left: CROP_BORDER, right: CROP_BORDER, background: '#ffffff' })
     .png({ compressionLevel: 1 })
     .toBuffer();
+  return { png, ink: { data: binary, width: scaled.info.width, height: scaled.info.height } };
 }
 
 export function clampRect(rect: Rect, img: { width: number; height: number }): Rect {

@@ -45,11 +45,11 @@ export function classFix(line: string, classes: string): string {
 /** K/L/C/E in a filler run that reaches the end of the line are '<' misreads. */
 export function fixTrailingFillers(line: string): string {
   const m = /[<KLCE]*$/.exec(line);
-  if (!m || m[0].length === 0) return line;
+  if (!m || m[0].length < 3) return line;
   const run = m[0];
   // Letters touching the preceding word belong to it (e.g. MICHELLE<<<): keep up to the first '<'.
   const firstFiller = run.indexOf('<');
-  if (firstFiller < 0 || (run.match(/</g) ?? []).length < 2) return line;
+  if (firstFiller < 0) return run.length >= 6 ? line.slice(0, m.index) + '<'.repeat(run.length) : line;
   const keep = run.slice(0, firstFiller);
   return line.slice(0, m.index) + keep + '<'.repeat(run.length - keep.length);
 }
@@ -96,6 +96,37 @@ function scoreLine(line: string, spec: FormatSpec, lineNo: number, classes: stri
 }
 
 /** Normalise one OCR read of the block into format-length, class-fixed lines. */
+/** Trailing-filler repair on the part of the line before any trailing check-digit positions. */
+function fixFillersBeforeDigits(line: string, classes: string): string {
+  const end = classes.search(/[CN]*$/);
+  return fixTrailingFillers(line.slice(0, end)) + line.slice(end);
+}
+
+/** Second character of the document code: no ICAO code uses K/L there; it is a '<' misread. */
+function fixDocCode(line: string): string {
+  return /^[A-Z][KL]/.test(line) ? line[0] + '<' + line.slice(2) : line;
+}
+
+/**
+ * O/D/Q next to digits in alphanumeric fields are usually zeros. Check digits cannot tell: O (24)
+ * and D (13) differ from 0 by amounts that cancel mod 10 in pairs/triples. So when both readings
+ * pass a field's check, prefer the one with digits.
+ */
+export function preferDigits(lines: string[], spec: FormatSpec): string[] {
+  let out = lines;
+  for (const check of spec.checks) {
+    if (check.name === 'composite') continue;
+    for (const d of check.data) {
+      const field = out[d.line]!.slice(d.start, d.end);
+      const digitised = field.replace(/[ODQ](?=[0-9ODQ]*[0-9])|(?<=[0-9][0-9ODQ]*)[ODQ]/g, '0');
+      if (digitised === field) continue;
+      const t = out.map((l, i) => (i === d.line ? l.slice(0, d.start) + digitised + l.slice(d.end) : l));
+      if (evaluateCheck(spec, check, t) && evaluateCheck(spec, check, out)) out = t;
+    }
+  }
+  return out;
+}
+
 export function normaliseRead(raw: string[], format: MrzFormat): string[] | null {
   const spec = FORMATS[format];
   if (raw.length !== spec.classes.length) return null;
@@ -103,9 +134,10 @@ export function normaliseRead(raw: string[], format: MrzFormat): string[] | null
   for (let i = 0; i < raw.length; i++) {
     const fitted = fitLength(raw[i]!, spec, i);
     if (!fitted) return null;
-    out.push(fixTrailingFillers(classFix(fitted, spec.classes[i]!)));
+    const fixed = fixFillersBeforeDigits(classFix(fitted, spec.classes[i]!), spec.classes[i]!);
+    out.push(i === 0 ? fixDocCode(fixed) : fixed);
   }
-  return out;
+  return preferDigits(out, spec);
 }
 
 interface Candidates { primary: string[]; alts: Map<string, Set<string>> } // key "line:pos"
@@ -182,12 +214,22 @@ export function correctMrz(rawReads: string[][], format: MrzFormat): string[] | 
   const reads = rawReads.map((r) => normaliseRead(r, format)).filter((r): r is string[] => r !== null);
   if (!reads.length) return null;
   const cand = vote(reads);
+  return preferDigits(chooseLines(spec, cand, reads), spec);
+}
+
+function chooseLines(spec: FormatSpec, cand: Candidates, reads: string[][]): string[] {
   if (allValid(spec, cand.primary)) return cand.primary;
   const hasComposite = spec.checks.some((c) => c.name === 'composite');
   for (const guarded of hasComposite ? [false, true] : [false]) {
     const repaired = repairFields(spec, cand, guarded);
     if (allValid(spec, repaired)) return repaired;
   }
-  // Also consider each read on its own: one clean read can beat a noisy vote.
+  // One clean read can beat a noisy vote.
   return reads.find((r) => allValid(spec, r)) ?? cand.primary;
+}
+
+/** Lines no check digit fully covers: the name line(s), and every line of a visa (no composite). */
+export function uncheckedLines(format: MrzFormat): number[] {
+  if (format === 'TD1') return [2];
+  return format === 'MRVA' || format === 'MRVB' ? [0, 1] : [0];
 }

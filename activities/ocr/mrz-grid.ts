@@ -7,7 +7,10 @@ import type { OcrLine, OcrSymbol } from './tesseract-pool.js';
 
 const FILLER_LOOKALIKE = /[KLCE]/;
 
-export function gridLines(lines: OcrLine[], length: number): string[] | null {
+/** Tells whether the glyph inside a box is a '<' chevron (null when it cannot tell). */
+export type ChevronTest = (x0: number, x1: number, y0: number, y1: number) => boolean | null;
+
+export function gridLines(lines: OcrLine[], length: number, isChevron?: ChevronTest): string[] | null {
   const symbols = lines.map((l) => l.symbols.filter((s) => s.text.trim() !== ''));
   const all = symbols.flat();
   if (all.length < length * lines.length * 0.5) return null;
@@ -15,7 +18,13 @@ export function gridLines(lines: OcrLine[], length: number): string[] | null {
   const x0 = Math.min(...all.map((s) => s.bbox.x0));
   const x1 = Math.max(...all.map((s) => s.bbox.x1));
   const cell = (x1 - x0) / length;
-  return symbols.map((syms) => gridLine(syms, x0, cell, length));
+  return symbols.map((syms, li) => {
+    const line = gridLine(syms, x0, cell, length);
+    if (!isChevron) return line;
+    const { y0, y1 } = lines[li]!.bbox;
+    // eng reads the OCR-B '<' as K, L, C or E; the glyph's shape settles it.
+    return [...line].map((c, i) => (FILLER_LOOKALIKE.test(c) && isChevron(x0 + i * cell, x0 + (i + 1) * cell, y0, y1) ? '<' : c)).join('');
+  });
 }
 
 function gridLine(symbols: OcrSymbol[], x0: number, cell: number, length: number): string {

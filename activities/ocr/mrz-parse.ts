@@ -78,6 +78,8 @@ function fieldsOf(format: MrzFormat, lines: string[]): ExtractedFields {
 }
 
 const DOC_CODES: Record<MrzFormat, RegExp> = { TD1: /^[ACI]/, TD2: /^[ACI]/, TD3: /^P/, MRVA: /^V/, MRVB: /^V/ };
+// Name tokens that are '<' misreads rather than names: a lone K/L/C/E, or runs of K/L.
+const FILLER_MISREAD = /(^|<)[KLCE](<|$)|[KL]{4,}/;
 const NAME = /^<*[A-Z]+(<[A-Z]+)*(<<[A-Z]+(<[A-Z]+)*)?<*$/;
 
 /**
@@ -88,7 +90,8 @@ function wellFormed(format: MrzFormat, lines: string[]): boolean {
   const l1 = lines[0]!;
   const nameField = format === 'TD1' ? lines[2]! : l1.slice(5);
   const nationality = format === 'TD1' ? lines[1]!.slice(15, 18) : lines[1]!.slice(10, 13);
-  return DOC_CODES[format].test(l1) && /^[A-Z<]{3}$/.test(l1.slice(2, 5)) && /^[A-Z<]{3}$/.test(nationality) && NAME.test(nameField);
+  return DOC_CODES[format].test(l1) && /^[A-Z<]{3}$/.test(l1.slice(2, 5)) && /^[A-Z<]{3}$/.test(nationality)
+    && NAME.test(nameField) && !FILLER_MISREAD.test(nameField);
 }
 
 export function parseMrz(format: MrzFormat, lines: string[]): ParsedMrz {

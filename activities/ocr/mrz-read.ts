@@ -2,13 +2,14 @@
  * Reads the MRZ in a located region: several OCR reads of the crop (binarised and greyscale), plus
  * the locating pass's own text, are corrected and voted per format; the best parse wins.
  */
-import { cropPng, type GreyImage } from './image-prep.js';
-import { correctMrz } from './mrz-correct.js';
+import { CROP_BORDER, cropPng, type GreyImage } from './image-prep.js';
+import { chevronTest } from './glyph-shape.js';
+import { correctMrz, normaliseRead, uncheckedLines } from './mrz-correct.js';
 import { parseMrz, type ParsedMrz } from './mrz-parse.js';
 import type { MrzLocation } from './mrz-locate.js';
 import { findMrzBlock, type MrzBlock } from './mrz-text.js';
 import { MRZ_WHITELIST, type OcrLine, type TesseractPool } from './tesseract-pool.js';
-import { gridLines } from './mrz-grid.js';
+import { gridLines, type ChevronTest } from './mrz-grid.js';
 import { FORMATS } from './mrz-formats.js';
 import type { MrzFormat } from './types.js';
 
@@ -19,28 +20,29 @@ const TARGET_LINE_HEIGHT = 44; // px per text line box after scaling; LSTM likes
 export async function readMrzRegion(pool: TesseractPool, img: GreyImage, loc: MrzLocation): Promise<MrzRead | null> {
   const scale = Math.min(4, TARGET_LINE_HEIGHT / Math.max(4, loc.lineHeight));
   const passes = [true, false].map(async (binarise) => {
-    const png = await cropPng(img, loc.rect, { angleDeg: loc.angleDeg, scale, binarise });
+    const { png, ink } = await cropPng(img, loc.rect, { angleDeg: loc.angleDeg, scale, binarise });
     const ocr = await pool.recognize(png, { psm: '6', whitelist: MRZ_WHITELIST });
     const lines = ocr.lines.filter((l) => l.text.trim());
     const block = findMrzBlock(lines.map((l) => l.text));
-    return { block, lines: block ? block.lineIdx.map((i) => lines[i]!) : [], confidence: ocr.confidence / 100 };
+    return { block, lines: block ? block.lineIdx.map((i) => lines[i]!) : [], confidence: ocr.confidence / 100, chevron: chevronTest(ink, CROP_BORDER) };
   });
   const crops = await Promise.all(passes);
   // Cell-gridded reads first (best positions), then the plain text reads, then the locating pass.
   const reads: Read[] = [];
-  for (const c of crops) if (c.block) reads.push(...gridReads(c.block, c.lines, c.confidence));
-  for (const c of crops) if (c.block) reads.push({ block: c.block, confidence: c.confidence });
-  reads.push({ block: loc.block, confidence: loc.confidence });
+  crops.forEach((c, pass) => { if (c.block) reads.push(...gridReads(c.block, c.lines, c.confidence, pass, c.chevron)); });
+  crops.forEach((c, pass) => { if (c.block) reads.push({ block: c.block, confidence: c.confidence, pass }); });
+  reads.push({ block: loc.block, confidence: loc.confidence, pass: crops.length });
   return bestParse(reads);
 }
 
-interface Read { block: MrzBlock; confidence: number }
+/** pass: which OCR run a read came from; agreement is counted over distinct runs. */
+interface Read { block: MrzBlock; confidence: number; pass: number }
 
-function gridReads(block: MrzBlock, lines: OcrLine[], confidence: number): Read[] {
+function gridReads(block: MrzBlock, lines: OcrLine[], confidence: number, pass: number, chevron: ChevronTest): Read[] {
   const out: Read[] = [];
   for (const format of block.formats) {
-    const grid = gridLines(lines, FORMATS[format].lineLength);
-    if (grid) out.push({ block: { ...block, lines: grid, formats: [format] }, confidence });
+    const grid = gridLines(lines, FORMATS[format].lineLength, chevron);
+    if (grid) out.push({ block: { ...block, lines: grid, formats: [format] }, confidence, pass });
   }
   return out;
 }
@@ -50,13 +52,25 @@ export function bestParse(reads: Read[]): MrzRead | null {
   let best: MrzRead | null = null;
   for (const format of formats) {
     const same = reads.filter((r) => r.block.formats.includes(format));
+    if (process.env.MRZ_DEBUG) console.error(format, same.map((r) => `${r.pass}: ${r.block.lines.join(" | ")}`));
     const lines = correctMrz(same.map((r) => r.block.lines), format);
     if (!lines) continue;
-    const parsed = parseMrz(format, lines);
+    const parsed = confirmed(parseMrz(format, lines), same);
     const cand = { parsed, ocrConfidence: Math.max(...same.map((r) => r.confidence)) };
     if (!best || rank(cand.parsed) > rank(best.parsed)) best = cand;
   }
   return best;
+}
+
+/**
+ * No check digit guards the name line (nor a visa's data line), so it counts as read only when
+ * at least two separate OCR runs produced it exactly; otherwise the MRZ is not reported valid.
+ */
+function confirmed(parsed: ParsedMrz, reads: Read[]): ParsedMrz {
+  if (!parsed.valid) return parsed;
+  const agree = (li: number) => new Set(reads.filter((r) => normaliseRead(r.block.lines, parsed.format)?.[li] === parsed.lines[li]).map((r) => r.pass)).size;
+  const ok = uncheckedLines(parsed.format).every((li) => agree(li) >= 2);
+  return ok ? parsed : { ...parsed, valid: false, checks: { ...parsed.checks, unconfirmedLines: false } };
 }
 
 /** Valid beats invalid; then more passing checks; format order breaks ties (TD3 before MRV-A). */

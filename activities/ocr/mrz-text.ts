@@ -4,7 +4,6 @@ import type { MrzFormat } from './types.js';
 
 export interface MrzBlock { lines: string[]; formats: MrzFormat[]; lineIdx: number[] }
 
-const LENGTHS = [30, 36, 44];
 
 export function cleanLine(raw: string): string {
   return raw.toUpperCase().replace(/[«‹]/g, '<').replace(/[^A-Z0-9<]/g, '');
@@ -12,16 +11,10 @@ export function cleanLine(raw: string): string {
 
 /** Long, and either filler-rich or digit-rich: what MRZ lines look like and page text rarely does. */
 export function isMrzLike(line: string): boolean {
-  if (line.length < 20 || line.length > 64) return false;
+  if (line.length < 20 || line.length > 80) return false; // fillers read as "K<" can double a run
   const fillers = (line.match(/</g) ?? []).length;
   const digits = (line.match(/[0-9]/g) ?? []).length;
   return fillers >= 2 || digits >= 10;
-}
-
-/** Nearest ICAO line length; OCR adds or drops characters (mostly in '<' runs), so be generous. */
-export function nearestLength(len: number): number | null {
-  if (len < 22 || len > 56) return null;
-  return LENGTHS.reduce((a, b) => (Math.abs(b - len) < Math.abs(a - len) ? b : a));
 }
 
 /** The last run of consecutive MRZ-like lines (the MRZ sits at the bottom of the page). */
@@ -42,15 +35,18 @@ export function findMrzBlock(rawLines: string[]): MrzBlock | null {
 }
 
 function blockFromRun(run: number[], lines: string[]): MrzBlock | null {
-  const lens = run.map((i) => nearestLength(lines[i]!.length));
-  // TD1: three lines of ~30; otherwise the last two lines of matching length.
+  const lens = run.map((i) => lines[i]!.length);
+  // TD1: three lines of about 30 (OCR inserts characters in '<' runs, so allow up to ~40).
   for (let k = run.length - 3; k >= 0; k--) {
-    if (lens.slice(k, k + 3).every((l) => l === 30)) return make(run.slice(k, k + 3), lines, 30);
+    if (lens.slice(k, k + 3).every((l) => l >= 22 && l <= 40)) return make(run.slice(k, k + 3), lines, 30);
   }
+  // Otherwise the last two lines. The shorter one picks 36 or 44: OCR mostly adds characters
+  // (a '<' read as "K<"), rarely drops them.
   for (let k = run.length - 2; k >= 0; k--) {
-    const [a, b] = lens.slice(k, k + 2);
-    const len = a ?? b;
-    if (len && (a === b || b === null || a === null) && len !== 30) return make(run.slice(k, k + 2), lines, len);
+    const pair = lens.slice(k, k + 2);
+    const shorter = Math.min(pair[0]!, pair[1]!);
+    if (Math.abs(pair[0]! - pair[1]!) > 30 || shorter < 30) continue;
+    return make(run.slice(k, k + 2), lines, shorter < 40 ? 36 : 44);
   }
   return null;
 }

@@ -1,0 +1,110 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkDigit, checkDigitMatches } from '../../../activities/ocr/check-digit.js';
+import { correctMrz } from '../../../activities/ocr/mrz-correct.js';
+import { mrzDate } from '../../../activities/ocr/mrz-dates.js';
+import { parseMrz } from '../../../activities/ocr/mrz-parse.js';
+import { findMrzBlock } from '../../../activities/ocr/mrz-text.js';
+
+const TD3 = ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<<10'];
+const TD1 = ['I<UTOD231458907<<<<<<<<<<<<<<<', '7408122F1204159UTO<<<<<<<<<<<6', 'ERIKSSON<<ANNA<MARIA<<<<<<<<<<'];
+const TD2 = ['I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<', 'D231458907UTO7408122F1204159<<<<<<<6'];
+
+describe('check digits', () => {
+  it('computes ICAO 7-3-1 check digits', () => {
+    assert.equal(checkDigit('L898902C3'), 6);
+    assert.equal(checkDigit('740812'), 2);
+    assert.equal(checkDigit('120415'), 9);
+    assert.equal(checkDigit('ZE184226B<<<<<'), 1);
+  });
+  it("accepts '<' only for an empty personal number", () => {
+    assert.equal(checkDigitMatches('<<<<', '<', true), true);
+    assert.equal(checkDigitMatches('<<<<', '<'), false);
+    assert.equal(checkDigitMatches('AB1<', '<', true), false);
+  });
+});
+
+describe('MRZ parsing', () => {
+  it('parses a valid TD3', () => {
+    const p = parseMrz('TD3', TD3);
+    assert.equal(p.valid, true);
+    assert.deepEqual(p.fields, {
+      name: 'ERIKSSON ANNA MARIA', surname: 'ERIKSSON', givenNames: 'ANNA MARIA', idNumber: 'L898902C3',
+      birthDate: '1974-08-12', expiryDate: '2012-04-15', issuer: 'UTO', nationality: 'UTO', sex: 'F',
+      documentCode: 'P', personalNumber: 'ZE184226B',
+    });
+  });
+  it('parses a valid TD1 and TD2', () => {
+    const td1 = parseMrz('TD1', TD1);
+    assert.equal(td1.valid, true);
+    assert.equal(td1.fields.idNumber, 'D23145890');
+    assert.equal(td1.fields.name, 'ERIKSSON ANNA MARIA');
+    const td2 = parseMrz('TD2', TD2);
+    assert.equal(td2.valid, true);
+    assert.equal(td2.fields.expiryDate, '2012-04-15');
+  });
+  it('reads TD1 long document numbers continued in the optional field', () => {
+    const num = 'D23145890AB1122';
+    const l1 = `I<UTO${num.slice(0, 9)}<${num.slice(9)}${checkDigit(num)}`.padEnd(30, '<');
+    const p = parseMrz('TD1', [l1, '7408122F1204159UTO<<<<<<<<<<<6', 'ERIKSSON<<ANNA<MARIA<<<<<<<<<<']);
+    assert.equal(p.fields.idNumber, num);
+    assert.equal(p.checks.documentNumber, true);
+  });
+  it('chooses date centuries: birth not in the future, expiry within 50 years', () => {
+    const now = new Date('2025-06-01T00:00:00Z');
+    assert.equal(mrzDate('300101', 'birth', now), '1930-01-01');
+    assert.equal(mrzDate('200101', 'birth', now), '2020-01-01');
+    assert.equal(mrzDate('961210', 'expiry', now), '1996-12-10');
+    assert.equal(mrzDate('301210', 'expiry', now), '2030-12-10');
+    assert.equal(mrzDate('991399', 'expiry', now), null);
+  });
+  it('flags a wrong printed check digit and names the field', () => {
+    const bad = [TD3[0]!, TD3[1]!.slice(0, 19) + '3' + TD3[1]!.slice(20)];
+    const p = parseMrz('TD3', bad);
+    assert.equal(p.valid, false);
+    assert.equal(p.checks.birthDate, false);
+  });
+});
+
+describe('MRZ correction', () => {
+  it('finds the block in noisy OCR text', () => {
+    const b = findMrzBlock(['PASSPORT', 'ERIKSSON', TD3[0]!, TD3[1]!]);
+    assert.deepEqual(b?.lines, TD3);
+    assert.deepEqual(b?.formats, ['TD3', 'MRVA']);
+  });
+  it('repairs class confusions and filler misreads', () => {
+    const misread = ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<LKLLL<<<<<<', 'L898902C36UT07408I22F12O4159ZE184226B<<<<<10'];
+    assert.deepEqual(correctMrz([misread], 'TD3'), TD3);
+  });
+  it('fits lines whose filler runs were read too long or too short', () => {
+    const misread = ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<10'];
+    assert.deepEqual(correctMrz([misread], 'TD3'), TD3);
+  });
+  it('takes another read’s character only where it makes the check digit pass', () => {
+    const a = ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898962C36UTO7408122F1204159ZE184226B<<<<<10'];
+    const b = ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<<10'];
+    assert.deepEqual(correctMrz([a, a, b], 'TD3'), TD3);
+  });
+  it('never makes a wrong printed check digit pass', () => {
+    // Document number check digit printed 7 instead of 6: no reading may validate it.
+    const wrong = ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C37UTO7408122F1204159ZE184226B<<<<<10'];
+    const lines = correctMrz([wrong], 'TD3')!;
+    const p = parseMrz('TD3', lines);
+    assert.equal(p.valid, false);
+    assert.equal(p.checks.documentNumber, false);
+    assert.equal(lines[1]![9], '7');
+  });
+  it('does not validate a misread digit', () => {
+    const misread = [TD3[0]!, 'L898902C36UTO7408122F1204759ZE184226B<<<<<10']; // expiry 120475
+    const p = parseMrz('TD3', correctMrz([misread], 'TD3')!);
+    assert.equal(p.valid, false);
+    assert.equal(p.checks.expiryDate, false);
+  });
+  it('keeps a TD1 with an invalid printed date check digit invalid', () => {
+    const lines = ['IDESPBAB1834284<44282767Q0<<<<', '8001010F1301017ESP<<<<<<<<<<<3', 'MUESTRA<MUESTRA<<CARMEN<<<<<<<'];
+    const p = parseMrz('TD1', correctMrz([lines], 'TD1')!);
+    assert.equal(p.valid, false);
+    assert.equal(p.checks.birthDate, false);
+    assert.equal(p.checks.composite, true);
+  });
+});

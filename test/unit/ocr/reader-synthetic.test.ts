@@ -1,0 +1,44 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createDocumentReader, type DocumentReader } from '../../../activities/ocr/document-reader.js';
+import { generateDocument, MRZ_FONT_NOTE, type Degradation } from '../../support/synthetic-documents.js';
+
+describe(`document reader on synthetic documents (${MRZ_FONT_NOTE})`, () => {
+  let reader: DocumentReader;
+  before(async () => { reader = await createDocumentReader(); });
+  after(async () => { await reader.close(); });
+
+  for (const kind of ['TD3', 'TD1'] as const) {
+    it(`reads a clean ${kind} exactly`, async () => {
+      const doc = await generateDocument({ kind, seed: 11 });
+      const res = await reader.read(doc.png, { docType: kind === 'TD3' ? 'PASSPORT' : 'ID_CARD' });
+      assert.equal(res.source, 'MRZ');
+      assert.deepEqual(res.mrz?.lines, doc.truth.mrzLines);
+      assert.equal(res.mrz?.valid, true);
+      assert.deepEqual(res.fields, doc.truth.fields);
+      assert.deepEqual(res.issues, []);
+      assert.ok((res.confidence.idNumber ?? 0) > 0.8);
+    });
+  }
+
+  it('reads degraded variants, and never accepts a misread', async () => {
+    const variants: Degradation[] = ['blur', 'rotate', 'lowlight', 'glare', 'jpeg', 'screen'];
+    let valid = 0;
+    for (const [i, degrade] of variants.entries()) {
+      const doc = await generateDocument({ kind: 'TD3', seed: 100 + i, degrade });
+      const res = await reader.read(doc.png);
+      if (res.mrz?.valid) {
+        valid++;
+        assert.deepEqual(res.mrz.lines, doc.truth.mrzLines, `${degrade}: valid but wrong`);
+      }
+    }
+    assert.ok(valid >= 4, `only ${valid}/${variants.length} degraded documents read valid`);
+  });
+
+  it('reports an image without a document as unreadable', async () => {
+    const blank = await (await import('sharp')).default({ create: { width: 600, height: 400, channels: 3, background: '#d0d0d0' } }).png().toBuffer();
+    const res = await reader.read(blank, { docType: 'PASSPORT' });
+    assert.equal(res.source, 'NONE');
+    assert.deepEqual(res.issues.map((i) => i.code).sort(), ['MRZ_NOT_FOUND', 'UNREADABLE']);
+  });
+});
