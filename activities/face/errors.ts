@@ -1,5 +1,5 @@
 /** Why an uploaded liveness video was refused before any face analysis. */
-export type VideoRejectionCode = 'NOT_A_VIDEO' | 'TOO_LONG' | 'NO_FRAMES' | 'TOO_LARGE';
+export type VideoRejectionCode = 'NOT_A_VIDEO' | 'TOO_LONG' | 'TOO_LARGE' | 'NO_FRAMES' | 'CORRUPT';
 
 export class VideoRejected extends Error {
   override readonly name = 'VideoRejected';

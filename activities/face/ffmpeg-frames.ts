@@ -62,6 +62,7 @@ export async function extractFrames(input: VideoInput, options: FrameExtractionO
     const fps = Math.min(opts.fps, opts.maxFrames / duration);
     const frames = await decodeFrames(path, fps, opts);
     if (frames.length === 0) throw new VideoRejected('NO_FRAMES', 'the video has no decodable frames');
+    checkMostlyDecoded(frames.length, (probe.videoDurationS ?? duration) * fps, opts.maxFrames);
     // Containers without a duration (e.g. MediaRecorder WebM) are measured by decoding.
     if (probe.durationS === undefined && frames.length / fps > opts.maxDurationS) {
       throw new VideoRejected('TOO_LONG', `the video is longer than ${opts.maxDurationS} s`);
@@ -78,6 +79,14 @@ function validateProbe(probe: VideoProbe | undefined, opts: Required<FrameExtrac
   }
   if (probe.durationS !== undefined && probe.durationS > opts.maxDurationS) {
     throw new VideoRejected('TOO_LONG', `the video lasts ${probe.durationS.toFixed(1)} s; the limit is ${opts.maxDurationS} s`);
+  }
+}
+
+/** A damaged stream decodes its intact head only; judging a fraction of the clip would mislead. */
+function checkMostlyDecoded(decoded: number, expected: number, maxFrames: number): void {
+  const wanted = Math.min(Math.floor(expected), maxFrames);
+  if (decoded < 0.5 * wanted) {
+    throw new VideoRejected('CORRUPT', `the video is damaged: only ${decoded} of about ${wanted} sampled frames could be decoded`);
   }
 }
 

@@ -6,6 +6,8 @@ export interface VideoProbe {
   format: string;
   /** Seconds; undefined when the container does not say (e.g. browser-recorded WebM). */
   durationS: number | undefined;
+  /** The video stream's own length when known (the container's may include a longer audio track). */
+  videoDurationS: number | undefined;
   width: number;
   height: number;
   codec: string;
@@ -34,6 +36,7 @@ async function probeWithFfprobe(bin: string, path: string): Promise<VideoProbe |
   return {
     format: parsed.format.format_name ?? '',
     durationS: positiveNumber(parsed.format.duration) ?? positiveNumber(stream.duration),
+    videoDurationS: positiveNumber(stream.duration),
     width: stream.width ?? 0,
     height: stream.height ?? 0,
     codec: stream.codec_name ?? '',
@@ -57,6 +60,7 @@ async function probeWithFfmpeg(bin: string, path: string): Promise<VideoProbe | 
   return {
     format: format.replace(/,$/, ''),
     durationS: durationS && durationS > 0 ? durationS : undefined,
+    videoDurationS: undefined,
     width: Number(video[2]),
     height: Number(video[3]),
     codec: video[1] ?? '',

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { after, before, describe, test } from 'node:test';
+import { extractFrames, VideoRejected, type VideoRejectionCode } from '../../../activities/face/index.js';
+import { splitPpmStream } from '../../../activities/face/ppm.js';
+import { SyntheticVideos } from '../../support/synthetic-videos.js';
+
+let kit: SyntheticVideos;
+before(async () => {
+  kit = await SyntheticVideos.create();
+});
+after(() => kit.cleanup());
+
+async function rejects(path: string | Uint8Array, code: VideoRejectionCode): Promise<VideoRejected> {
+  const err = await extractFrames(path).then(
+    () => assert.fail(`expected VideoRejected ${code}`),
+    (e: unknown) => e,
+  );
+  assert.ok(err instanceof VideoRejected, `expected VideoRejected, got ${String(err)}`);
+  assert.equal(err.code, code, err.message);
+  assert.ok(err.message.length > 0);
+  return err;
+}
+
+describe('extractFrames limits', () => {
+  test('samples at most 10 fps, scales to ≤ 480 px, times frames from 0', async () => {
+    const { frames, fps, probe } = await extractFrames(await kit.still(3), { fps: 30 });
+    assert.equal(fps, 10);
+    assert.ok(Math.abs(probe.durationS! - 3) < 0.2);
+    assert.ok(frames.length >= 28 && frames.length <= 31, `${frames.length} frames`);
+    for (const f of frames) {
+      assert.ok(Math.max(f.width, f.height) <= 480);
+      assert.equal(f.data.length, f.width * f.height * 3);
+    }
+    assert.equal(frames[0]!.timeS, 0);
+    assert.ok(Math.abs(frames[10]!.timeS - 1) < 1e-9);
+  });
+
+  test('lowers the rate so that maxFrames spans the whole clip', async () => {
+    const { frames, fps } = await extractFrames(await kit.still(3), { maxFrames: 6 });
+    assert.equal(frames.length, 6);
+    assert.ok(Math.abs(fps - 2) < 1e-9);
+    assert.ok(frames.at(-1)!.timeS >= 2.4);
+  });
+
+  test('honours maxSide', async () => {
+    const { frames } = await extractFrames(await kit.still(3), { maxSide: 240, fps: 2 });
+    assert.deepEqual([frames[0]!.width, frames[0]!.height], [240, 240]);
+  });
+
+  test('accepts bytes and leaves no temp file behind', async () => {
+    const mine = async () => (await readdir(tmpdir())).filter((n) => n.startsWith('kycflow-video-'));
+    const before = await mine();
+    const { frames } = await extractFrames(await readFile(await kit.still(3)), { fps: 2 });
+    assert.ok(frames.length >= 5);
+    await rejects(new Uint8Array([1, 2, 3]), 'NOT_A_VIDEO');
+    assert.deepEqual(await mine(), before);
+  });
+});
+
+describe('extractFrames rejections', () => {
+  test('a PNG renamed to .mp4 is not a video', async () => {
+    const err = await rejects(await kit.pngAsMp4(), 'NOT_A_VIDEO');
+    assert.match(err.message, /still image/);
+  });
+
+  test('an empty file is not a video', async () => {
+    await rejects(await kit.empty(), 'NOT_A_VIDEO');
+  });
+
+  test('a 10-minute video is refused from its header, quickly', async () => {
+    const path = await kit.tooLong(600);
+    const started = Date.now();
+    const err = await rejects(path, 'TOO_LONG');
+    assert.match(err.message, /600/);
+    assert.ok(Date.now() - started < 3000);
+  });
+
+  test('a truncated MP4 (index lost) is not a readable video', async () => {
+    await rejects(await kit.truncated(), 'NOT_A_VIDEO');
+  });
+
+  test('a video whose picture data is noise is corrupt', async () => {
+    await rejects(await kit.garbled(), 'CORRUPT');
+  });
+
+  test('the duration limit is a parameter', async () => {
+    const err = await extractFrames(await kit.still(3), { maxDurationS: 2 }).catch((e: unknown) => e);
+    assert.ok(err instanceof VideoRejected && err.code === 'TOO_LONG');
+  });
+});
+
+describe('splitPpmStream', () => {
+  test('splits concatenated P6 images and drops a partial tail', () => {
+    const img = (w: number, h: number, v: number) => {
+      const header = Buffer.from(`P6\n${w} ${h}\n255\n`);
+      return Buffer.concat([header, Buffer.alloc(w * h * 3, v)]);
+    };
+    const stream = Buffer.concat([img(2, 1, 7), img(1, 3, 9), img(4, 4, 1).subarray(0, 20)]);
+    const out = splitPpmStream(stream, 10);
+    assert.equal(out.length, 2);
+    assert.deepEqual([out[1]!.width, out[1]!.height, out[1]!.data[0]], [1, 3, 9]);
+    assert.equal(splitPpmStream(stream, 1).length, 1);
+  });
+});
