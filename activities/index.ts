@@ -1,9 +1,12 @@
 import type { Db } from 'mongodb';
+import type { Config } from '../config/config.js';
 import { createDocumentActivities } from './document.activities.js';
 import type { DocumentReader } from './ocr/document-reader.js';
+import { createPaymentActivities } from './payment.activities.js';
 import { createReadModelActivities } from './read-model.activities.js';
 
 export interface ActivityDeps {
+  config: Pick<Config, 'PAYMENTS_BASE_URL' | 'PAYMENTS_API_KEY'>;
   db: Db;
   /** One warm OCR pool per worker process. */
   documentReader: DocumentReader;
@@ -14,5 +17,6 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createReadModelActivities(deps.db),
     ...createDocumentActivities({ db: deps.db, reader: deps.documentReader }),
+    ...createPaymentActivities(deps.db, { baseUrl: deps.config.PAYMENTS_BASE_URL, apiKey: deps.config.PAYMENTS_API_KEY }),
   };
 }

@@ -16,7 +16,10 @@ import { loggerOptions, registerRequestLogging } from './plugins/logging.js';
 import { registerMetrics } from './plugins/metrics.js';
 import { registerMultipart } from './plugins/multipart.js';
 import { registerRateLimit, writeLimit } from './plugins/rate-limit.js';
+import { createPaymentService } from './payment.service.js';
+import { appKycRoutes } from './routes/app-kyc.routes.js';
 import { codecRoutes } from './routes/codec.routes.js';
+import { paymentCallbackRoutes, paymentRoutes } from './routes/payments.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { kycServiceRoutes } from './routes/kyc-service.routes.js';
 
@@ -61,6 +64,10 @@ export async function buildApp({ config, client, db, logStream }: AppDeps): Prom
     },
   });
   await app.register(codecRoutes, { codec: new AesGcmPayloadCodec(parseEncryptionKeys(config.PAYLOAD_ENCRYPTION_KEYS)), config });
+  const payments = createPaymentService({ client, db, config });
+  await app.register(paymentRoutes, { payments, writeLimit: writeLimit(limits) });
+  await app.register(paymentCallbackRoutes, { payments, webhookSecret: config.PAYMENTS_WEBHOOK_SECRET });
+  await app.register(appKycRoutes, { db, feeWaived: config.KYC_FEE_WAIVED });
   const profiles = createKycProfileService({ client, db, config });
   const documents = createKycDocumentService({ client, db, profiles });
   await app.register(kycServiceRoutes, { prefix: '/api/web/kycService', profiles, documents, writeLimit: writeLimit(limits) });

@@ -16,6 +16,7 @@ function defaultCode(status: number): number {
   switch (status) {
     case 400: return ApiCode.BAD_REQUEST;
     case 401: return ApiCode.UNAUTHORIZED;
+    case 402: return ApiCode.PAYMENT_REQUIRED;
     case 403: return ApiCode.FORBIDDEN;
     case 404: return ApiCode.NOT_FOUND;
     case 409: return ApiCode.CONFLICT;

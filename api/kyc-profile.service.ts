@@ -1,27 +1,31 @@
-import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { Db } from 'mongodb';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/config.js';
 import { formatProfileId, kycProfileWorkflowId } from '../domain/ids.js';
 import type { KycStatusDto } from '../domain/kyc-profile.js';
 import type { SubmitProfileBody } from '../domain/kyc-service.schemas.js';
-import { claimActiveProfile, releaseActiveProfile } from '../stores/kyc-profiles.store.js';
-import { getStatusQuery } from '../workflows/kyc-profile.messages.js';
+import { ApiCode } from '../domain/api-response.js';
+import { kycEligibility } from '../domain/app-kyc.js';
+import { activeProfileOf, claimActiveProfile, releaseActiveProfile } from '../stores/kyc-profiles.store.js';
+import { consumePayment, kycPaymentView } from '../stores/payments.store.js';
+import { awaitPublishedUpdate, getStatusQuery } from '../workflows/kyc-profile.messages.js';
 import type { kycProfileWorkflow } from '../workflows/kyc-profile.workflow.js';
 import type { AuthClaims } from './plugins/auth.js';
-import { notFound } from './http-error.js';
+import { HttpError, notFound } from './http-error.js';
 import { callWorkflow } from './workflow-errors.js';
 
 export interface KycProfileServiceDeps {
   client: Client;
   db: Db;
-  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'KYC_PROFILE_TTL_HOURS'>;
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'KYC_PROFILE_TTL_HOURS' | 'KYC_FEE_WAIVED'>;
 }
 
 /** What the seed-003 profile routes do with Temporal and the read models. */
 export function createKycProfileService({ client, db, config }: KycProfileServiceDeps) {
+  /** Starts the profile (or joins it) and returns once its read model exists, so reads see it at once. */
   async function startProfile(profileId: string, body: SubmitProfileBody): Promise<void> {
-    await client.workflow.start<typeof kycProfileWorkflow>('kycProfileWorkflow', {
+    const start = new WithStartWorkflowOperation<typeof kycProfileWorkflow>('kycProfileWorkflow', {
       workflowId: kycProfileWorkflowId(profileId),
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       args: [{ profileId, userId: body.userId, country: body.country, ttlMs: config.KYC_PROFILE_TTL_HOURS * 3_600_000 }],
@@ -29,6 +33,15 @@ export function createKycProfileService({ client, db, config }: KycProfileServic
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });
+    await client.workflow.executeUpdateWithStart(awaitPublishedUpdate, { startWorkflowOperation: start });
+  }
+
+  /** Seed 000: KYC needs its fee paid first (402 with what to do, as `/kyc/eligibility` says). */
+  async function assertFeePaid(userId: string): Promise<void> {
+    const eligibility = kycEligibility(await kycPaymentView(db, userId), false);
+    if (!eligibility.eligible) {
+      throw new HttpError(402, eligibility.reason, ApiCode.PAYMENT_REQUIRED, { required_action: eligibility.required_action, payment_status: eligibility.payment_status });
+    }
   }
 
   return {
@@ -37,12 +50,16 @@ export function createKycProfileService({ client, db, config }: KycProfileServic
      * start idempotent. Returns the profile and whether it is new.
      */
     async submit(body: SubmitProfileBody): Promise<{ profileId: string; created: boolean }> {
+      if (!config.KYC_FEE_WAIVED && !(await activeProfileOf(db, body.userId))) await assertFeePaid(body.userId);
       for (let attempt = 0; attempt < 2; attempt++) {
         const candidate = formatProfileId(randomBytes(12).toString('hex'));
         const profileId = await claimActiveProfile(db, body.userId, candidate);
         try {
           await startProfile(profileId, body);
-          return { profileId, created: profileId === candidate };
+          const created = profileId === candidate;
+          // The fee pays for this profile; a later profile (after a rejection) needs a new payment.
+          if (created && !config.KYC_FEE_WAIVED) await consumePayment(db, body.userId, 'kyc', profileId);
+          return { profileId, created };
         } catch (err) {
           if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
           // The claim points at a profile that already finished: free it and claim afresh.

@@ -7,6 +7,7 @@ import { parseEncryptionKeys } from '../codec/payload-codec.js';
  */
 const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-0123456789';
 const DEV_VEXORA_SECRET = 'dev-vexora-app-secret';
+const DEV_PAYMENTS_SECRET = 'dev-payments-webhook-secret';
 // A fixed 32-byte key so local histories are encrypted too; refused in production.
 const DEV_PAYLOAD_KEYS = `dev1:${Buffer.from('kycflow-dev-payload-key-32-bytes').toString('base64')}`;
 
@@ -34,6 +35,18 @@ const schema = z
     VEXORA_MERCHANT_NO: z.string().min(1).default('M100001'),
     VEXORA_APP_SECRET: z.string().min(16, 'must be at least 16 characters').default(DEV_VEXORA_SECRET),
     SIMULATOR_PORT: port.default(4010),
+    PAYMENTS_BASE_URL: url.default('http://127.0.0.1:4010'),
+    PAYMENTS_API_KEY: z.string().min(8).default('dev-payments-api-key'),
+    PAYMENTS_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').default(DEV_PAYMENTS_SECRET),
+    /** Where the processor (simulator) delivers webhooks: this API's `/payments/callback`. */
+    PAYMENTS_WEBHOOK_URL: url.default('http://127.0.0.1:3000/payments/callback'),
+    PAYMENT_TTL_MINUTES: duration.default(30),
+    FEE_CURRENCY: z.string().regex(/^[A-Z]{3}$/).default('USD'),
+    FEE_KYC_MINOR: z.coerce.number().int().positive().default(500),
+    FEE_VIRTUAL_MINOR: z.coerce.number().int().positive().default(1_000),
+    FEE_PHYSICAL_MINOR: z.coerce.number().int().positive().default(2_500),
+    /** Deployments that do not charge for KYC set this to true. */
+    KYC_FEE_WAIVED: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
     /** Internal listeners for Prometheus (keep them off the public network). */
     METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     API_METRICS_PORT: port.default(9464),
@@ -55,6 +68,9 @@ const schema = z
     }
     if (env.PAYLOAD_ENCRYPTION_KEYS === DEV_PAYLOAD_KEYS) {
       ctx.addIssue({ code: 'custom', path: ['PAYLOAD_ENCRYPTION_KEYS'], message: 'must be set in production' });
+    }
+    if (env.PAYMENTS_WEBHOOK_SECRET === DEV_PAYMENTS_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['PAYMENTS_WEBHOOK_SECRET'], message: 'must be set in production' });
     }
     if (env.VEXORA_APP_SECRET === DEV_VEXORA_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['VEXORA_APP_SECRET'], message: 'must be set in production' });

@@ -5,3 +5,11 @@ export const kycProfileWorkflowId = (profileId: string): string => `kyc-profile:
 
 /** `profile_` + 24 hex characters; the caller supplies the randomness (crypto outside workflows). */
 export const formatProfileId = (randomHex: string): string => `profile_${randomHex.slice(0, 24)}`;
+
+/** Seed 000 `latest_kyc.id` is an integer: a 12-digit number derived from the profile id. */
+export const kycRecordIdOf = (profileId: string): number =>
+  100_000_000_000 + (Number.parseInt(profileId.slice(-24, -12), 16) % 900_000_000_000);
+
+/** Seed 000 `agent_uid`: `u{userId}_{unixSeconds}_{8 chars}`, the 8 chars taken from the profile id. */
+export const agentUidOf = (userId: string, createdAtIso: string, profileId: string): string =>
+  `u${userId}_${Math.floor(Date.parse(createdAtIso) / 1000)}_${profileId.slice(-8)}`;

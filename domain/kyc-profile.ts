@@ -18,6 +18,9 @@ export interface KycProfileInput {
  */
 export interface KycStatusDto {
   profileId: string;
+  /** Seed 000 `latest_kyc.id` and `agent_uid`. */
+  recordId: number;
+  agentUid: string;
   userId: string;
   country: string;
   stage: KycStage;

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { VEXORA_OK, vexoraSign, VexoraAuthStatus, type VexoraResponse } from '../domain/vexora.js';
 
@@ -36,11 +36,17 @@ interface Application {
 
 const signedBody = z.object({ userId: z.string().min(1), timestamp: z.string().regex(/^\d{13}$/), sign: z.string().regex(/^[0-9a-f]{32}$/) }).passthrough();
 
+/** A standalone Vexora simulator (tests); `simulators/main.ts` mounts the plugin next to the others. */
 export function buildVexoraSimulator(opts: VexoraSimulatorOptions): FastifyInstance {
+  const app = Fastify({ logger: false });
+  void app.register(vexoraSimulator, opts);
+  return app;
+}
+
+export const vexoraSimulator: FastifyPluginAsync<VexoraSimulatorOptions> = async (app, opts) => {
   const window = opts.timestampWindowMs ?? 5 * 60_000;
   const scenarios = new Map<string, Scenario>();
   const applications = new Map<string, Application>();
-  const app = Fastify({ logger: false });
 
   const envelope = <T>(code: string, msg: string, data: T | null = null): VexoraResponse<T> =>
     ({ code, msg, success: code === VEXORA_OK, timestamp: String(Date.now()), data });
@@ -88,6 +94,4 @@ export function buildVexoraSimulator(opts: VexoraSimulatorOptions): FastifyInsta
     }
     return envelope(VEXORA_OK, 'success', { authenticationStatus: VexoraAuthStatus.APPROVED });
   });
-
-  return app;
-}
+};

@@ -77,3 +77,10 @@ export async function claimActiveProfile(db: Db, userId: string, candidate: stri
 export async function releaseActiveProfile(db: Db, userId: string, profileId: string): Promise<void> {
   await activeProfiles(db).deleteOne({ _id: userId, profileId });
 }
+
+/** The user's most recent profile, for seed 000's `/didit/status`. */
+export const latestProfileOfUser = (db: Db, userId: string): Promise<KycProfileDoc | null> =>
+  profiles(db).find({ userId }).sort({ createdAt: -1, _id: -1 }).limit(1).next();
+
+export const activeProfileOf = async (db: Db, userId: string): Promise<string | null> =>
+  (await activeProfiles(db).findOne({ _id: userId }))?.profileId ?? null;

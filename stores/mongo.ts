@@ -1,5 +1,6 @@
 import { MongoClient, type Db } from 'mongodb';
 import { ensureKycProfileIndexes } from './kyc-profiles.store.js';
+import { ensurePaymentIndexes } from './payments.store.js';
 
 export interface Mongo {
   client: MongoClient;
@@ -12,6 +13,7 @@ export async function connectMongo(url: string, dbName: string): Promise<Mongo> 
   await client.connect();
   const db = client.db(dbName);
   await ensureKycProfileIndexes(db);
+  await ensurePaymentIndexes(db);
   return { client, db };
 }
 

@@ -9,7 +9,7 @@ import type { Config } from '../config/config.js';
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 export interface WorkerDeps {
-  config: Pick<Config, 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TASK_QUEUE' | 'PAYLOAD_ENCRYPTION_KEYS'>;
+  config: Pick<Config, 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TASK_QUEUE' | 'PAYLOAD_ENCRYPTION_KEYS' | 'PAYMENTS_BASE_URL' | 'PAYMENTS_API_KEY'>;
   connection: NativeConnection;
   db: Db;
   documentReader: DocumentReader;
@@ -25,6 +25,6 @@ export function createWorker({ config, connection, db, documentReader, workflowB
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     dataConverter: encryptingDataConverter(config.PAYLOAD_ENCRYPTION_KEYS),
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities({ db, documentReader }),
+    activities: createActivities({ config, db, documentReader }),
   });
 }

@@ -13,6 +13,9 @@ import type { KycStatusDto } from '../domain/kyc-profile.js';
 /** Messages of the `kyc-profile:{profileId}` workflow; the API imports these, never the workflow body. */
 export const getStatusQuery = defineQuery<KycStatusDto>('getStatus');
 
+/** Answers once the profile's read model is written: the API's submit waits on it (Update-with-Start). */
+export const awaitPublishedUpdate = defineUpdate<KycStatusDto>('awaitPublished');
+
 export interface UploadDocumentInput {
   docType: DocType;
   country: string;

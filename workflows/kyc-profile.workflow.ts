@@ -1,10 +1,11 @@
 import { allHandlersFinished, condition, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { KycProfileInput, KycStatusDto } from '../domain/kyc-profile.js';
 import { statusOfStage } from '../domain/kyc-profile.js';
+import { agentUidOf, kycRecordIdOf } from '../domain/ids.js';
 import { isFinalStage, type KycStage } from '../domain/kyc-stage.js';
 import type { ReadModelActivities } from '../activities/read-model.activities.js';
 import { registerDocumentStep } from './kyc-profile/document-step.js';
-import { getStatusQuery } from './kyc-profile.messages.js';
+import { awaitPublishedUpdate, getStatusQuery } from './kyc-profile.messages.js';
 import { CountryKey, KycStatusKey, UserIdKey } from './search-attributes.js';
 
 const { saveKycProfile } = proxyActivities<ReadModelActivities>({
@@ -24,6 +25,8 @@ export async function kycProfileWorkflow(input: KycProfileInput): Promise<KycSta
   const createdAt = now();
   const status: KycStatusDto = {
     profileId: input.profileId,
+    recordId: kycRecordIdOf(input.profileId),
+    agentUid: agentUidOf(input.userId, createdAt, input.profileId),
     userId: input.userId,
     country: input.country,
     stage: 'DOCUMENT',
@@ -37,6 +40,10 @@ export async function kycProfileWorkflow(input: KycProfileInput): Promise<KycSta
   };
 
   setHandler(getStatusQuery, () => status);
+  setHandler(awaitPublishedUpdate, async () => {
+    await condition(() => version > 0);
+    return status;
+  });
 
   async function moveTo(stage: KycStage): Promise<void> {
     status.stage = stage;

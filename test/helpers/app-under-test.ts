@@ -8,6 +8,7 @@ import { buildApp } from '../../api/app.js';
 import { encryptingDataConverter } from '../../codec/payload-codec.js';
 import { signAccessToken } from '../../api/tokens.js';
 import { loadConfig, type Config } from '../../config/config.js';
+import { buildSimulators } from '../../simulators/simulators.js';
 import { connectMongo, type Mongo } from '../../stores/mongo.js';
 import { createWorker } from '../../worker/worker.js';
 
@@ -19,6 +20,8 @@ import { createWorker } from '../../worker/worker.js';
 export interface AppUnderTest {
   config: Config;
   baseUrl: string;
+  /** Where the provider simulators (Vexora, payments) listen for this app. */
+  simulatorUrl: string;
   app: FastifyInstance;
   client: Client;
   mongo: Mongo;
@@ -46,14 +49,12 @@ export async function startAppUnderTest(overrides: Record<string, string> = {}, 
   requireStackEnv();
   quietTemporalRuntime();
   const suffix = randomBytes(4).toString('hex');
-  const config = loadConfig({
-    ...process.env,
-    NODE_ENV: 'test',
-    PORT: '0',
-    TEMPORAL_TASK_QUEUE: `test-${suffix}`,
-    MONGODB_DB: `kycflow_test_${suffix}`,
-    ...overrides,
-  });
+  let baseUrl = '';
+  const base = { ...process.env, NODE_ENV: 'test', PORT: '0', KYC_FEE_WAIVED: 'true', TEMPORAL_TASK_QUEUE: `test-${suffix}`, MONGODB_DB: `kycflow_test_${suffix}`, ...overrides };
+  // The provider simulators, over real HTTP; webhooks go to this app once it listens.
+  const simulators = await buildSimulators(loadConfig(base), { webhookUrl: () => `${baseUrl}/payments/callback` });
+  const simulatorUrl = await simulators.listen({ host: '127.0.0.1', port: 0 });
+  const config = loadConfig({ ...base, PAYMENTS_BASE_URL: simulatorUrl, VEXORA_BASE_URL: simulatorUrl });
   const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
   const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const bundlePath = process.env.KYCFLOW_WORKFLOW_BUNDLE;
@@ -71,10 +72,12 @@ export async function startAppUnderTest(overrides: Record<string, string> = {}, 
   const app = await buildApp({ config, client, db: mongo.db, logStream: opts.logStream });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };
+  baseUrl = `http://127.0.0.1:${port}`;
 
   return {
     config,
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl,
+    simulatorUrl,
     app,
     client,
     mongo,
@@ -82,6 +85,7 @@ export async function startAppUnderTest(overrides: Record<string, string> = {}, 
     token: (userId, role = 'user') => signAccessToken(config, { sub: userId, role }),
     async close() {
       await app.close();
+      await simulators.close();
       worker.shutdown();
       await running;
       await documentReader.close();

@@ -1,0 +1,89 @@
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Db } from 'mongodb';
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../config/config.js';
+import { feePaymentWorkflowId, isFinalPayment, type FeePayment, type PaymentEvent, type PaymentType } from '../domain/payments.js';
+import { claimOpenPayment, findPayment, releaseOpenPayment, rememberIdempotencyKey } from '../stores/payments.store.js';
+import { awaitCheckoutUpdate, getPaymentQuery, paymentEventSignal } from '../workflows/fee-payment.messages.js';
+import type { feePaymentWorkflow } from '../workflows/fee-payment.workflow.js';
+import { HttpError, notFound } from './http-error.js';
+import type { AuthClaims } from './plugins/auth.js';
+import { callWorkflow } from './workflow-errors.js';
+
+export type PaymentServiceConfig = Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'PAYMENT_TTL_MINUTES' | 'FEE_CURRENCY' | 'FEE_KYC_MINOR' | 'FEE_VIRTUAL_MINOR' | 'FEE_PHYSICAL_MINOR'>;
+
+/** Fee payments: one open payment per user and type, each a `fee-payment:{paymentId}` workflow. */
+export function createPaymentService({ client, db, config }: { client: Client; db: Db; config: PaymentServiceConfig }) {
+  const fees: Record<PaymentType, number> = { kyc: config.FEE_KYC_MINOR, virtual: config.FEE_VIRTUAL_MINOR, physical: config.FEE_PHYSICAL_MINOR };
+  const handle = (paymentId: string) => client.workflow.getHandle<typeof feePaymentWorkflow>(feePaymentWorkflowId(paymentId));
+
+  /** Starts the workflow if needed and waits for its checkout (Update-with-Start). */
+  async function startAndAwaitCheckout(paymentId: string, userId: string, type: PaymentType): Promise<FeePayment> {
+    const start = new WithStartWorkflowOperation<typeof feePaymentWorkflow>('feePaymentWorkflow', {
+      workflowId: feePaymentWorkflowId(paymentId),
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      args: [{ paymentId, userId, type, amount: fees[type], currency: config.FEE_CURRENCY, ttlMs: config.PAYMENT_TTL_MINUTES * 60_000 }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+    return client.workflow.executeUpdateWithStart(awaitCheckoutUpdate, { startWorkflowOperation: start });
+  }
+
+  return {
+    /** Creates (or returns the open) payment; an Idempotency-Key always answers with its first payment. */
+    async create(viewer: AuthClaims, type: PaymentType, idempotencyKey?: string): Promise<{ payment: FeePayment; created: boolean }> {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const candidate = `pay_${randomBytes(12).toString('hex')}`;
+        let paymentId = await claimOpenPayment(db, viewer.sub, type, candidate);
+        if (idempotencyKey) {
+          const remembered = await rememberIdempotencyKey(db, viewer.sub, idempotencyKey, type, paymentId);
+          if (remembered && remembered.type !== type) throw new HttpError(409, 'Idempotency-Key was already used for a different payment type');
+          if (remembered && remembered.paymentId !== paymentId) return { payment: await this.get(viewer, remembered.paymentId), created: false };
+        }
+        let payment: FeePayment;
+        try {
+          payment = await startAndAwaitCheckout(paymentId, viewer.sub, type);
+        } catch (err) {
+          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+          payment = await handle(paymentId).query(getPaymentQuery);
+        }
+        // A claim still pointing at an ended payment (its release may lag a moment) is stale.
+        if (paymentId === candidate || !isFinalPayment(payment.status)) return { payment, created: paymentId === candidate };
+        await releaseOpenPayment(db, viewer.sub, type, paymentId);
+      }
+      throw new Error('could not open a payment');
+    },
+
+    async get(viewer: AuthClaims, paymentId: string): Promise<FeePayment> {
+      const payment = await callWorkflow('payment', () => handle(paymentId).query(getPaymentQuery));
+      if (payment.userId !== viewer.sub && viewer.role !== 'admin') throw notFound('payment');
+      return payment;
+    },
+
+    /** Applies a verified processor event; says why when it changes nothing. */
+    async applyEvent(reference: string, intentId: string, event: PaymentEvent): Promise<{ status: 'accepted' | 'ignored'; reason?: string }> {
+      const known = await findPayment(db, reference);
+      if (!known || known.intentId !== intentId) throw notFound('payment');
+      const payment = await callWorkflow('payment', () => handle(reference).query(getPaymentQuery));
+      if (payment.eventIds.includes(event.eventId)) return { status: 'ignored', reason: 'event already received' };
+      if (isFinalPayment(payment.status)) return { status: 'ignored', reason: `payment already ${payment.status}` };
+      await handle(reference).signal(paymentEventSignal, event);
+      return { status: 'accepted' };
+    },
+  };
+}
+
+export type PaymentService = ReturnType<typeof createPaymentService>;
+
+/** The payment as the app sees it (seed 000 naming). */
+export const paymentView = (p: FeePayment) => ({
+  payment_id: p.paymentId,
+  type: p.type,
+  amount: p.amount,
+  currency: p.currency,
+  status: p.status,
+  checkout_url: p.checkoutUrl,
+  failure_reason: p.failureReason,
+  created_at: p.createdAt,
+  expires_at: p.expiresAt,
+});
