@@ -26,5 +26,5 @@ export {
 export { cosineDistance, similarityFromDistance } from './embedding.js';
 export { embedLargestFace, type EmbeddedFace, type ImageInput } from './face-embed.js';
 export { matchFaces, NoFaceFound, DEFAULT_MATCH_THRESHOLD, type FaceMatchResult } from './face-match.js';
-export { scoreVideo, ACTION_PROFILES, type LivenessVideoOptions, type LivenessVideoResult } from './liveness-video.js';
+export { scoreVideo, scoreVideos, ACTION_PROFILES, type LivenessVideoOptions, type LivenessVideoResult } from './liveness-video.js';
 export { samePerson, type SamePersonResult } from './same-person.js';

@@ -1,6 +1,6 @@
 import type { FaceAnalyzer } from './face-analyzer.js';
 import { embedLargestFace } from './face-embed.js';
-import { extractFrames, type FrameExtractionOptions, type VideoInput } from './ffmpeg-frames.js';
+import { extractFrames, type ExtractedFrames, type FrameExtractionOptions, type VideoFrame, type VideoInput } from './ffmpeg-frames.js';
 import { scoreAction, type ActionScore, type FrameFaces, type LivenessAction, type ScoreOptions } from './liveness-actions.js';
 import type { RgbImage } from './ppm.js';
 
@@ -25,6 +25,7 @@ export interface LivenessVideoOptions extends ScoreOptions {
 export interface LivenessVideoResult extends ActionScore {
   /** The identity frame (see `bestFrameIndex`) and its face descriptor, for same-person and face match. */
   bestFrame?: { timeS: number; image: RgbImage; embedding?: Float32Array };
+  /** extractMs is wall time and overlaps other videos' analysis in `scoreVideos`. */
   timings: { extractMs: number; analyseMs: number; embedMs: number };
 }
 
@@ -35,9 +36,43 @@ export async function scoreVideo(
   video: VideoInput,
   opts: LivenessVideoOptions = {},
 ): Promise<LivenessVideoResult> {
+  const [result] = await scoreVideos(analyzer, [{ action, video }], opts);
+  return result as LivenessVideoResult;
+}
+
+/**
+ * Scores a session's videos in order. ffmpeg decodes in child processes, so all clips are
+ * extracted at once and decoding the next overlaps with analysing the current one (the WASM
+ * backend uses one core). Throws the first VideoRejected, in input order, once all have settled.
+ */
+export async function scoreVideos(
+  analyzer: FaceAnalyzer,
+  items: ReadonlyArray<{ action: LivenessAction; video: VideoInput }>,
+  opts: LivenessVideoOptions = {},
+): Promise<LivenessVideoResult[]> {
+  const extractions = items.map(({ action, video }) => timed(() => extractFrames(video, { fps: ACTION_PROFILES[action].fps, ...opts.extraction })));
+  const settled = Promise.allSettled(extractions);
+  const results: LivenessVideoResult[] = [];
+  try {
+    for (const [i, item] of items.entries()) {
+      const { value, ms } = await (extractions[i] as Promise<Timed<ExtractedFrames>>);
+      results.push(await analyseAndScore(analyzer, item.action, value.frames, opts, ms));
+    }
+  } catch (err) {
+    await settled; // leave no ffmpeg running behind a rejection
+    throw err;
+  }
+  return results;
+}
+
+async function analyseAndScore(
+  analyzer: FaceAnalyzer,
+  action: LivenessAction,
+  frames: VideoFrame[],
+  opts: ScoreOptions,
+  extractMs: number,
+): Promise<LivenessVideoResult> {
   const profile = ACTION_PROFILES[action];
-  const t0 = Date.now();
-  const { frames } = await extractFrames(video, { fps: profile.fps, ...opts.extraction });
   const t1 = Date.now();
   const analysed: FrameFaces[] = [];
   for (const frame of frames) {
@@ -52,6 +87,17 @@ export async function scoreVideo(
     const face = await embedLargestFace(analyzer, best);
     bestFrame = { timeS: best.timeS, image: best, ...(face ? { embedding: face.embedding } : {}) };
   }
-  const timings = { extractMs: t1 - t0, analyseMs: t2 - t1, embedMs: Date.now() - t2 };
+  const timings = { extractMs, analyseMs: t2 - t1, embedMs: Date.now() - t2 };
   return { ...score, ...(bestFrame ? { bestFrame } : {}), timings };
+}
+
+interface Timed<T> {
+  value: T;
+  ms: number;
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<Timed<T>> {
+  const start = Date.now();
+  const value = await fn();
+  return { value, ms: Date.now() - start };
 }

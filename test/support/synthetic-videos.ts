@@ -1,6 +1,7 @@
 // Builds short test videos with ffmpeg, in a temp dir that `cleanup()` removes. Face material
-// comes from ../shared/fixtures/real/faces when present, else from thumbnails in the sample
-// image that ships inside @vladmandic/human (so face-based synthetic tests always run).
+// comes from ../shared/fixtures/real/faces (or $KYCFLOW_SHARED_FIXTURES/real/faces) when
+// present, else from thumbnails in the sample image that ships inside @vladmandic/human, so
+// the face-based synthetic tests always run.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -13,7 +14,7 @@ import { resolveFfmpeg } from '../../activities/face/ffmpeg-binary.js';
 
 const run = promisify(execFile);
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const FIXTURE_FACES = resolve(REPO, '../shared/fixtures/real/faces');
+const FIXTURE_FACES = resolve(process.env.KYCFLOW_SHARED_FIXTURES ?? resolve(REPO, '../shared/fixtures'), 'real/faces');
 
 /** Two pictures of person A and one of person B. */
 export interface FaceImages {

@@ -1,11 +1,11 @@
-// Locates the shared real-data fixtures (`<repo>/../shared/fixtures`) for face tests and
-// benches. They are absent on a user's clone: callers skip, saying why.
+// Locates the shared real-data fixtures (`<repo>/../shared/fixtures`, or KYCFLOW_SHARED_FIXTURES)
+// for face tests and benches. They are absent on a user's clone: callers skip, saying why.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-export const FIXTURES_DIR = resolve(REPO, '../shared/fixtures');
+export const FIXTURES_DIR = process.env.KYCFLOW_SHARED_FIXTURES ?? resolve(REPO, '../shared/fixtures');
 const REAL = join(FIXTURES_DIR, 'real');
 const MANIFEST = join(REAL, 'MANIFEST.json');
 

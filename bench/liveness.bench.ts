@@ -1,0 +1,67 @@
+// Liveness throughput: three ~5 s videos (one per action, as a session asks) scored with the
+// models loaded once. `npm run bench:liveness`. Uses real clips from ../shared/fixtures when
+// present (trimmed to 5 s), else generated 5 s clips of a still face.
+import {
+  ACTION_PROFILES,
+  createFaceAnalyzer,
+  samePerson,
+  scoreVideos,
+  type LivenessAction,
+} from '../activities/face/index.js';
+import { SyntheticVideos } from '../test/support/synthetic-videos.js';
+import { fixtureVideo, FIXTURES_MISSING } from '../test/unit/face/face-fixtures.js';
+
+const TARGET_MS = 5000;
+const kit = await SyntheticVideos.create();
+try {
+  const session = await sessionVideos();
+  const loadStart = Date.now();
+  const analyzer = await createFaceAnalyzer();
+  const loadMs = Date.now() - loadStart;
+
+  await scoreVideos(analyzer, [{ action: 'SMILE', video: await kit.still(1) }]); // warm the kernels once
+  const started = Date.now();
+  const results = await scoreVideos(analyzer, session);
+  const totalMs = Date.now() - started;
+
+  console.log(`source: ${FIXTURES_MISSING ? 'generated still-face clips (fixtures absent)' : 'real clips from ../shared/fixtures, 5 s each'}`);
+  console.log(`model load: ${loadMs} ms (createFaceAnalyzer, incl. WASM init and warm-up)`);
+  console.log('action       frames  fps  extract ms  analyse ms  ms/frame  embed ms  passed  confidence');
+  results.forEach((r, i) => {
+    const t = r.timings;
+    const action = session[i]!.action;
+    console.log(
+      `${action.padEnd(11)} ${String(r.frames).padStart(7)} ${String(ACTION_PROFILES[action].fps).padStart(4)} ${String(t.extractMs).padStart(11)} ${String(t.analyseMs).padStart(11)} ${(t.analyseMs / Math.max(1, r.frames)).toFixed(1).padStart(9)} ${String(t.embedMs).padStart(9)}  ${String(r.passed).padEnd(6)}  ${r.confidence}`,
+    );
+  });
+  const frames = results.reduce((s, r) => s + r.frames, 0);
+  console.log(`three videos: ${totalMs} ms wall (${(totalMs / 3).toFixed(0)} ms per video, ${(totalMs / frames).toFixed(1)} ms per analysed frame, ${frames} frames); target ≤ ${TARGET_MS} ms: ${totalMs <= TARGET_MS ? 'met' : 'NOT met'}`);
+  const same = samePerson(results);
+  console.log(`same person across the three: ${same.passed} (max distance ${same.maxDistance})`);
+  console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+  await analyzer.close();
+} finally {
+  await kit.cleanup();
+}
+
+async function sessionVideos(): Promise<Array<{ action: LivenessAction; video: string }>> {
+  if (FIXTURES_MISSING) {
+    const [a, b, c] = await Promise.all([kit.still(5), kit.pan(5), kit.zoom(5)]);
+    return [
+      { action: 'BLINK', video: a },
+      { action: 'TURN_LEFT', video: b },
+      { action: 'SMILE', video: c },
+    ];
+  }
+  // Three different people: the same-person line is expected to say false here.
+  const [blink, turn, smile] = await Promise.all([
+    kit.trim(fixtureVideo('liveportrait__d0.mp4'), 0, 5), // 3.1 s clip: all of it
+    kit.trim(fixtureVideo('liveportrait__d3.mp4'), 6.3, 11.3),
+    kit.trim(fixtureVideo('liveportrait__d12.mp4'), 0, 5),
+  ]);
+  return [
+    { action: 'BLINK', video: blink },
+    { action: 'TURN_LEFT', video: turn },
+    { action: 'SMILE', video: smile },
+  ];
+}
