@@ -90,6 +90,12 @@ describe('real clips (../shared/fixtures)', { skip: skipReal }, () => {
     assert.equal(right.passed, false);
   });
 
+  test('a stage clip with shot changes and an audience is not a one-face selfie', async () => {
+    const r = await scoreVideo(analyzer, 'NOD', fixtureVideo('fr__short_hamilton_clip.mp4'));
+    assert.equal(r.passed, false);
+    assert.match(r.reason!, /no face|more than one face/);
+  });
+
   test('liveportrait d0 (smiles, no turn): SMILE passes, TURN_RIGHT fails; d0 and d3 are different people', async () => {
     const smile = await scoreVideo(analyzer, 'SMILE', fixtureVideo('liveportrait__d0.mp4'));
     assert.equal(smile.passed, true, smile.reason);
