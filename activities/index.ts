@@ -1,16 +1,24 @@
 import type { Db } from 'mongodb';
 import type { Config } from '../config/config.js';
 import { createDocumentActivities } from './document.activities.js';
+import type { FaceAnalyzer } from './face/index.js';
+import { createLivenessActivities } from './liveness.activities.js';
 import type { DocumentReader } from './ocr/document-reader.js';
 import { createPaymentActivities } from './payment.activities.js';
+import { createProviderActivities } from './provider.activities.js';
 import { createReadModelActivities } from './read-model.activities.js';
+import { createVexoraClient } from './vexora.client.js';
 
 export interface ActivityDeps {
-  config: Pick<Config, 'PAYMENTS_BASE_URL' | 'PAYMENTS_API_KEY'>;
+  config: ActivityConfig;
   db: Db;
   /** One warm OCR pool per worker process. */
   documentReader: DocumentReader;
+  /** The face models, loaded on first use, once per worker process. */
+  faceAnalyzer: () => Promise<FaceAnalyzer>;
 }
+
+export type ActivityConfig = Pick<Config, 'PAYMENTS_BASE_URL' | 'PAYMENTS_API_KEY' | 'VEXORA_BASE_URL' | 'VEXORA_MERCHANT_NO' | 'VEXORA_APP_SECRET' | 'FACE_MATCH_THRESHOLD'>;
 
 /** Every activity the worker registers, built from its dependencies (real or simulated in tests). */
 export function createActivities(deps: ActivityDeps) {
@@ -18,5 +26,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createReadModelActivities(deps.db),
     ...createDocumentActivities({ db: deps.db, reader: deps.documentReader }),
     ...createPaymentActivities(deps.db, { baseUrl: deps.config.PAYMENTS_BASE_URL, apiKey: deps.config.PAYMENTS_API_KEY }),
+    ...createLivenessActivities({ db: deps.db, faceAnalyzer: deps.faceAnalyzer, faceMatchThreshold: deps.config.FACE_MATCH_THRESHOLD }),
+    ...createProviderActivities(createVexoraClient({ baseUrl: deps.config.VEXORA_BASE_URL, merchantNo: deps.config.VEXORA_MERCHANT_NO, appSecret: deps.config.VEXORA_APP_SECRET })),
   };
 }

@@ -9,6 +9,8 @@ import { AesGcmPayloadCodec, parseEncryptionKeys } from '../codec/payload-codec.
 import { pingMongo } from '../stores/mongo.js';
 import { createKycDocumentService } from './kyc-document.service.js';
 import { createKycProfileService } from './kyc-profile.service.js';
+import { createLivenessService } from './liveness.service.js';
+import { livenessCallbackRoutes } from './routes/liveness-callback.routes.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerDocs } from './plugins/docs.js';
 import { registerErrorHandling } from './plugins/errors.js';
@@ -70,6 +72,8 @@ export async function buildApp({ config, client, db, logStream }: AppDeps): Prom
   await app.register(appKycRoutes, { db, feeWaived: config.KYC_FEE_WAIVED });
   const profiles = createKycProfileService({ client, db, config });
   const documents = createKycDocumentService({ client, db, profiles });
-  await app.register(kycServiceRoutes, { prefix: '/api/web/kycService', profiles, documents, writeLimit: writeLimit(limits) });
+  const liveness = createLivenessService({ client, db, profiles, maxVideoBytes: config.UPLOAD_MAX_VIDEO_BYTES });
+  await app.register(kycServiceRoutes, { prefix: '/api/web/kycService', profiles, documents, liveness, writeLimit: writeLimit(limits) });
+  await app.register(livenessCallbackRoutes, { prefix: '/api/web/kycService', liveness, secret: config.LIVENESS_CALLBACK_SECRET });
   return app;
 }

@@ -20,7 +20,10 @@ function defaultCode(status: number): number {
     case 403: return ApiCode.FORBIDDEN;
     case 404: return ApiCode.NOT_FOUND;
     case 409: return ApiCode.CONFLICT;
+    case 410: return ApiCode.GONE;
     case 413: return ApiCode.PAYLOAD_TOO_LARGE;
+    case 415: return ApiCode.UNSUPPORTED_MEDIA_TYPE;
+    case 422: return ApiCode.UNPROCESSABLE;
     case 429: return ApiCode.RATE_LIMITED;
     case 503: return ApiCode.UNAVAILABLE;
     default: return status >= 500 ? ApiCode.INTERNAL : ApiCode.BAD_REQUEST;

@@ -18,7 +18,7 @@ import { callWorkflow } from './workflow-errors.js';
 export interface KycProfileServiceDeps {
   client: Client;
   db: Db;
-  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'KYC_PROFILE_TTL_HOURS' | 'KYC_FEE_WAIVED'>;
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'KYC_PROFILE_TTL_HOURS' | 'KYC_FEE_WAIVED' | 'VEXORA_POLL_INITIAL_SECONDS' | 'VEXORA_POLL_MAX_SECONDS' | 'VEXORA_DEADLINE_HOURS' | 'VEXORA_UNDER_REVIEW_MAX_HOURS'>;
 }
 
 /** What the seed-003 profile routes do with Temporal and the read models. */
@@ -28,7 +28,18 @@ export function createKycProfileService({ client, db, config }: KycProfileServic
     const start = new WithStartWorkflowOperation<typeof kycProfileWorkflow>('kycProfileWorkflow', {
       workflowId: kycProfileWorkflowId(profileId),
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      args: [{ profileId, userId: body.userId, country: body.country, ttlMs: config.KYC_PROFILE_TTL_HOURS * 3_600_000 }],
+      args: [{
+        profileId,
+        userId: body.userId,
+        country: body.country,
+        ttlMs: config.KYC_PROFILE_TTL_HOURS * 3_600_000,
+        providerPolicy: {
+          initialPollMs: config.VEXORA_POLL_INITIAL_SECONDS * 1_000,
+          maxPollMs: config.VEXORA_POLL_MAX_SECONDS * 1_000,
+          deadlineMs: config.VEXORA_DEADLINE_HOURS * 3_600_000,
+          underReviewMaxMs: config.VEXORA_UNDER_REVIEW_MAX_HOURS * 3_600_000,
+        },
+      }],
       // A retried submit joins the running workflow; a finished profile id is never reused.
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',

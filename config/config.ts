@@ -8,6 +8,7 @@ import { parseEncryptionKeys } from '../codec/payload-codec.js';
 const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-0123456789';
 const DEV_VEXORA_SECRET = 'dev-vexora-app-secret';
 const DEV_PAYMENTS_SECRET = 'dev-payments-webhook-secret';
+const DEV_LIVENESS_SECRET = 'dev-liveness-callback-secret';
 // A fixed 32-byte key so local histories are encrypted too; refused in production.
 const DEV_PAYLOAD_KEYS = `dev1:${Buffer.from('kycflow-dev-payload-key-32-bytes').toString('base64')}`;
 
@@ -46,6 +47,15 @@ const schema = z
     FEE_VIRTUAL_MINOR: z.coerce.number().int().positive().default(1_000),
     FEE_PHYSICAL_MINOR: z.coerce.number().int().positive().default(2_500),
     /** Deployments that do not charge for KYC set this to true. */
+    /** Cosine distance at or below which the document portrait and the selfie are one person (bench:face). */
+    FACE_MATCH_THRESHOLD: z.coerce.number().min(0).max(2).default(0.425),
+    VEXORA_POLL_INITIAL_SECONDS: duration.default(5),
+    VEXORA_POLL_MAX_SECONDS: duration.default(600),
+    VEXORA_DEADLINE_HOURS: duration.default(72),
+    VEXORA_UNDER_REVIEW_MAX_HOURS: duration.default(24),
+    UPLOAD_MAX_VIDEO_BYTES: z.coerce.number().int().min(1_024).default(30 * 1_048_576),
+    /** HMAC secret of the liveness vendor's server-to-server callback. */
+    LIVENESS_CALLBACK_SECRET: z.string().min(16, 'must be at least 16 characters').default(DEV_LIVENESS_SECRET),
     KYC_FEE_WAIVED: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
     /** Internal listeners for Prometheus (keep them off the public network). */
     METRICS_HOST: z.string().min(1).default('127.0.0.1'),
@@ -68,6 +78,9 @@ const schema = z
     }
     if (env.PAYLOAD_ENCRYPTION_KEYS === DEV_PAYLOAD_KEYS) {
       ctx.addIssue({ code: 'custom', path: ['PAYLOAD_ENCRYPTION_KEYS'], message: 'must be set in production' });
+    }
+    if (env.LIVENESS_CALLBACK_SECRET === DEV_LIVENESS_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['LIVENESS_CALLBACK_SECRET'], message: 'must be set in production' });
     }
     if (env.PAYMENTS_WEBHOOK_SECRET === DEV_PAYMENTS_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['PAYMENTS_WEBHOOK_SECRET'], message: 'must be set in production' });

@@ -1,4 +1,5 @@
 import type { KycDocument } from './kyc-document.js';
+import type { FaceMatchSummary, LivenessState } from './liveness.js';
 import { STAGE_TABLE, type KycStage, type LocalKycStatus } from './kyc-stage.js';
 
 // Imported by workflow code: keep this module free of libraries (the worker bundles it).
@@ -10,7 +11,33 @@ export interface KycProfileInput {
   country: string;
   /** How long an unfinished profile stays open before it expires. */
   ttlMs: number;
+  /** Provider status polling (absent in histories from before it existed: defaults apply). */
+  providerPolicy?: ProviderPolicy;
 }
+
+export interface ProviderCheck {
+  name: 'vexora';
+  submittedAt: string;
+  decidedAt: string | null;
+  outcome: 'APPROVED' | 'REJECTED' | 'DEADLINE' | 'UNDER_REVIEW_TOO_LONG' | null;
+  polls: number;
+}
+
+export interface ProviderPolicy {
+  initialPollMs: number;
+  maxPollMs: number;
+  /** No decision by then: manual review. */
+  deadlineMs: number;
+  /** "Under review" for longer than this: manual review. */
+  underReviewMaxMs: number;
+}
+
+export const DEFAULT_PROVIDER_POLICY: ProviderPolicy = {
+  initialPollMs: 5_000,
+  maxPollMs: 10 * 60_000,
+  deadlineMs: 72 * 3_600_000,
+  underReviewMaxMs: 24 * 3_600_000,
+};
 
 /**
  * Seed 003 `KycStatusDto`, the `data.status` of `GET /status/{profileId}`. The document, liveness
@@ -26,8 +53,13 @@ export interface KycStatusDto {
   stage: KycStage;
   status: LocalKycStatus;
   document: KycDocument | null;
-  liveness: Record<string, unknown> | null;
-  faceMatch: Record<string, unknown> | null;
+  liveness: LivenessState | null;
+  faceMatch: FaceMatchSummary | null;
+  /** The external provider's check (Vexora), once started. */
+  provider: ProviderCheck | null;
+  /** Why the automatic checks sent the profile to manual review. */
+  reviewReasons: string[];
+  /** The provider's (or the reviewer's) reason for a rejection: seed 000 `fail_reason`. */
   failReason: string | null;
   createdAt: string;
   updatedAt: string;

@@ -26,6 +26,7 @@ export async function ensureKycProfileIndexes(db: Db): Promise<void> {
   await profiles(db).createIndex({ userId: 1, createdAt: -1 }, { name: 'by_user' });
   await profiles(db).createIndex({ stage: 1, createdAt: -1, _id: -1 }, { name: 'by_stage' });
   await profiles(db).createIndex({ 'document.documentId': 1 }, { name: 'by_document' });
+  await profiles(db).createIndex({ 'liveness.sessions.sessionId': 1 }, { name: 'by_liveness_session' });
 }
 
 /**
@@ -84,3 +85,18 @@ export const latestProfileOfUser = (db: Db, userId: string): Promise<KycProfileD
 
 export const activeProfileOf = async (db: Db, userId: string): Promise<string | null> =>
   (await activeProfiles(db).findOne({ _id: userId }))?.profileId ?? null;
+
+/** The profile that holds a liveness session (seed 003 addresses sessions by id alone). */
+export const findProfileByLivenessSession = (db: Db, sessionId: string): Promise<Pick<KycProfileDoc, '_id' | 'userId'> | null> =>
+  profiles(db).findOne({ 'liveness.sessions.sessionId': sessionId }, { projection: { _id: 1, userId: 1 } });
+
+/** Replay defence: a liveness video (by sha256) may be used once, ever. False if it was seen before. */
+export async function claimVideoHash(db: Db, sha256: string, sessionId: string): Promise<boolean> {
+  try {
+    await db.collection<{ _id: string; sessionId: string; at: Date }>('liveness_video_hashes').insertOne({ _id: sha256, sessionId, at: new Date() });
+    return true;
+  } catch (err) {
+    if (isDuplicateKey(err)) return false;
+    throw err;
+  }
+}

@@ -1,6 +1,8 @@
 // The worker process: connects to Temporal and MongoDB, runs until SIGINT/SIGTERM.
 import { NativeConnection, Runtime } from '@temporalio/worker';
+import { createFaceAnalyzer } from '../activities/face/index.js';
 import { createDocumentReader } from '../activities/ocr/document-reader.js';
+import { once } from '../domain/once.js';
 import { loadConfigOrExit } from '../config/config.js';
 import { connectMongo } from '../stores/mongo.js';
 import { createWorker } from './worker.js';
@@ -13,7 +15,8 @@ Runtime.install({
 const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
 const documentReader = await createDocumentReader({ workers: config.OCR_WORKERS || undefined });
-const worker = await createWorker({ config, connection, db: mongo.db, documentReader });
+const faceAnalyzer = once(createFaceAnalyzer);
+const worker = await createWorker({ config, connection, db: mongo.db, documentReader, faceAnalyzer });
 console.log(`worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}`);
 await worker.run(); // resolves after the SDK's own SIGINT/SIGTERM handling drains the worker
 await documentReader.close();

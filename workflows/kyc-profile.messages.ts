@@ -1,4 +1,4 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type {
   DocType,
   DocumentError,
@@ -9,6 +9,7 @@ import type {
   QualitySummary,
 } from '../domain/kyc-document.js';
 import type { KycStatusDto } from '../domain/kyc-profile.js';
+import type { LivenessCallbackRecord, LivenessSession } from '../domain/liveness.js';
 
 /** Messages of the `kyc-profile:{profileId}` workflow; the API imports these, never the workflow body. */
 export const getStatusQuery = defineQuery<KycStatusDto>('getStatus');
@@ -64,3 +65,12 @@ export interface SubmitDocumentResult {
   status: DocumentReviewStatus;
 }
 export const submitDocumentUpdate = defineUpdate<SubmitDocumentResult, [{ documentId: number }]>('submitDocument');
+
+/** Seed 003 `/liveness/start`: a five-minute session with three random actions. */
+export const startLivenessUpdate = defineUpdate<LivenessSession>('startLiveness');
+
+/** Seed 003 `/liveness/verify`: the three videos (stored files, one per action, in order). */
+export const verifyLivenessUpdate = defineUpdate<LivenessSession, [{ sessionId: string; videoFileIds: string[] }]>('verifyLiveness');
+
+/** Seed 003 `/callback/liveness`: a verified server-to-server result, recorded on the profile. */
+export const livenessCallbackSignal = defineSignal<[Omit<LivenessCallbackRecord, 'receivedAt'>]>('livenessCallback');

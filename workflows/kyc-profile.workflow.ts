@@ -5,6 +5,8 @@ import { agentUidOf, kycRecordIdOf } from '../domain/ids.js';
 import { isFinalStage, type KycStage } from '../domain/kyc-stage.js';
 import type { ReadModelActivities } from '../activities/read-model.activities.js';
 import { registerDocumentStep } from './kyc-profile/document-step.js';
+import { registerLivenessStep } from './kyc-profile/liveness-step.js';
+import { runProviderCheck } from './kyc-profile/provider-step.js';
 import { awaitPublishedUpdate, getStatusQuery } from './kyc-profile.messages.js';
 import { CountryKey, KycStatusKey, UserIdKey } from './search-attributes.js';
 
@@ -22,6 +24,7 @@ const now = (): string => new Date().toISOString();
  */
 export async function kycProfileWorkflow(input: KycProfileInput): Promise<KycStatusDto> {
   let version = 0;
+  let written = 0; // the newest version the read model is known to hold
   const createdAt = now();
   const status: KycStatusDto = {
     profileId: input.profileId,
@@ -34,6 +37,8 @@ export async function kycProfileWorkflow(input: KycProfileInput): Promise<KycSta
     document: null,
     liveness: null,
     faceMatch: null,
+    provider: null,
+    reviewReasons: [],
     failReason: null,
     createdAt,
     updatedAt: createdAt,
@@ -41,7 +46,7 @@ export async function kycProfileWorkflow(input: KycProfileInput): Promise<KycSta
 
   setHandler(getStatusQuery, () => status);
   setHandler(awaitPublishedUpdate, async () => {
-    await condition(() => version > 0);
+    await condition(() => written > 0);
     return status;
   });
 
@@ -54,8 +59,9 @@ export async function kycProfileWorkflow(input: KycProfileInput): Promise<KycSta
 
   async function publish(): Promise<void> {
     upsertSearchAttributes([{ key: KycStatusKey, value: status.stage }]);
-    version += 1;
-    await saveKycProfile({ version, status, final: isFinalStage(status.stage) });
+    const next = ++version;
+    await saveKycProfile({ version: next, status, final: isFinalStage(status.stage) });
+    written = Math.max(written, next);
   }
 
   registerDocumentStep({
@@ -66,14 +72,19 @@ export async function kycProfileWorkflow(input: KycProfileInput): Promise<KycSta
     now,
   });
 
+  registerLivenessStep({ status, moveTo, publish, now });
+
   upsertSearchAttributes([
     { key: UserIdKey, value: input.userId },
     { key: CountryKey, value: input.country },
   ]);
   await publish();
 
-  const finished = await condition(() => isFinalStage(status.stage), input.ttlMs);
-  if (!finished) await moveTo('EXPIRED');
+  // The user's steps must be done within the TTL; the checks after them are not the user's to rush.
+  const userStepsDone = () => status.stage === 'PROVIDER_CHECK' || status.stage === 'MANUAL_REVIEW' || isFinalStage(status.stage);
+  if (!(await condition(userStepsDone, input.ttlMs))) await moveTo('EXPIRED');
+  if (status.stage === 'PROVIDER_CHECK') await runProviderCheck({ status, moveTo, now }, input.providerPolicy);
+  await condition(() => isFinalStage(status.stage)); // manual review: an admin decides
   await condition(allHandlersFinished); // let an update in flight answer before the workflow closes
   return status;
 }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ok } from '../../domain/api-response.js';
+import { ApiCode, ok } from '../../domain/api-response.js';
 import { DocumentReviewStatus } from '../../domain/kyc-document.js';
 import {
   confirmDocumentBody,
@@ -12,6 +12,7 @@ import {
 import { HttpError } from '../http-error.js';
 import type { KycDocumentService } from '../kyc-document.service.js';
 import type { KycProfileService } from '../kyc-profile.service.js';
+import type { LivenessService } from '../liveness.service.js';
 import { assertSelfOrAdmin } from '../plugins/auth.js';
 
 const REVIEW_MESSAGES: Record<DocumentReviewStatus, string> = {
@@ -24,11 +25,12 @@ const REVIEW_MESSAGES: Record<DocumentReviewStatus, string> = {
 export interface KycServiceRouteDeps {
   profiles: KycProfileService;
   documents: KycDocumentService;
+  liveness: LivenessService;
   /** Per-user rate limit of the write routes. */
   writeLimit: object;
 }
 
-export const kycServiceRoutes: FastifyPluginAsyncZod<KycServiceRouteDeps> = async (app, { profiles, documents, writeLimit }) => {
+export const kycServiceRoutes: FastifyPluginAsyncZod<KycServiceRouteDeps> = async (app, { profiles, documents, liveness, writeLimit }) => {
   const write = { rateLimit: writeLimit };
   app.post('/submit', { schema: { body: submitProfileBody }, config: write }, async (request) => {
     assertSelfOrAdmin(request, request.body.userId);
@@ -70,5 +72,22 @@ export const kycServiceRoutes: FastifyPluginAsyncZod<KycServiceRouteDeps> = asyn
   app.post('/document/submit', { schema: { querystring: documentIdQuery }, config: write }, async (request) => {
     const result = await documents.submit(request.query.documentId, request.user);
     return ok(result, REVIEW_MESSAGES[result.status]);
+  });
+
+  app.post('/liveness/start', { schema: { querystring: z.object({ profileId: profileIdSchema }) }, config: write }, async (request) => {
+    const { sessionId, actions, expiresAt, status } = await liveness.start(request.query.profileId, request.user);
+    return ok({ sessionId, actions, expiresAt, status }, 'Liveness session created');
+  });
+
+  app.post('/liveness/verify', { schema: { consumes: ['multipart/form-data'] }, config: write }, async (request, reply) => {
+    if (!request.isMultipart()) throw new HttpError(415, 'send multipart/form-data with sessionId, profileId, video1, video2 and video3');
+    const session = await liveness.verify(request, request.user);
+    const data = { sessionId: session.sessionId, passed: session.status === 'PASSED', confidence: session.confidence, list: session.results, reasons: session.reasons };
+    if (session.status !== 'PASSED') return reply.status(422).send({ code: ApiCode.LIVENESS_FAILED, message: 'Liveness check failed', data });
+    return ok(data, 'Liveness check passed');
+  });
+
+  app.get('/liveness/session/:sessionId', { schema: { params: z.object({ sessionId: z.string().min(1).max(64) }) } }, async (request) => {
+    return ok({ session: await liveness.session(request.params.sessionId, request.user) }, 'query success');
   });
 };

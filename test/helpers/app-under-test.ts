@@ -3,7 +3,9 @@ import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporal
 import type { FastifyInstance } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createFaceAnalyzer } from '../../activities/face/index.js';
 import { createDocumentReader } from '../../activities/ocr/document-reader.js';
+import { once } from '../../domain/once.js';
 import { buildApp } from '../../api/app.js';
 import { encryptingDataConverter } from '../../codec/payload-codec.js';
 import { signAccessToken } from '../../api/tokens.js';
@@ -64,6 +66,7 @@ export async function startAppUnderTest(overrides: Record<string, string> = {}, 
     connection: nativeConnection,
     db: mongo.db,
     documentReader,
+    faceAnalyzer: once(createFaceAnalyzer),
     workflowBundle: bundlePath ? { code: readFileSync(bundlePath, 'utf8') } : undefined,
   });
   const running = worker.run();

@@ -35,7 +35,7 @@ describe('config', () => {
 
   it('refuses the development secrets in production', () => {
     assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /JWT_SECRET: must be set in production[\s\S]*PAYLOAD_ENCRYPTION_KEYS[\s\S]*VEXORA_APP_SECRET/);
-    const secrets = { JWT_SECRET: 'p'.repeat(40), VEXORA_APP_SECRET: 'v'.repeat(20), PAYMENTS_WEBHOOK_SECRET: 'w'.repeat(20), PAYLOAD_ENCRYPTION_KEYS: `k2:${Buffer.alloc(32, 7).toString('base64')}` };
+    const secrets = { JWT_SECRET: 'p'.repeat(40), VEXORA_APP_SECRET: 'v'.repeat(20), PAYMENTS_WEBHOOK_SECRET: 'w'.repeat(20), LIVENESS_CALLBACK_SECRET: 'l'.repeat(20), PAYLOAD_ENCRYPTION_KEYS: `k2:${Buffer.alloc(32, 7).toString('base64')}` };
     assert.equal(loadConfig({ NODE_ENV: 'production', ...secrets }).NODE_ENV, 'production');
   });
 

@@ -1,0 +1,88 @@
+import type { MultipartValue } from '@fastify/multipart';
+import type { Client } from '@temporalio/client';
+import type { FastifyRequest } from 'fastify';
+import type { Db } from 'mongodb';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { z } from 'zod';
+import { VIDEO_TYPES } from '../domain/file-types.js';
+import { kycProfileWorkflowId } from '../domain/ids.js';
+import { profileIdSchema } from '../domain/kyc-service.schemas.js';
+import type { LivenessCallbackRecord, LivenessSession } from '../domain/liveness.js';
+import { deleteFile, storeUpload, UploadRejected, type StoredFile } from '../stores/files.store.js';
+import { claimVideoHash, findProfileByLivenessSession } from '../stores/kyc-profiles.store.js';
+import { getStatusQuery, livenessCallbackSignal, startLivenessUpdate, verifyLivenessUpdate } from '../workflows/kyc-profile.messages.js';
+import { HttpError, notFound } from './http-error.js';
+import type { KycProfileService } from './kyc-profile.service.js';
+import type { AuthClaims } from './plugins/auth.js';
+import { callWorkflow, isRefusedStep } from './workflow-errors.js';
+
+const VIDEO_FIELDS = ['video1', 'video2', 'video3'] as const;
+const verifyFields = z.object({ profileId: profileIdSchema, sessionId: z.uuid('must be a session id (UUID)') });
+
+/** Seed 003 liveness routes: sessions and verification are Updates on the profile workflow. */
+export function createLivenessService({ client, db, profiles, maxVideoBytes }: { client: Client; db: Db; profiles: KycProfileService; maxVideoBytes: number }) {
+  return {
+    async start(profileId: string, viewer: AuthClaims): Promise<LivenessSession> {
+      const { handle } = await profiles.open(profileId, viewer);
+      return callWorkflow('profile', () => handle.executeUpdate(startLivenessUpdate));
+    },
+
+    /** Videos to storage (refusing any seen before), then the verify Update; files go if it is refused. */
+    async verify(request: FastifyRequest, viewer: AuthClaims): Promise<LivenessSession> {
+      const stored = new Map<string, StoredFile>();
+      const fields: Record<string, string> = {};
+      let handedOver = false;
+      try {
+        for await (const part of request.parts({ limits: { fileSize: maxVideoBytes } })) {
+          if (part.type === 'field') {
+            fields[part.fieldname] = String((part as MultipartValue).value);
+            continue;
+          }
+          const problem = !(VIDEO_FIELDS as readonly string[]).includes(part.fieldname) ? `${part.fieldname}: unexpected file field; send video1, video2 and video3`
+            : stored.has(part.fieldname) ? `${part.fieldname}: sent more than once` : null;
+          if (problem) {
+            await pipeline(part.file, new Writable({ write: (_c, _e, done) => done() }));
+            throw new HttpError(400, problem);
+          }
+          stored.set(part.fieldname, await storeUpload(db, part.file, { field: part.fieldname, owner: { userId: viewer.sub, purpose: 'liveness' }, accept: VIDEO_TYPES }));
+        }
+        const form = verifyFields.safeParse(fields);
+        if (!form.success) throw new HttpError(400, `invalid form: ${form.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+        const missing = VIDEO_FIELDS.filter((name) => !stored.has(name));
+        if (missing.length) throw new HttpError(400, `${missing.join(', ')}: one video per action is required`);
+        const { handle, status } = await profiles.open(form.data.profileId, viewer);
+        if (!status.liveness?.sessions.some((s) => s.sessionId === form.data.sessionId)) throw notFound('liveness session of this profile');
+        for (const name of VIDEO_FIELDS) {
+          if (!(await claimVideoHash(db, stored.get(name)!.sha256, form.data.sessionId))) throw new HttpError(409, `${name}: this video was already used; record a new one`);
+        }
+        handedOver = true;
+        return await callWorkflow('profile', () => handle.executeUpdate(verifyLivenessUpdate, {
+          args: [{ sessionId: form.data.sessionId, videoFileIds: VIDEO_FIELDS.map((name) => stored.get(name)!.fileId) }],
+        }));
+      } catch (err) {
+        if (!handedOver || isRefusedStep(err)) await Promise.all([...stored.values()].map((f) => deleteFile(db, f.fileId)));
+        if (err instanceof UploadRejected) throw new HttpError(err.statusCode, err.message);
+        throw err;
+      }
+    },
+
+    async session(sessionId: string, viewer: AuthClaims): Promise<LivenessSession> {
+      const owner = await findProfileByLivenessSession(db, sessionId);
+      if (!owner || (owner.userId !== viewer.sub && viewer.role !== 'admin')) throw new HttpError(404, 'liveness session not found', undefined, { sessionId, status: 'NOT_FOUND' });
+      const status = await callWorkflow('profile', () => client.workflow.getHandle(kycProfileWorkflowId(owner._id)).query(getStatusQuery));
+      const session = status.liveness?.sessions.find((s) => s.sessionId === sessionId);
+      if (!session) throw new HttpError(404, 'liveness session not found', undefined, { sessionId, status: 'NOT_FOUND' });
+      if (session.status === 'EXPIRED') throw new HttpError(410, 'liveness session expired; start a new one', undefined, session);
+      return session;
+    },
+
+    /** A vendor's signed result for a profile: recorded on the workflow. */
+    async recordCallback(profileId: string, callback: Omit<LivenessCallbackRecord, 'receivedAt'>): Promise<void> {
+      const handle = client.workflow.getHandle(kycProfileWorkflowId(profileId));
+      await callWorkflow('profile', () => handle.signal(livenessCallbackSignal, callback));
+    },
+  };
+}
+
+export type LivenessService = ReturnType<typeof createLivenessService>;

@@ -1,0 +1,70 @@
+// The liveness step of a KYC profile (seed 003). Imported by workflow code: no libraries here.
+
+/** Seed 003 `LivenessActionEnum`; three distinct ones are drawn per session. */
+export const LIVENESS_ACTIONS = ['BLINK', 'SMILE', 'TURN_LEFT', 'TURN_RIGHT', 'NOD', 'OPEN_MOUTH'] as const;
+export type LivenessActionName = (typeof LIVENESS_ACTIONS)[number];
+export const ACTIONS_PER_SESSION = 3;
+export const LIVENESS_SESSION_TTL_MS = 5 * 60_000;
+
+export type LivenessSessionStatus = 'ACTIVE' | 'VERIFYING' | 'PASSED' | 'FAILED' | 'EXPIRED';
+
+export interface ActionResult {
+  action: LivenessActionName;
+  passed: boolean;
+  /** 0..1 */
+  confidence: number;
+  reason: string | null;
+}
+
+export interface FaceMatchSummary {
+  passed: boolean;
+  similarity: number | null;
+  distance: number | null;
+  threshold: number;
+  reason: string | null;
+}
+
+export interface LivenessSession {
+  sessionId: string;
+  actions: LivenessActionName[];
+  status: LivenessSessionStatus;
+  createdAt: string;
+  expiresAt: string;
+  results: ActionResult[] | null;
+  confidence: number | null;
+  samePerson: { passed: boolean; reason: string | null } | null;
+  reasons: string[];
+  verifiedAt: string | null;
+}
+
+/** A result delivered by a liveness vendor's server-to-server callback, as recorded. */
+export interface LivenessCallbackRecord {
+  sessionId: string | null;
+  confidence: number | null;
+  result: string | null;
+  errorMessage: string | null;
+  receivedAt: string;
+}
+
+export interface LivenessState {
+  sessions: LivenessSession[];
+  callbacks: LivenessCallbackRecord[];
+}
+
+/** What the scoring activity reports for one session's three videos. */
+export interface LivenessScoring {
+  results: ActionResult[];
+  samePerson: { passed: boolean; reason: string | null };
+  /** A frame of the person, stored for face match and review. */
+  bestFrameFileId: string | null;
+}
+
+/** Three distinct actions, drawn with the given random source (the workflow's, so replays agree). */
+export function drawActions(random: () => number): LivenessActionName[] {
+  const pool = [...LIVENESS_ACTIONS];
+  for (let i = pool.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+  }
+  return pool.slice(0, ACTIONS_PER_SESSION);
+}
