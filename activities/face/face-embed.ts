@@ -14,9 +14,13 @@ export interface EmbeddedFace {
 }
 
 /** Side the face crop is scaled to before describing it: small portraits on documents get upscaled. */
-const CROP_SIDE = 320;
-/** Context kept around the detected box so the detector finds the face again in the crop. */
-const CROP_MARGIN = 0.5;
+const CROP_SIDE = 256;
+/**
+ * Context kept around the detected box (fraction of its side, each way). Tight crops describe
+ * better: on the fixture pairs the ROC AUC is ~0.998 for margins 0.1–0.35, 0.979 at 0.5 and
+ * 0.978 without the crop pass (bench/face.bench.ts measures the chosen one).
+ */
+const CROP_MARGIN = 0.25;
 
 /**
  * Describes the largest face of an image: detect, crop the face with a margin, rescale, then
