@@ -17,17 +17,21 @@ let cached: FfmpegBinaries | undefined;
  */
 export function resolveFfmpeg(env: NodeJS.ProcessEnv = process.env): FfmpegBinaries {
   if (cached && env === process.env) return cached;
-  const ffmpeg = fromEnv(env.FFMPEG_PATH) ?? onPath('ffmpeg', env) ?? fromNpmPackage();
+  const ffmpeg = fromEnv('FFMPEG_PATH', env) ?? onPath('ffmpeg', env) ?? fromNpmPackage();
   if (!ffmpeg) throw new FfmpegUnavailable('ffmpeg not found: set FFMPEG_PATH, install ffmpeg, or npm install @ffmpeg-installer/ffmpeg');
   const sibling = join(dirname(ffmpeg), 'ffprobe');
-  const ffprobe = fromEnv(env.FFPROBE_PATH) ?? (isExecutable(sibling) ? sibling : undefined) ?? onPath('ffprobe', env);
+  const ffprobe = fromEnv('FFPROBE_PATH', env) ?? (isExecutable(sibling) ? sibling : undefined) ?? onPath('ffprobe', env);
   const found = { ffmpeg, ffprobe };
   if (env === process.env) cached = found;
   return found;
 }
 
-function fromEnv(value: string | undefined): string | undefined {
-  return value && isExecutable(value) ? value : undefined;
+/** A configured path that does not work is a deployment error: say so rather than fall back. */
+function fromEnv(name: 'FFMPEG_PATH' | 'FFPROBE_PATH', env: NodeJS.ProcessEnv): string | undefined {
+  const value = env[name];
+  if (!value) return undefined;
+  if (!isExecutable(value)) throw new FfmpegUnavailable(`${name}=${value} is not an executable file`);
+  return value;
 }
 
 function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {

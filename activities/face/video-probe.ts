@@ -1,4 +1,4 @@
-import { resolveFfmpeg } from './ffmpeg-binary.js';
+import { resolveFfmpeg, type FfmpegBinaries } from './ffmpeg-binary.js';
 import { runProcess } from './run-process.js';
 
 export interface VideoProbe {
@@ -16,8 +16,8 @@ export interface VideoProbe {
 const PROBE_TIMEOUT_MS = 10_000;
 
 /** Reads container and first video stream facts; undefined when ffmpeg cannot parse the file as media. */
-export async function probeVideo(path: string): Promise<VideoProbe | undefined> {
-  const { ffprobe, ffmpeg } = resolveFfmpeg();
+export async function probeVideo(path: string, binaries: FfmpegBinaries = resolveFfmpeg()): Promise<VideoProbe | undefined> {
+  const { ffprobe, ffmpeg } = binaries;
   return ffprobe ? probeWithFfprobe(ffprobe, path) : probeWithFfmpeg(ffmpeg, path);
 }
 
