@@ -3,7 +3,7 @@
  * labelled visual-zone text as the fallback. One warm tesseract pool serves every read.
  */
 import { loadOriented, pagePng, rotateGrey, type GreyImage } from './image-prep.js';
-import { locateMrz } from './mrz-locate.js';
+import { locateMrz, type PageText } from './mrz-locate.js';
 import { readMrzRegion, type MrzRead } from './mrz-read.js';
 import { CHECK_FIELD } from './mrz-parse.js';
 import { FORMATS } from './mrz-formats.js';
@@ -19,6 +19,7 @@ export type {
 
 type Rotation = DocumentReadResult['rotation'];
 const ROTATIONS: Rotation[] = [0, 90, 270, 180];
+const UPRIGHT_TEXT_LINES = 6;
 
 export async function createDocumentReader(opts?: { workers?: number }): Promise<DocumentReader> {
   const pool = await createTesseractPool(opts?.workers);
@@ -38,9 +39,12 @@ async function readDocument(pool: TesseractPool, image: Buffer, docType?: DocTyp
   }
   // Other rotations only when the upright page shows no MRZ at all (they cost a full pass each).
   let fallback: { read: MrzRead; rotation: Rotation } | null = null;
+  const upright: PageText = { lines: 0, confidence: 0 };
   for (const rotation of ROTATIONS) {
+    // A page whose upright pass already read plenty of confident text is not rotated.
+    if (rotation && upright.lines >= UPRIGHT_TEXT_LINES) break;
     const img = rotation ? await rotateGrey(base, rotation) : base;
-    const loc = await locateMrz(pool, img);
+    const loc = await locateMrz(pool, img, rotation ? undefined : upright);
     if (!loc) continue;
     const read = await readMrzRegion(pool, img, loc);
     if (read?.parsed.valid) return { ...mrzResult(read, rotation), ms: performance.now() - t0 };

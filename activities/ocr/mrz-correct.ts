@@ -177,6 +177,10 @@ function positionAlts(cand: Candidates, lines: string[], li: number, p: number, 
 /** For each failing check, the unique smallest (≤ 2 chars) change of its data that passes it. */
 function repairFields(spec: FormatSpec, cand: Candidates, guarded: boolean): string[] {
   let lines = cand.primary;
+  const composite = spec.checks.find((c) => c.name === 'composite');
+  // Guessed confusions must satisfy the composite check too: two independent mod-10 tests.
+  const passes = (check: FormatSpec['checks'][number], t: string[]) =>
+    evaluateCheck(spec, check, t) && (!guarded || !composite || evaluateCheck(spec, composite, t));
   for (const check of spec.checks) {
     if (check.name === 'composite' || evaluateCheck(spec, check, lines)) continue;
     const positions: Array<[number, number, string[]]> = [];
@@ -189,7 +193,7 @@ function repairFields(spec: FormatSpec, cand: Candidates, guarded: boolean): str
     const singles: string[][] = [];
     for (const [li, p, alts] of positions) for (const a of alts) {
       const t = setChar(lines, li, p, a);
-      if (evaluateCheck(spec, check, t)) singles.push(t);
+      if (passes(check, t)) singles.push(t);
     }
     if (singles.length === 1) { lines = singles[0]!; continue; }
     if (singles.length > 1 || positions.length > 8) continue;
@@ -197,7 +201,7 @@ function repairFields(spec: FormatSpec, cand: Candidates, guarded: boolean): str
     positions.forEach(([li, p, alts], i) => {
       for (const [li2, p2, alts2] of positions.slice(i + 1)) for (const a of alts) for (const b of alts2) {
         const t = setChar(setChar(lines, li, p, a), li2, p2, b);
-        if (evaluateCheck(spec, check, t)) pairs.push(t);
+        if (passes(check, t)) pairs.push(t);
       }
     });
     if (pairs.length === 1) lines = pairs[0]!;

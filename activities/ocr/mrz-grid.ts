@@ -10,7 +10,9 @@ const FILLER_LOOKALIKE = /[KLCE]/;
 /** Tells whether the glyph inside a box is a '<' chevron (null when it cannot tell). */
 export type ChevronTest = (x0: number, x1: number, y0: number, y1: number) => boolean | null;
 
-export function gridLines(lines: OcrLine[], length: number, isChevron?: ChevronTest): string[] | null {
+export interface GridRead { lines: string[]; letterConfidence: number[] } // per line: lowest letter/digit confidence
+
+export function gridLines(lines: OcrLine[], length: number, isChevron?: ChevronTest, isRound?: ChevronTest): GridRead | null {
   const symbols = lines.map((l) => l.symbols.filter((s) => s.text.trim() !== ''));
   const all = symbols.flat();
   if (all.length < length * lines.length * 0.5) return null;
@@ -18,32 +20,40 @@ export function gridLines(lines: OcrLine[], length: number, isChevron?: ChevronT
   const x0 = Math.min(...all.map((s) => s.bbox.x0));
   const x1 = Math.max(...all.map((s) => s.bbox.x1));
   const cell = (x1 - x0) / length;
-  return symbols.map((syms, li) => {
-    const line = gridLine(syms, x0, cell, length);
-    if (!isChevron) return line;
+  const out: GridRead = { lines: [], letterConfidence: [] };
+  symbols.forEach((syms, li) => {
+    const cells = gridCells(syms, x0, cell, length);
     const { y0, y1 } = lines[li]!.bbox;
-    // eng reads the OCR-B '<' as K, L, C or E; the glyph's shape settles it.
-    return [...line].map((c, i) => (FILLER_LOOKALIKE.test(c) && isChevron(x0 + i * cell, x0 + (i + 1) * cell, y0, y1) ? '<' : c)).join('');
+    const box = (i: number) => [x0 + i * cell, x0 + (i + 1) * cell, y0, y1] as const;
+    const chars = cells.map((c, i) => {
+      // Any letter may be a misread '<' (K, L, C, E mostly, also S); only a chevron has its shape.
+      if (isChevron && /[A-Z]/.test(c.char) && isChevron(...box(i))) return '<';
+      if (isRound && c.char === 'D' && isRound(...box(i))) return 'O';
+      return c.char;
+    });
+    out.lines.push(chars.join(''));
+    out.letterConfidence.push(Math.min(100, ...cells.filter((c, i) => chars[i] !== '<').map((c) => c.confidence)));
   });
+  return out;
 }
 
-function gridLine(symbols: OcrSymbol[], x0: number, cell: number, length: number): string {
+function gridCells(symbols: OcrSymbol[], x0: number, cell: number, length: number): Array<{ char: string; confidence: number }> {
   const cells: OcrSymbol[][] = Array.from({ length }, () => []);
   for (const s of symbols) {
     const cx = (s.bbox.x0 + s.bbox.x1) / 2;
     const i = Math.min(length - 1, Math.max(0, Math.floor((cx - x0) / cell)));
     cells[i]!.push(s);
   }
-  return cells.map((c, i) => pick(c, x0 + (i + 0.5) * cell)).join('');
+  return cells.map((c, i) => pick(c, x0 + (i + 0.5) * cell));
 }
 
-function pick(candidates: OcrSymbol[], centre: number): string {
-  if (candidates.length === 0) return '<';
+function pick(candidates: OcrSymbol[], centre: number): { char: string; confidence: number } {
+  if (candidates.length === 0) return { char: '<', confidence: 100 };
   const chars = candidates.map((c) => c.text.toUpperCase());
   // "K<" / "<L" squeezed into one cell is a single '<' drawn as two glyph hypotheses.
-  if (chars.includes('<') && chars.every((c) => c === '<' || FILLER_LOOKALIKE.test(c))) return '<';
+  if (chars.includes('<') && chars.every((c) => c === '<' || FILLER_LOOKALIKE.test(c))) return { char: '<', confidence: 100 };
   const best = candidates.reduce((a, b) => (dist(b, centre) < dist(a, centre) ? b : a));
-  return best.text.toUpperCase();
+  return { char: best.text.toUpperCase(), confidence: best.confidence };
 }
 
 const dist = (s: OcrSymbol, centre: number) => Math.abs((s.bbox.x0 + s.bbox.x1) / 2 - centre);

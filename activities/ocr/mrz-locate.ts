@@ -7,14 +7,22 @@ import { pagePng, type GreyImage, type Rect } from './image-prep.js';
 import { findMrzBlock, type MrzBlock } from './mrz-text.js';
 import { MRZ_WHITELIST, type OcrLine, type TesseractPool } from './tesseract-pool.js';
 
+/** How much upright text the locating pass saw: with plenty, other rotations are not worth a pass. */
+export interface PageText { lines: number; confidence: number }
+
 export interface MrzLocation { block: MrzBlock; rect: Rect; angleDeg: number; lineHeight: number; confidence: number }
 
 const LOCATE_WIDTH = 1200;
 
-export async function locateMrz(pool: TesseractPool, img: GreyImage): Promise<MrzLocation | null> {
+export async function locateMrz(pool: TesseractPool, img: GreyImage, page?: PageText): Promise<MrzLocation | null> {
   const { png, scale } = await pagePng(img, LOCATE_WIDTH);
   const ocr = await pool.recognize(png, { psm: '11', whitelist: MRZ_WHITELIST });
   const lines = ocr.lines.filter((l) => l.text.trim().length > 0).sort((a, b) => a.bbox.y0 - b.bbox.y0);
+  if (page) {
+    const words = lines.filter((l) => l.text.trim().length >= 4 && l.confidence >= 60);
+    page.lines = words.length;
+    page.confidence = mean(words.map((l) => l.confidence));
+  }
   const block = findMrzBlock(lines.map((l) => l.text));
   if (!block) return null;
   const picked = block.lineIdx.map((i) => lines[i]!);

@@ -3,7 +3,7 @@
  * the locating pass's own text, are corrected and voted per format; the best parse wins.
  */
 import { CROP_BORDER, cropPng, type GreyImage } from './image-prep.js';
-import { chevronTest } from './glyph-shape.js';
+import { chevronTest, roundLeftTest } from './glyph-shape.js';
 import { correctMrz, normaliseRead, uncheckedLines } from './mrz-correct.js';
 import { parseMrz, type ParsedMrz } from './mrz-parse.js';
 import type { MrzLocation } from './mrz-locate.js';
@@ -15,6 +15,7 @@ import type { MrzFormat } from './types.js';
 
 export interface MrzRead { parsed: ParsedMrz; ocrConfidence: number }
 
+const MIN_LETTER_CONFIDENCE = Number(process.env.MRZ_MIN_LETTER_CONF ?? 70);
 const TARGET_LINE_HEIGHT = 44; // px per text line box after scaling; LSTM likes ~30 px glyphs
 
 export async function readMrzRegion(pool: TesseractPool, img: GreyImage, loc: MrzLocation): Promise<MrzRead | null> {
@@ -24,25 +25,25 @@ export async function readMrzRegion(pool: TesseractPool, img: GreyImage, loc: Mr
     const ocr = await pool.recognize(png, { psm: '6', whitelist: MRZ_WHITELIST });
     const lines = ocr.lines.filter((l) => l.text.trim());
     const block = findMrzBlock(lines.map((l) => l.text));
-    return { block, lines: block ? block.lineIdx.map((i) => lines[i]!) : [], confidence: ocr.confidence / 100, chevron: chevronTest(ink, CROP_BORDER) };
+    return { block, lines: block ? block.lineIdx.map((i) => lines[i]!) : [], confidence: ocr.confidence / 100, chevron: chevronTest(ink, CROP_BORDER), round: roundLeftTest(ink, CROP_BORDER) };
   });
   const crops = await Promise.all(passes);
   // Cell-gridded reads first (best positions), then the plain text reads, then the locating pass.
   const reads: Read[] = [];
-  crops.forEach((c, pass) => { if (c.block) reads.push(...gridReads(c.block, c.lines, c.confidence, pass, c.chevron)); });
+  crops.forEach((c, pass) => { if (c.block) reads.push(...gridReads(c.block, c.lines, c.confidence, pass, c.chevron, c.round)); });
   crops.forEach((c, pass) => { if (c.block) reads.push({ block: c.block, confidence: c.confidence, pass }); });
   reads.push({ block: loc.block, confidence: loc.confidence, pass: crops.length });
   return bestParse(reads);
 }
 
 /** pass: which OCR run a read came from; agreement is counted over distinct runs. */
-interface Read { block: MrzBlock; confidence: number; pass: number }
+interface Read { block: MrzBlock; confidence: number; pass: number; letterConfidence?: number[] }
 
-function gridReads(block: MrzBlock, lines: OcrLine[], confidence: number, pass: number, chevron: ChevronTest): Read[] {
+function gridReads(block: MrzBlock, lines: OcrLine[], confidence: number, pass: number, chevron: ChevronTest, round: ChevronTest): Read[] {
   const out: Read[] = [];
   for (const format of block.formats) {
-    const grid = gridLines(lines, FORMATS[format].lineLength, chevron);
-    if (grid) out.push({ block: { ...block, lines: grid, formats: [format] }, confidence, pass });
+    const grid = gridLines(lines, FORMATS[format].lineLength, chevron, round);
+    if (grid) out.push({ block: { ...block, lines: grid.lines, formats: [format] }, confidence, pass, letterConfidence: grid.letterConfidence });
   }
   return out;
 }
@@ -51,8 +52,11 @@ export function bestParse(reads: Read[]): MrzRead | null {
   const formats = new Set<MrzFormat>(reads.flatMap((r) => r.block.formats));
   let best: MrzRead | null = null;
   for (const format of formats) {
-    const same = reads.filter((r) => r.block.formats.includes(format));
-    if (process.env.MRZ_DEBUG) console.error(format, same.map((r) => `${r.pass}: ${r.block.lines.join(" | ")}`));
+    // Gridded reads are far more reliable than free-text ones; mixing them in only adds noise.
+    const all = reads.filter((r) => r.block.formats.includes(format));
+    const gridded = all.filter((r) => r.letterConfidence);
+    const same = gridded.length ? gridded : all;
+    if (process.env.MRZ_DEBUG) console.error(format, same.map((r) => `${r.pass}: ${r.block.lines.join(' | ')} ${r.letterConfidence?.map(Math.round) ?? ''}`));
     const lines = correctMrz(same.map((r) => r.block.lines), format);
     if (!lines) continue;
     const parsed = confirmed(parseMrz(format, lines), same);
@@ -68,8 +72,12 @@ export function bestParse(reads: Read[]): MrzRead | null {
  */
 function confirmed(parsed: ParsedMrz, reads: Read[]): ParsedMrz {
   if (!parsed.valid) return parsed;
-  const agree = (li: number) => new Set(reads.filter((r) => normaliseRead(r.block.lines, parsed.format)?.[li] === parsed.lines[li]).map((r) => r.pass)).size;
-  const ok = uncheckedLines(parsed.format).every((li) => agree(li) >= 2);
+  const agreeing = (li: number) => reads.filter((r) => normaliseRead(r.block.lines, parsed.format)?.[li] === parsed.lines[li]);
+  const ok = uncheckedLines(parsed.format).every((li) => {
+    const rs = agreeing(li);
+    // Two OCR runs agree, and at least one was sure of every letter (a shared O/D slip is not).
+    return new Set(rs.map((r) => r.pass)).size >= 2 && Math.max(0, ...rs.map((r) => r.letterConfidence?.[li] ?? 0)) >= MIN_LETTER_CONFIDENCE;
+  });
   return ok ? parsed : { ...parsed, valid: false, checks: { ...parsed.checks, unconfirmedLines: false } };
 }
 

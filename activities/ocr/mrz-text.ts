@@ -36,9 +36,11 @@ export function findMrzBlock(rawLines: string[]): MrzBlock | null {
 
 function blockFromRun(run: number[], lines: string[]): MrzBlock | null {
   const lens = run.map((i) => lines[i]!.length);
-  // TD1: three lines of about 30 (OCR inserts characters in '<' runs, so allow up to ~40).
+  // TD1: three lines of about 30 (OCR inserts characters in '<' runs, so allow up to ~50).
   for (let k = run.length - 3; k >= 0; k--) {
-    if (lens.slice(k, k + 3).every((l) => l >= 22 && l <= 40)) return make(run.slice(k, k + 3), lines, 30);
+    const three = lens.slice(k, k + 3);
+    const median = [...three].sort((a, b) => a - b)[1]!;
+    if (three.every((l) => l >= 22 && l <= 50) && median <= 40) return make(run.slice(k, k + 3), lines, 30);
   }
   // Otherwise the last two lines. The shorter one picks 36 or 44: OCR mostly adds characters
   // (a '<' read as "K<"), rarely drops them.
