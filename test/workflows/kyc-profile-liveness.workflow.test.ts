@@ -1,0 +1,152 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import { readFileSync } from 'node:fs';
+import type { ProviderVerdict } from '../../activities/provider.activities.js';
+import type { DocumentRead } from '../../domain/kyc-document.js';
+import { LIVENESS_ACTIONS, type FaceMatchSummary, type LivenessActionName, type LivenessScoring } from '../../domain/liveness.js';
+import {
+  confirmDocumentUpdate,
+  getStatusQuery,
+  startLivenessUpdate,
+  submitDocumentUpdate,
+  uploadDocumentUpdate,
+  verifyLivenessUpdate,
+} from '../../workflows/kyc-profile.messages.js';
+import { kycProfileWorkflow } from '../../workflows/kyc-profile.workflow.js';
+import { recordHistory } from '../helpers/histories.js';
+import { createTimeSkippingEnv, skipWithoutTimeSkipping } from '../helpers/time-skipping.js';
+
+const mrzRead: DocumentRead = {
+  source: 'MRZ', mrzFormat: 'TD3', mrzValid: true, confidence: {}, errors: [],
+  fields: { name: 'ERIKSSON ANNA MARIA', idNumber: 'L898902C3', birthDate: '1974-08-12', expiryDate: '2034-04-15', issuer: 'UTO', nationality: 'UTO' },
+};
+const facePass: FaceMatchSummary = { passed: true, similarity: 0.8, distance: 0.2, threshold: 0.425, reason: null };
+
+interface Fakes {
+  livenessPasses?: boolean;
+  face?: FaceMatchSummary;
+  verdict?: ProviderVerdict;
+}
+
+/** Fake activities: this suite is about the workflow's decisions (the engines have their own tests). */
+function activities(fakes: Fakes) {
+  return {
+    saveKycProfile: async () => undefined,
+    checkDocumentQuality: async () => ({ passed: true, scores: { width: 1200, height: 800, sharpness: 500, glare: 0, brightness: 160 }, errors: [] }),
+    readDocument: async () => mrzRead,
+    discardFiles: async () => undefined,
+    scoreLivenessVideos: async ({ actions }: { actions: LivenessActionName[] }): Promise<LivenessScoring> => ({
+      results: actions.map((action) => ({ action, passed: fakes.livenessPasses ?? true, confidence: fakes.livenessPasses === false ? 0.2 : 0.9, reason: fakes.livenessPasses === false ? 'no blink seen' : null })),
+      samePerson: { passed: true, reason: null },
+      bestFrameFileId: 'selfie-1',
+    }),
+    matchDocumentFace: async () => fakes.face ?? facePass,
+    submitToProvider: async () => undefined,
+    awaitProviderDecision: async () => fakes.verdict ?? { outcome: 'APPROVED' as const, polls: 3 },
+  };
+}
+
+describe('kycProfileWorkflow liveness and decision (time-skipping server)', { skip: skipWithoutTimeSkipping, timeout: 90_000 }, () => {
+  let env: TestWorkflowEnvironment;
+  let n = 0;
+  before(async () => (env = await createTimeSkippingEnv()));
+  after(async () => env?.teardown());
+
+  /** A profile whose document was approved automatically, now waiting for liveness. */
+  async function atLiveness<T>(fakes: Fakes, body: (handle: any) => Promise<T>): Promise<T> {
+    const taskQueue = `live-${++n}`;
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: { code: readFileSync(process.env.KYCFLOW_WORKFLOW_BUNDLE!, 'utf8') },
+      activities: activities(fakes),
+    });
+    return worker.runUntil(async () => {
+      const handle = await env.client.workflow.start(kycProfileWorkflow, {
+        workflowId: `kyc-profile:live-${n}`,
+        taskQueue,
+        args: [{ profileId: `profile_${String(n).padStart(24, 'a')}`, userId: 'u1', country: 'SG', ttlMs: 24 * 3_600_000 }],
+      });
+      const { documentId } = await handle.executeUpdate(uploadDocumentUpdate, { args: [{ docType: 'PASSPORT', country: 'SG', frontFileId: 'f1', backFileId: null }] });
+      await handle.executeUpdate(confirmDocumentUpdate, { args: [{ documentId, fields: {}, userModified: false }] });
+      await handle.executeUpdate(submitDocumentUpdate, { args: [{ documentId }] });
+      return body(handle);
+    });
+  }
+  const videos = ['v1', 'v2', 'v3'];
+
+  it('draws three distinct actions per session and returns the open session on a repeated start', async () => {
+    await atLiveness({}, async (handle) => {
+      const session = await handle.executeUpdate(startLivenessUpdate);
+      assert.equal(session.actions.length, 3);
+      assert.equal(new Set(session.actions).size, 3);
+      for (const action of session.actions) assert.ok((LIVENESS_ACTIONS as readonly string[]).includes(action));
+      assert.equal(Date.parse(session.expiresAt) - Date.parse(session.createdAt), 5 * 60_000);
+      assert.equal((await handle.executeUpdate(startLivenessUpdate)).sessionId, session.sessionId);
+    });
+  });
+
+  it('expires a session after five minutes; verifying it then is refused', async () => {
+    await atLiveness({}, async (handle) => {
+      const session = await handle.executeUpdate(startLivenessUpdate);
+      await env.sleep('6 minutes');
+      const status = await handle.query(getStatusQuery);
+      assert.equal(status.liveness.sessions[0].status, 'EXPIRED');
+      await assert.rejects(
+        handle.executeUpdate(verifyLivenessUpdate, { args: [{ sessionId: session.sessionId, videoFileIds: videos }] }),
+        (err: unknown) => err instanceof WorkflowUpdateFailedError && /expired/.test(String(err.cause?.message)),
+      );
+      const fresh = await handle.executeUpdate(startLivenessUpdate);
+      assert.notEqual(fresh.sessionId, session.sessionId, 'a new session can start');
+    });
+  });
+
+  it('liveness + face match + auto-approved document → provider check → approved', async () => {
+    await atLiveness({}, async (handle) => {
+      const session = await handle.executeUpdate(startLivenessUpdate);
+      const verified = await handle.executeUpdate(verifyLivenessUpdate, { args: [{ sessionId: session.sessionId, videoFileIds: videos }] });
+      assert.equal(verified.status, 'PASSED');
+      const result = await handle.result();
+      assert.equal(result.stage, 'APPROVED');
+      assert.equal(result.provider.outcome, 'APPROVED');
+      assert.equal(result.faceMatch.passed, true);
+      await assert.rejects(handle.executeUpdate(verifyLivenessUpdate, { args: [{ sessionId: session.sessionId, videoFileIds: videos }] }));
+      await recordHistory('kyc-profile.provider-approved', handle.fetchHistory());
+    });
+  });
+
+  it('the provider rejection reason becomes the fail reason', async () => {
+    await atLiveness({ verdict: { outcome: 'REJECTED', failReason: 'document forged', polls: 2 } }, async (handle) => {
+      const session = await handle.executeUpdate(startLivenessUpdate);
+      await handle.executeUpdate(verifyLivenessUpdate, { args: [{ sessionId: session.sessionId, videoFileIds: videos }] });
+      const result = await handle.result();
+      assert.deepEqual([result.stage, result.failReason], ['REJECTED', 'document forged']);
+    });
+  });
+
+  it('a provider deadline, a face mismatch, or three failed liveness sessions go to manual review with reasons', async () => {
+    const cases: Array<[Fakes, number, RegExp]> = [
+      [{ verdict: { outcome: 'DEADLINE', polls: 40 } }, 1, /did not decide in time/],
+      [{ face: { passed: false, similarity: 0.1, distance: 0.9, threshold: 0.425, reason: 'the selfie does not match the document photo' } }, 1, /face match failed/],
+      [{ livenessPasses: false }, 3, /liveness failed 3 times/],
+    ];
+    for (const [fakes, sessions, reason] of cases) {
+      await atLiveness(fakes, async (handle) => {
+        for (let i = 0; i < sessions; i++) {
+          const session = await handle.executeUpdate(startLivenessUpdate);
+          await handle.executeUpdate(verifyLivenessUpdate, { args: [{ sessionId: session.sessionId, videoFileIds: videos }] });
+        }
+        let status = await handle.query(getStatusQuery);
+        for (let i = 0; i < 50 && status.stage !== 'MANUAL_REVIEW'; i++) {
+          await new Promise((r) => setTimeout(r, 50));
+          status = await handle.query(getStatusQuery);
+        }
+        assert.equal(status.stage, 'MANUAL_REVIEW');
+        assert.match(status.reviewReasons.join('; '), reason);
+      });
+    }
+  });
+});
