@@ -57,6 +57,7 @@ describe('kycProfileWorkflow liveness and decision (time-skipping server)', { sk
 
   /** A profile whose document was approved automatically, now waiting for liveness. */
   async function atLiveness<T>(fakes: Fakes, body: (handle: any) => Promise<T>): Promise<T> {
+    // (handles are `any` here: the suite drives several message types through one helper)
     const taskQueue = `live-${++n}`;
     const worker = await Worker.create({
       connection: env.nativeConnection,
@@ -65,7 +66,7 @@ describe('kycProfileWorkflow liveness and decision (time-skipping server)', { sk
       activities: activities(fakes),
     });
     return worker.runUntil(async () => {
-      const handle = await env.client.workflow.start(kycProfileWorkflow, {
+      const handle: any = await env.client.workflow.start(kycProfileWorkflow, {
         workflowId: `kyc-profile:live-${n}`,
         taskQueue,
         args: [{ profileId: `profile_${String(n).padStart(24, 'a')}`, userId: 'u1', country: 'SG', ttlMs: 24 * 3_600_000 }],
