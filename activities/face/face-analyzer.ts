@@ -9,7 +9,7 @@ import {
   type HumanInstance,
   type Tf,
 } from './human-loader.js';
-import type { RgbImage } from './ppm.js';
+import type { RgbImage } from './rgb-image.js';
 
 export interface FaceBox {
   x: number;
@@ -127,7 +127,9 @@ class AnalyzerHandle implements FaceAnalyzer {
 
   analyze(image: RgbImage, opts: AnalyzeOptions = {}): Promise<FaceObservation[]> {
     if (this.closed) return Promise.reject(new Error('FaceAnalyzer is closed'));
-    const run = this.eng.queue.then(() => detect(this.eng, image, opts));
+    // Each call ends with a macrotask turn: inference is synchronous WASM chained by microtasks,
+    // which would otherwise starve I/O (ffmpeg pipes, Temporal heartbeats) for a whole video.
+    const run = this.eng.queue.then(() => detect(this.eng, image, opts)).then(yieldToEventLoop);
     this.eng.queue = run.catch(() => undefined);
     return run;
   }
@@ -136,6 +138,10 @@ class AnalyzerHandle implements FaceAnalyzer {
     this.closed = true;
     await this.eng.queue;
   }
+}
+
+function yieldToEventLoop<T>(value: T): Promise<T> {
+  return new Promise((resolve) => setImmediate(() => resolve(value)));
 }
 
 async function detect(eng: Engine, image: RgbImage, opts: AnalyzeOptions): Promise<FaceObservation[]> {

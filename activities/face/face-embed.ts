@@ -1,6 +1,6 @@
 import type { FaceAnalyzer, FaceBox } from './face-analyzer.js';
 import { cropAndScale, decodeImage } from './image-decode.js';
-import type { RgbImage } from './ppm.js';
+import type { RgbImage } from './rgb-image.js';
 
 /** Encoded image bytes (JPEG, PNG, …) or already decoded RGB. */
 export type ImageInput = Uint8Array | RgbImage;

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { ImageRejected } from './errors.js';
-import type { RgbImage } from './ppm.js';
+import type { RgbImage } from './rgb-image.js';
 
 export interface DecodeOptions {
   /** Longest side after decoding (never upscaled). Default 1280. */
@@ -22,6 +22,12 @@ export async function decodeImage(bytes: Uint8Array, opts: DecodeOptions = {}): 
   } catch (err) {
     throw new ImageRejected(`the image cannot be decoded: ${(err as Error).message}`);
   }
+}
+
+/** Decodes one JPEG frame (from ffmpeg) to RGB; libvips works off the main thread. */
+export async function decodeJpegFrame(jpeg: Uint8Array): Promise<RgbImage> {
+  const { data, info } = await sharp(jpeg).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
 }
 
 /** Crops a region (clamped to the image) and scales it so its longest side is `side`. */

@@ -3,7 +3,7 @@ export { VideoRejected, FfmpegUnavailable, ImageRejected, type VideoRejectionCod
 export { resolveFfmpeg, type FfmpegBinaries } from './ffmpeg-binary.js';
 export { extractFrames, type ExtractedFrames, type FrameExtractionOptions, type VideoFrame, type VideoInput } from './ffmpeg-frames.js';
 export { probeVideo, type VideoProbe } from './video-probe.js';
-export type { RgbImage } from './ppm.js';
+export type { RgbImage } from './rgb-image.js';
 export { decodeImage } from './image-decode.js';
 export {
   createFaceAnalyzer,

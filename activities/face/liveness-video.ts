@@ -2,7 +2,7 @@ import type { FaceAnalyzer } from './face-analyzer.js';
 import { embedLargestFace } from './face-embed.js';
 import { extractFrames, type ExtractedFrames, type FrameExtractionOptions, type VideoFrame, type VideoInput } from './ffmpeg-frames.js';
 import { scoreAction, type ActionScore, type FrameFaces, type LivenessAction, type ScoreOptions } from './liveness-actions.js';
-import type { RgbImage } from './ppm.js';
+import type { RgbImage } from './rgb-image.js';
 
 /**
  * What each action needs from the video. A full blink lasts ~0.1–0.3 s, so BLINK samples at
@@ -25,7 +25,7 @@ export interface LivenessVideoOptions extends ScoreOptions {
 export interface LivenessVideoResult extends ActionScore {
   /** The identity frame (see `bestFrameIndex`) and its face descriptor, for same-person and face match. */
   bestFrame?: { timeS: number; image: RgbImage; embedding?: Float32Array };
-  /** extractMs is wall time and overlaps other videos' analysis in `scoreVideos`. */
+  /** extractMs is ffmpeg's wall time; in `scoreVideos` it overlaps the previous video's analysis. */
   timings: { extractMs: number; analyseMs: number; embedMs: number };
 }
 
@@ -41,16 +41,24 @@ export async function scoreVideo(
 }
 
 /**
- * Scores a session's videos in order. ffmpeg decodes in child processes, so all clips are
- * extracted at once and decoding the next overlaps with analysing the current one (the WASM
- * backend uses one core). Throws the first VideoRejected, in input order, once all have settled.
+ * Scores a session's videos in order. ffmpeg decodes in a child process, so decoding the next
+ * clip overlaps with analysing the current one (the WASM backend uses one core). Throws the
+ * first VideoRejected, in input order, once all extractions have settled.
  */
 export async function scoreVideos(
   analyzer: FaceAnalyzer,
   items: ReadonlyArray<{ action: LivenessAction; video: VideoInput }>,
   opts: LivenessVideoOptions = {},
 ): Promise<LivenessVideoResult[]> {
-  const extractions = items.map(({ action, video }) => timed(() => extractFrames(video, { fps: ACTION_PROFILES[action].fps, ...opts.extraction })));
+  // One ffmpeg at a time, each starting when the previous finishes: the first clip is not slowed
+  // by the others, and the rest decode on the second core while the first is analysed.
+  const extractions: Array<Promise<Timed<ExtractedFrames>>> = [];
+  let previous: Promise<unknown> = Promise.resolve();
+  for (const { action, video } of items) {
+    const next = previous.then(() => timed(() => extractFrames(video, { fps: ACTION_PROFILES[action].fps, ...opts.extraction })));
+    extractions.push(next);
+    previous = next.catch(() => undefined);
+  }
   const settled = Promise.allSettled(extractions);
   const results: LivenessVideoResult[] = [];
   try {

@@ -3,7 +3,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import { extractFrames, VideoRejected, type VideoRejectionCode } from '../../../activities/face/index.js';
-import { splitPpmStream } from '../../../activities/face/ppm.js';
+import sharp from 'sharp';
+import { splitJpegStream } from '../../../activities/face/jpeg-stream.js';
 import { SyntheticVideos } from '../../support/synthetic-videos.js';
 
 let kit: SyntheticVideos;
@@ -91,16 +92,16 @@ describe('extractFrames rejections', () => {
   });
 });
 
-describe('splitPpmStream', () => {
-  test('splits concatenated P6 images and drops a partial tail', () => {
-    const img = (w: number, h: number, v: number) => {
-      const header = Buffer.from(`P6\n${w} ${h}\n255\n`);
-      return Buffer.concat([header, Buffer.alloc(w * h * 3, v)]);
-    };
-    const stream = Buffer.concat([img(2, 1, 7), img(1, 3, 9), img(4, 4, 1).subarray(0, 20)]);
-    const out = splitPpmStream(stream, 10);
+describe('splitJpegStream', () => {
+  test('splits concatenated JPEGs and drops a partial tail', async () => {
+    const jpeg = (w: number, h: number, v: number) =>
+      sharp(Buffer.alloc(w * h * 3, v), { raw: { width: w, height: h, channels: 3 } }).jpeg().toBuffer();
+    const [a, b, c] = await Promise.all([jpeg(8, 4, 7), jpeg(3, 9, 200), jpeg(16, 16, 1)]);
+    const stream = Buffer.concat([a, b, c.subarray(0, c.length - 10)]);
+    const out = splitJpegStream(stream, 10);
     assert.equal(out.length, 2);
-    assert.deepEqual([out[1]!.width, out[1]!.height, out[1]!.data[0]], [1, 3, 9]);
-    assert.equal(splitPpmStream(stream, 1).length, 1);
+    assert.deepEqual(Buffer.from(out[1]!), b);
+    assert.equal((await sharp(out[1]!).metadata()).height, 9);
+    assert.equal(splitJpegStream(stream, 1).length, 1);
   });
 });
