@@ -1,19 +1,17 @@
-import type { MultipartValue } from '@fastify/multipart';
 import type { Client } from '@temporalio/client';
 import type { FastifyRequest } from 'fastify';
 import type { Db } from 'mongodb';
-import { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { VIDEO_TYPES } from '../domain/file-types.js';
 import { kycProfileWorkflowId } from '../domain/ids.js';
 import { profileIdSchema } from '../domain/kyc-service.schemas.js';
 import type { LivenessCallbackRecord, LivenessSession } from '../domain/liveness.js';
-import { deleteFile, storeUpload, UploadRejected, type StoredFile } from '../stores/files.store.js';
+import { deleteFile, storeUpload, UploadRejected } from '../stores/files.store.js';
 import { claimVideoHash, findProfileByLivenessSession } from '../stores/kyc-profiles.store.js';
 import { getStatusQuery, livenessCallbackSignal, startLivenessUpdate, verifyLivenessUpdate } from '../workflows/kyc-profile.messages.js';
 import { HttpError, notFound } from './http-error.js';
 import type { KycProfileService } from './kyc-profile.service.js';
+import { readMultipartForm } from './multipart-form.js';
 import type { AuthClaims } from './plugins/auth.js';
 import { callWorkflow, isRefusedStep } from './workflow-errors.js';
 
@@ -30,38 +28,29 @@ export function createLivenessService({ client, db, profiles, maxVideoBytes }: {
 
     /** Videos to storage (refusing any seen before), then the verify Update; files go if it is refused. */
     async verify(request: FastifyRequest, viewer: AuthClaims): Promise<LivenessSession> {
-      const stored = new Map<string, StoredFile>();
-      const fields: Record<string, string> = {};
+      const form = await readMultipartForm(request, {
+        fileFields: VIDEO_FIELDS,
+        maxFileBytes: maxVideoBytes,
+        store: (part) => storeUpload(db, part.file, { field: part.fieldname, owner: { userId: viewer.sub, purpose: 'liveness' }, accept: VIDEO_TYPES }),
+      });
       let handedOver = false;
       try {
-        for await (const part of request.parts({ limits: { fileSize: maxVideoBytes } })) {
-          if (part.type === 'field') {
-            fields[part.fieldname] = String((part as MultipartValue).value);
-            continue;
-          }
-          const problem = !(VIDEO_FIELDS as readonly string[]).includes(part.fieldname) ? `${part.fieldname}: unexpected file field; send video1, video2 and video3`
-            : stored.has(part.fieldname) ? `${part.fieldname}: sent more than once` : null;
-          if (problem) {
-            await pipeline(part.file, new Writable({ write: (_c, _e, done) => done() }));
-            throw new HttpError(400, problem);
-          }
-          stored.set(part.fieldname, await storeUpload(db, part.file, { field: part.fieldname, owner: { userId: viewer.sub, purpose: 'liveness' }, accept: VIDEO_TYPES }));
-        }
-        const form = verifyFields.safeParse(fields);
-        if (!form.success) throw new HttpError(400, `invalid form: ${form.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-        const missing = VIDEO_FIELDS.filter((name) => !stored.has(name));
+        if (form.error) throw form.error;
+        const fields = verifyFields.safeParse(form.fields);
+        if (!fields.success) throw new HttpError(400, `invalid form: ${fields.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+        const missing = VIDEO_FIELDS.filter((name) => !form.files.has(name));
         if (missing.length) throw new HttpError(400, `${missing.join(', ')}: one video per action is required`);
-        const { handle, status } = await profiles.open(form.data.profileId, viewer);
-        if (!status.liveness?.sessions.some((s) => s.sessionId === form.data.sessionId)) throw notFound('liveness session of this profile');
+        const { handle, status } = await profiles.open(fields.data.profileId, viewer);
+        if (!status.liveness?.sessions.some((s) => s.sessionId === fields.data.sessionId)) throw notFound('liveness session of this profile');
         for (const name of VIDEO_FIELDS) {
-          if (!(await claimVideoHash(db, stored.get(name)!.sha256, form.data.sessionId))) throw new HttpError(409, `${name}: this video was already used; record a new one`);
+          if (!(await claimVideoHash(db, form.files.get(name)!.sha256, fields.data.sessionId))) throw new HttpError(409, `${name}: this video was already used; record a new one`);
         }
         handedOver = true;
         return await callWorkflow('profile', () => handle.executeUpdate(verifyLivenessUpdate, {
-          args: [{ sessionId: form.data.sessionId, videoFileIds: VIDEO_FIELDS.map((name) => stored.get(name)!.fileId) }],
+          args: [{ sessionId: fields.data.sessionId, videoFileIds: VIDEO_FIELDS.map((name) => form.files.get(name)!.fileId) }],
         }));
       } catch (err) {
-        if (!handedOver || isRefusedStep(err)) await Promise.all([...stored.values()].map((f) => deleteFile(db, f.fileId)));
+        if (!handedOver || isRefusedStep(err)) await Promise.all([...form.files.values()].map((f) => deleteFile(db, f.fileId)));
         if (err instanceof UploadRejected) throw new HttpError(err.statusCode, err.message);
         throw err;
       }

@@ -43,20 +43,20 @@ export async function storeUpload(
   let size = 0;
   let head = Buffer.alloc(0);
   let contentType: SniffedType | undefined;
+  let refused = false;
   const inspect = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       hash.update(chunk);
       size += chunk.length;
-      if (!contentType && head.length < SNIFF_BYTES) {
+      if (!contentType && !refused && head.length < SNIFF_BYTES) {
         head = Buffer.concat([head, chunk]).subarray(0, SNIFF_BYTES);
         if (head.length >= SNIFF_BYTES) {
           contentType = sniffContentType(head);
-          if (!contentType || !opts.accept.includes(contentType)) {
-            return done(new UploadRejected(415, `${opts.field}: unsupported file type; expected ${opts.accept.join(', ')}`));
-          }
+          refused = !contentType || !opts.accept.includes(contentType);
         }
       }
-      done(null, chunk);
+      // A refused file is still read to its end (so the client gets our answer), but not stored.
+      done(null, refused ? undefined : chunk);
     },
   });
   const upload = bucket(db).openUploadStream(opts.field, { metadata: { ...opts.owner, field: opts.field } });
@@ -64,7 +64,7 @@ export async function storeUpload(
     await pipeline(source, inspect, upload);
     if ((source as Readable & { truncated?: boolean }).truncated) throw new UploadRejected(413, `${opts.field}: file too large`);
     if (size === 0) throw new UploadRejected(400, `${opts.field}: the file is empty`);
-    if (!contentType) throw new UploadRejected(415, `${opts.field}: unsupported file type; expected ${opts.accept.join(', ')}`);
+    if (refused || !contentType) throw new UploadRejected(415, `${opts.field}: unsupported file type; expected ${opts.accept.join(', ')}`);
   } catch (err) {
     await deleteFile(db, upload.id.toString());
     throw err;
