@@ -1,7 +1,8 @@
 // `npm run tools`: install (or find) every tool the local stack and the tests use, and say where.
-import { ensureMongoServer, ensureTemporalCli, ensureTemporalTestServer, ToolError } from './tools.js';
+import { ensureDebianPackages, ensureMongoServer, ensureTemporalCli, ensureTemporalTestServer, ToolError } from './tools.js';
 
 try {
+  ensureDebianPackages();
   console.log(`temporal CLI:          ${ensureTemporalCli()}`);
   console.log(`temporal test server:  ${ensureTemporalTestServer()}`);
   const mongo = ensureMongoServer();

@@ -123,3 +123,26 @@ export function ensureMongoServer(): { kind: 'mongod' | 'ferretdb'; path: string
   ], 'Install mongod or FerretDB v1 yourself (MONGOD_PATH / FERRETDB_PATH), or set MONGODB_URL to a running server.');
   return { kind: 'ferretdb', path };
 }
+
+/**
+ * Debian packages the tests use: ffmpeg (building test videos; the service itself falls back to
+ * the ffmpeg inside @ffmpeg-installer), the OCR-B font (rendering synthetic MRZs) and native
+ * tesseract (the OCR benchmark's comparison). Installed with apt-get when running as root.
+ */
+const DEBIAN_PACKAGES: Array<{ pkg: string; present: () => boolean }> = [
+  { pkg: 'ffmpeg', present: () => !!onPath('ffmpeg') },
+  { pkg: 'fonts-ocr-b', present: () => existsSync('/usr/share/fonts/opentype/ocr-b') },
+  { pkg: 'tesseract-ocr', present: () => !!onPath('tesseract') },
+];
+
+export function ensureDebianPackages(): void {
+  const missing = DEBIAN_PACKAGES.filter((p) => !p.present()).map((p) => p.pkg);
+  if (missing.length === 0) return;
+  if (process.getuid?.() !== 0 || !onPath('apt-get')) {
+    log(`missing Debian packages: ${missing.join(' ')} (install them with apt-get; some tests will fail or skip without them)`);
+    return;
+  }
+  log(`installing Debian packages: ${missing.join(' ')}`);
+  run('apt-get', ['update', '-qq']);
+  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
+}

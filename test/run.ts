@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { startTestStack } from '../devstack/test-stack.js';
-import { ROOT } from '../devstack/tools.js';
+import { ensureDebianPackages, ROOT } from '../devstack/tools.js';
 
 function testFiles(targets: string[]): string[] {
   return targets.flatMap((target) => {
@@ -19,6 +19,7 @@ function testFiles(targets: string[]): string[] {
 const files = testFiles(process.argv.slice(2).length ? process.argv.slice(2) : ['test']);
 const started = Date.now();
 console.log(`starting the test stack for ${files.length} test files…`);
+ensureDebianPackages();
 const stack = await startTestStack();
 console.log(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)}s: Temporal ${stack.env.TEMPORAL_ADDRESS}, MongoDB ${stack.env.MONGODB_URL}`);
 
