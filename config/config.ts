@@ -48,7 +48,7 @@ const schema = z
     FEE_PHYSICAL_MINOR: z.coerce.number().int().positive().default(2_500),
     /** Deployments that do not charge for KYC set this to true. */
     /** Cosine distance at or below which the document portrait and the selfie are one person (bench:face). */
-    FACE_MATCH_THRESHOLD: z.coerce.number().min(0).max(2).default(0.425),
+    FACE_MATCH_THRESHOLD: z.coerce.number().min(0).max(2).default(0.4),
     VEXORA_POLL_INITIAL_SECONDS: duration.default(5),
     VEXORA_POLL_MAX_SECONDS: duration.default(600),
     VEXORA_DEADLINE_HOURS: duration.default(72),
