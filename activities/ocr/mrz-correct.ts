@@ -142,7 +142,7 @@ export function normaliseRead(raw: string[], format: MrzFormat): string[] | null
 
 interface Candidates { primary: string[]; alts: Map<string, Set<string>> } // key "line:pos"
 
-function vote(reads: string[][]): Candidates {
+function vote(reads: string[][], weights: number[]): Candidates {
   const first = reads[0]!;
   const primary: string[] = [];
   const alts = new Map<string, Set<string>>();
@@ -150,7 +150,7 @@ function vote(reads: string[][]): Candidates {
     let out = '';
     for (let p = 0; p < line.length; p++) {
       const counts = new Map<string, number>();
-      for (const r of reads) { const c = r[li]![p]!; counts.set(c, (counts.get(c) ?? 0) + 1); }
+      reads.forEach((r, ri) => { const c = r[li]![p]!; counts.set(c, (counts.get(c) ?? 0) + (weights[ri] ?? 1)); });
       const best = [...counts.entries()].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
       out += best;
       if (counts.size > 1) alts.set(`${li}:${p}`, new Set([...counts.keys()].filter((c) => c !== best)));
@@ -213,11 +213,13 @@ function repairFields(spec: FormatSpec, cand: Candidates, guarded: boolean): str
  * Best lines for a format from several reads (best read first). Changes beyond the majority vote
  * are kept only if they make every check pass; confusion-table guesses need a composite check.
  */
-export function correctMrz(rawReads: string[][], format: MrzFormat): string[] | null {
+export function correctMrz(rawReads: string[][], format: MrzFormat, rawWeights?: number[]): string[] | null {
   const spec = FORMATS[format];
-  const reads = rawReads.map((r) => normaliseRead(r, format)).filter((r): r is string[] => r !== null);
+  const normalised = rawReads.map((r) => normaliseRead(r, format));
+  const reads = normalised.filter((r): r is string[] => r !== null);
   if (!reads.length) return null;
-  const cand = vote(reads);
+  const weights = normalised.flatMap((r, i) => (r ? [rawWeights?.[i] ?? 1] : []));
+  const cand = vote(reads, weights);
   return preferDigits(chooseLines(spec, cand, reads), spec);
 }
 

@@ -11,6 +11,7 @@ import { findMrzBlock, type MrzBlock } from './mrz-text.js';
 import { MRZ_WHITELIST, type OcrLine, type TesseractPool } from './tesseract-pool.js';
 import { gridLines, type ChevronTest } from './mrz-grid.js';
 import { FORMATS } from './mrz-formats.js';
+import { templateRead } from './mrz-template-read.js';
 import type { MrzFormat } from './types.js';
 
 export interface MrzRead { parsed: ParsedMrz; ocrConfidence: number }
@@ -25,19 +26,31 @@ export async function readMrzRegion(pool: TesseractPool, img: GreyImage, loc: Mr
     const ocr = await pool.recognize(png, { psm: '6', whitelist: MRZ_WHITELIST });
     const lines = ocr.lines.filter((l) => l.text.trim());
     const block = findMrzBlock(lines.map((l) => l.text));
-    return { block, lines: block ? block.lineIdx.map((i) => lines[i]!) : [], confidence: ocr.confidence / 100, chevron: chevronTest(ink, CROP_BORDER), round: roundLeftTest(ink, CROP_BORDER) };
+    return { ink, block, lines: block ? block.lineIdx.map((i) => lines[i]!) : [], confidence: ocr.confidence / 100, chevron: chevronTest(ink, CROP_BORDER), round: roundLeftTest(ink, CROP_BORDER) };
   });
   const crops = await Promise.all(passes);
-  // Cell-gridded reads first (best positions), then the plain text reads, then the locating pass.
+  // Template reads first (the most reliable on OCR-B), then tesseract's cell-gridded reads, then
+  // the plain text reads, then the locating pass.
   const reads: Read[] = [];
+  const formats = new Set([loc.block.formats, ...crops.map((c) => c.block?.formats ?? [])].flat());
+  const ink = crops[0]!.ink;
+  for (const format of formats) {
+    const spec = FORMATS[format];
+    const t = templateRead(ink, spec.classes.length, spec.lineLength, spec.classes);
+    if (t) reads.push({ block: { lines: t.lines, formats: [format], lineIdx: [] }, confidence: 0.9, pass: TEMPLATE_PASS, letterConfidence: t.letterConfidence, weight: TEMPLATE_WEIGHT });
+  }
   crops.forEach((c, pass) => { if (c.block) reads.push(...gridReads(c.block, c.lines, c.confidence, pass, c.chevron, c.round)); });
   crops.forEach((c, pass) => { if (c.block) reads.push({ block: c.block, confidence: c.confidence, pass }); });
-  reads.push({ block: loc.block, confidence: loc.confidence, pass: crops.length });
+  reads.push({ block: loc.block, confidence: loc.confidence, pass: crops.length + 1 });
   return bestParse(reads);
 }
 
 /** pass: which OCR run a read came from; agreement is counted over distinct runs. */
-interface Read { block: MrzBlock; confidence: number; pass: number; letterConfidence?: number[] }
+interface Read { block: MrzBlock; confidence: number; pass: number; letterConfidence?: number[]; weight?: number }
+
+/** The template read outvotes one tesseract read but not two that agree (then repair decides). */
+const TEMPLATE_WEIGHT = 1.5;
+const TEMPLATE_PASS = 2;
 
 function gridReads(block: MrzBlock, lines: OcrLine[], confidence: number, pass: number, chevron: ChevronTest, round: ChevronTest): Read[] {
   const out: Read[] = [];
@@ -57,7 +70,7 @@ export function bestParse(reads: Read[]): MrzRead | null {
     const gridded = all.filter((r) => r.letterConfidence);
     const same = gridded.length ? gridded : all;
     if (process.env.MRZ_DEBUG) console.error(format, same.map((r) => `${r.pass}: ${r.block.lines.join(' | ')} ${r.letterConfidence?.map(Math.round) ?? ''}`));
-    const lines = correctMrz(same.map((r) => r.block.lines), format);
+    const lines = correctMrz(same.map((r) => r.block.lines), format, same.map((r) => r.weight ?? 1));
     if (!lines) continue;
     const parsed = confirmed(parseMrz(format, lines), same);
     const cand = { parsed, ocrConfidence: Math.max(...same.map((r) => r.confidence)) };
