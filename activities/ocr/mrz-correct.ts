@@ -110,7 +110,7 @@ function fixDocCode(line: string): string {
 /**
  * O/D/Q next to digits in alphanumeric fields are usually zeros. Check digits cannot tell: O (24)
  * and D (13) differ from 0 by amounts that cancel mod 10 in pairs/triples. So when both readings
- * pass a field's check, prefer the one with digits.
+ * pass a field's check, or neither does, prefer the one with digits.
  */
 export function preferDigits(lines: string[], spec: FormatSpec): string[] {
   let out = lines;
@@ -121,7 +121,8 @@ export function preferDigits(lines: string[], spec: FormatSpec): string[] {
       const digitised = field.replace(/[ODQ](?=[0-9ODQ]*[0-9])|(?<=[0-9][0-9ODQ]*)[ODQ]/g, '0');
       if (digitised === field) continue;
       const t = out.map((l, i) => (i === d.line ? l.slice(0, d.start) + digitised + l.slice(d.end) : l));
-      if (evaluateCheck(spec, check, t) && evaluateCheck(spec, check, out)) out = t;
+      // Never trade a passing check for a failing one; a failing field reads better with digits.
+      if (evaluateCheck(spec, check, t) || !evaluateCheck(spec, check, out)) out = t;
     }
   }
   return out;
@@ -142,7 +143,10 @@ export function normaliseRead(raw: string[], format: MrzFormat): string[] | null
 
 interface Candidates { primary: string[]; alts: Map<string, Set<string>> } // key "line:pos"
 
-function vote(reads: string[][], weights: number[]): Candidates {
+/** A read's vote weight: one number, or one per line and position. */
+export type ReadWeight = number | number[][];
+
+function vote(reads: string[][], weights: ReadWeight[]): Candidates {
   const first = reads[0]!;
   const primary: string[] = [];
   const alts = new Map<string, Set<string>>();
@@ -150,7 +154,11 @@ function vote(reads: string[][], weights: number[]): Candidates {
     let out = '';
     for (let p = 0; p < line.length; p++) {
       const counts = new Map<string, number>();
-      reads.forEach((r, ri) => { const c = r[li]![p]!; counts.set(c, (counts.get(c) ?? 0) + (weights[ri] ?? 1)); });
+      reads.forEach((r, ri) => {
+        const c = r[li]![p]!;
+        const w = weights[ri] ?? 1;
+        counts.set(c, (counts.get(c) ?? 0) + (typeof w === 'number' ? w : w[li]?.[p] ?? 1));
+      });
       const best = [...counts.entries()].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
       out += best;
       if (counts.size > 1) alts.set(`${li}:${p}`, new Set([...counts.keys()].filter((c) => c !== best)));
@@ -213,7 +221,7 @@ function repairFields(spec: FormatSpec, cand: Candidates, guarded: boolean): str
  * Best lines for a format from several reads (best read first). Changes beyond the majority vote
  * are kept only if they make every check pass; confusion-table guesses need a composite check.
  */
-export function correctMrz(rawReads: string[][], format: MrzFormat, rawWeights?: number[]): string[] | null {
+export function correctMrz(rawReads: string[][], format: MrzFormat, rawWeights?: ReadWeight[]): string[] | null {
   const spec = FORMATS[format];
   const normalised = rawReads.map((r) => normaliseRead(r, format));
   const reads = normalised.filter((r): r is string[] => r !== null);

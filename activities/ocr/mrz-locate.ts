@@ -37,9 +37,9 @@ function regionOf(lines: OcrLine[], scale: number, img: GreyImage) {
   const lineHeight = mean(lines.map((l) => l.bbox.y1 - l.bbox.y0)) / scale;
   const angleDeg = mean(lines.map((l) => Math.atan2(l.baseline.y1 - l.baseline.y0, l.baseline.x1 - l.baseline.x0))) * (180 / Math.PI);
   // Skewed lines have taller boxes; pad by a line and a bit so no glyph is clipped.
-  // A two-line find may have missed a TD1's first line: look one line higher too.
-  const padY = lineHeight * 0.6;
-  const padTop = lines.length === 2 ? lineHeight * 2 : padY;
+  // A two-line find may have missed a TD1's first or last line: look one line higher and lower.
+  const padY = lines.length === 2 ? lineHeight * 2 : lineHeight * 0.6;
+  const padTop = padY;
   const padX = Math.max(lineHeight, (x1 - x0) * 0.03);
   const rect = { left: x0 - padX, top: y0 - padTop, width: x1 - x0 + 2 * padX, height: y1 - y0 + padTop + padY };
   return { rect: clip(rect, img), angleDeg: Math.abs(angleDeg) > 25 ? 0 : angleDeg, lineHeight: skewCorrectedHeight(lineHeight, angleDeg, x1 - x0) };

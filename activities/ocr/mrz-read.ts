@@ -4,19 +4,19 @@
  */
 import { CROP_BORDER, cropPng, type GreyImage } from './image-prep.js';
 import { chevronTest, roundLeftTest } from './glyph-shape.js';
-import { correctMrz, normaliseRead, uncheckedLines } from './mrz-correct.js';
+import { correctMrz } from './mrz-correct.js';
+import { confirmed, type Read } from './mrz-confirm.js';
 import { parseMrz, type ParsedMrz } from './mrz-parse.js';
 import type { MrzLocation } from './mrz-locate.js';
 import { findMrzBlock, type MrzBlock } from './mrz-text.js';
 import { MRZ_WHITELIST, type OcrLine, type TesseractPool } from './tesseract-pool.js';
 import { gridLines, type ChevronTest } from './mrz-grid.js';
 import { FORMATS } from './mrz-formats.js';
-import { templateRead } from './mrz-template-read.js';
+import { SURE_MARGIN, templateRead } from './mrz-template-read.js';
 import type { MrzFormat } from './types.js';
 
 export interface MrzRead { parsed: ParsedMrz; ocrConfidence: number }
 
-const MIN_LETTER_CONFIDENCE = Number(process.env.MRZ_MIN_LETTER_CONF ?? 70);
 const TARGET_LINE_HEIGHT = 44; // px per text line box after scaling; LSTM likes ~30 px glyphs
 
 export async function readMrzRegion(pool: TesseractPool, img: GreyImage, loc: MrzLocation): Promise<MrzRead | null> {
@@ -33,11 +33,13 @@ export async function readMrzRegion(pool: TesseractPool, img: GreyImage, loc: Mr
   // the plain text reads, then the locating pass.
   const reads: Read[] = [];
   const formats = new Set([loc.block.formats, ...crops.map((c) => c.block?.formats ?? [])].flat());
+  // Two lines found may be two of a TD1's three (the templates tell by the cell count per line).
+  if (formats.has('TD2') || formats.has('TD3')) formats.add('TD1');
   const ink = crops[0]!.ink;
   for (const format of formats) {
     const spec = FORMATS[format];
     const t = templateRead(ink, spec.classes.length, spec.lineLength, spec.classes);
-    if (t) reads.push({ block: { lines: t.lines, formats: [format], lineIdx: [] }, confidence: 0.9, pass: TEMPLATE_PASS, letterConfidence: t.letterConfidence, weight: TEMPLATE_WEIGHT });
+    if (t) reads.push({ block: { lines: t.lines, formats: [format], lineIdx: [] }, confidence: 0.9, pass: TEMPLATE_PASS, letterConfidence: t.letterConfidence, weight: templateWeight(t.margins), ranked: t.ranked });
   }
   crops.forEach((c, pass) => { if (c.block) reads.push(...gridReads(c.block, c.lines, c.confidence, pass, c.chevron, c.round)); });
   crops.forEach((c, pass) => { if (c.block) reads.push({ block: c.block, confidence: c.confidence, pass }); });
@@ -45,11 +47,12 @@ export async function readMrzRegion(pool: TesseractPool, img: GreyImage, loc: Mr
   return bestParse(reads);
 }
 
-/** pass: which OCR run a read came from; agreement is counted over distinct runs. */
-interface Read { block: MrzBlock; confidence: number; pass: number; letterConfidence?: number[]; weight?: number }
 
-/** The template read outvotes one tesseract read but not two that agree (then repair decides). */
-const TEMPLATE_WEIGHT = 1.5;
+/**
+ * A sure template match outvotes both tesseract reads (which share their misreads of OCR-B); an
+ * unsure one (O/0, a damaged glyph) loses to them, and repair by check digits decides.
+ */
+const templateWeight = (margins: number[][]) => margins.map((l) => l.map((m) => (m >= SURE_MARGIN / 2 ? 2.5 : 0.8)));
 const TEMPLATE_PASS = 2;
 
 function gridReads(block: MrzBlock, lines: OcrLine[], confidence: number, pass: number, chevron: ChevronTest, round: ChevronTest): Read[] {
@@ -77,21 +80,6 @@ export function bestParse(reads: Read[]): MrzRead | null {
     if (!best || rank(cand.parsed) > rank(best.parsed)) best = cand;
   }
   return best;
-}
-
-/**
- * No check digit guards the name line (nor a visa's data line), so it counts as read only when
- * at least two separate OCR runs produced it exactly; otherwise the MRZ is not reported valid.
- */
-function confirmed(parsed: ParsedMrz, reads: Read[]): ParsedMrz {
-  if (!parsed.valid) return parsed;
-  const agreeing = (li: number) => reads.filter((r) => normaliseRead(r.block.lines, parsed.format)?.[li] === parsed.lines[li]);
-  const ok = uncheckedLines(parsed.format).every((li) => {
-    const rs = agreeing(li);
-    // Two OCR runs agree, and at least one was sure of every letter (a shared O/D slip is not).
-    return new Set(rs.map((r) => r.pass)).size >= 2 && Math.max(0, ...rs.map((r) => r.letterConfidence?.[li] ?? 0)) >= MIN_LETTER_CONFIDENCE;
-  });
-  return ok ? parsed : { ...parsed, valid: false, checks: { ...parsed.checks, unconfirmedLines: false } };
 }
 
 /** Valid beats invalid; then more passing checks; format order breaks ties (TD3 before MRV-A). */

@@ -10,7 +10,7 @@ import { glyphDistance, glyphFeatures, inkBox, type GlyphFeatures, type InkBox }
 import { TEMPLATE_ROWS } from './glyph-templates.js';
 import { GRID_H, GRID_W } from './glyph-features.js';
 
-export interface TemplateRead { lines: string[]; letterConfidence: number[]; margins: number[][] }
+export interface TemplateRead { lines: string[]; letterConfidence: number[]; margins: number[][]; ranked: Array<Array<Array<[string, number]>>> }
 
 interface Template { char: string; f: GlyphFeatures }
 const TEMPLATES: Template[] = TEMPLATE_ROWS.map(([char, top, bottom, width, hex]) => ({
@@ -58,9 +58,11 @@ function columnRuns(ink: GreyImage, band: Band): Run[] {
 /** Characters each position class allows (mrz-formats.ts): the template match picks among those only. */
 const CLASS_CHARS: Record<string, RegExp> = { A: /[A-Z<]/, N: /[0-9]/, C: /[0-9<]/, S: /[MFX<]/, X: /./ };
 
-function readLine(ink: GreyImage, band: Band, length: number, classes?: string): { text: string; margins: number[] } | null {
+interface LineRead { text: string; margins: number[]; ranked: Array<Array<[string, number]>> }
+
+function readLine(ink: GreyImage, band: Band, length: number, classes?: string): LineRead | null {
   const runs = columnRuns(ink, band);
-  if (runs.length < length * 0.6) return null;
+  if (runs.length < length * 0.6 || runs.length > length * 1.5) return null;
   const centre = (r: Run) => (r.x0 + r.x1) / 2;
   const first = centre(runs[0]!), last = centre(runs[runs.length - 1]!);
   const pitch = (last - first) / (length - 1);
@@ -83,39 +85,51 @@ function readLine(ink: GreyImage, band: Band, length: number, classes?: string):
   const capTop = tops[Math.floor(length * 0.1)]!, capBottom = bottoms[Math.ceil(length * 0.9) - 1]!;
   let text = '';
   const margins: number[] = [];
+  const ranked: LineRead['ranked'] = [];
   for (const [i, box] of boxes.entries()) {
     const m = classify(glyphFeatures(ink, box, capTop, capBottom), CLASS_CHARS[classes?.[i] ?? 'X']);
     text += m.char;
     margins.push(m.margin);
+    ranked.push(m.ranked);
   }
-  return { text, margins };
+  return { text, margins, ranked };
 }
 
 /** Nearest template's character, and how much nearer it is than the nearest other character. */
-export function classify(f: GlyphFeatures, allowed?: RegExp): { char: string; margin: number; distance: number } {
+export function classify(f: GlyphFeatures, allowed?: RegExp): { char: string; margin: number; ranked: Array<[string, number]> } {
   const best = new Map<string, number>();
   for (const t of TEMPLATES) {
     if (allowed && !allowed.test(t.char)) continue;
     const d = glyphDistance(f, t.f);
     if (d < (best.get(t.char) ?? Infinity)) best.set(t.char, d);
   }
-  const [a, b] = [...best.entries()].sort((x, y) => x[1] - y[1]);
-  return { char: a![0], margin: b![1] - a![1], distance: a![1] };
+  const ranked = [...best.entries()].sort((x, y) => x[1] - y[1]);
+  const [a, b] = ranked;
+  return { char: a![0], margin: b ? b[1] - a![1] : 1, ranked: ranked.slice(0, 8) };
 }
 
 /** Margin (distance units) at which a glyph counts as surely read; letter confidence is scaled to it. */
-const SURE_MARGIN = 0.08;
+export const SURE_MARGIN = 0.08;
 
 /** classes: per line, the position classes of the format (see FORMATS), or none for a free read. */
 export function templateRead(ink: GreyImage, lineCount: number, length: number, classes?: string[]): TemplateRead | null {
-  const bands = lineBands(ink).slice(-lineCount);
-  if (bands.length < lineCount) return null;
-  const out: TemplateRead = { lines: [], letterConfidence: [], margins: [] };
+  const bands = lineBands(ink);
+  // The MRZ is the lowest run of lineCount bands that all read as lines of that length.
+  for (let k = bands.length - lineCount; k >= 0; k--) {
+    const read = readBands(ink, bands.slice(k, k + lineCount), length, classes);
+    if (read) return read;
+  }
+  return null;
+}
+
+function readBands(ink: GreyImage, bands: Band[], length: number, classes?: string[]): TemplateRead | null {
+  const out: TemplateRead = { lines: [], letterConfidence: [], margins: [], ranked: [] };
   for (const band of bands) {
     const line = readLine(ink, band, length, classes?.[out.lines.length]);
     if (!line) return null;
     out.lines.push(line.text);
     out.margins.push(line.margins);
+    out.ranked.push(line.ranked);
     const letters = line.margins.filter((_, i) => line.text[i] !== '<');
     out.letterConfidence.push(Math.min(100, ...letters.map((m) => (100 * m) / SURE_MARGIN)));
   }

@@ -1,0 +1,63 @@
+/**
+ * What a passing check digit cannot vouch for. Check digits weigh characters by value mod 10, so
+ * a check passes just as well with U for 0, Z for 5, S or I for 8 (equal values mod 10); and some
+ * positions (names, nationality, sex, a visa's whole MRZ) have no check at all. A parse is only
+ * reported valid when every such character is backed by agreeing OCR runs or a sure glyph match.
+ */
+import { charValue } from './check-digit.js';
+import { FORMATS, type FormatSpec } from './mrz-formats.js';
+import { normaliseRead, uncheckedLines, type ReadWeight } from './mrz-correct.js';
+import type { ParsedMrz } from './mrz-parse.js';
+import type { MrzBlock } from './mrz-text.js';
+
+/** pass: which OCR run a read came from; ranked: per line and cell, template (char, distance) best first. */
+export interface Read {
+  block: MrzBlock; confidence: number; pass: number; letterConfidence?: number[]; weight?: ReadWeight;
+  ranked?: Array<Array<Array<[string, number]>>>;
+}
+
+const MIN_LETTER_CONFIDENCE = Number(process.env.MRZ_MIN_LETTER_CONF ?? 70);
+/** Template distance by which a character must beat a check-equivalent one to stand on its own. */
+const EQUIVALENT_MARGIN = 0.03;
+const CLASS_CHARS: Record<string, RegExp> = { A: /[A-Z<]/, N: /[0-9]/, C: /[0-9<]/, S: /[MFX<]/, X: /[A-Z0-9<]/ };
+
+function guardedPositions(spec: FormatSpec): Set<string> {
+  const out = new Set<string>();
+  for (const c of spec.checks) for (const sp of [...c.data, c.digit]) for (let p = sp.start; p < sp.end; p++) out.add(`${sp.line}:${p}`);
+  return out;
+}
+
+export function confirmed(parsed: ParsedMrz, reads: Read[]): ParsedMrz {
+  if (!parsed.valid) return parsed;
+  const spec = FORMATS[parsed.format];
+  const norm = reads.map((r) => ({ r, lines: normaliseRead(r.block.lines, parsed.format) }));
+  const nameLines = uncheckedLines(parsed.format);
+  const guarded = guardedPositions(spec);
+  // Unchecked lines: two OCR runs read the whole line alike, one of them sure of every letter.
+  const linesOk = nameLines.every((li) => {
+    const rs = norm.filter((n) => n.lines?.[li] === parsed.lines[li]).map((n) => n.r);
+    return new Set(rs.map((r) => r.pass)).size >= 2 && Math.max(0, ...rs.map((r) => r.letterConfidence?.[li] ?? 0)) >= MIN_LETTER_CONFIDENCE;
+  });
+  const positionsOk = parsed.lines.every((line, li) => nameLines.includes(li) || [...line].every((c, p) => {
+    const passes = new Set(norm.filter((n) => n.lines?.[li]?.[p] === c).map((n) => n.r.pass));
+    if (passes.size >= 2) return true;
+    if (!guarded.has(`${li}:${p}`)) return false; // nothing checks it and only one run saw it
+    return unambiguous(c, li, p, spec, norm.map((n) => n.lines), reads);
+  }));
+  return linesOk && positionsOk ? parsed : { ...parsed, valid: false, checks: { ...parsed.checks, unconfirmedLines: false } };
+}
+
+/** No run offered a check-equivalent alternative, and the template, if any, clearly prefers c. */
+function unambiguous(c: string, li: number, p: number, spec: FormatSpec, lines: Array<string[] | null>, reads: Read[]): boolean {
+  const allowed = CLASS_CHARS[spec.classes[li]![p]!] ?? /./;
+  const equivalent = (a: string) => a !== c && allowed.test(a) && charValue(a) % 10 === charValue(c) % 10;
+  if (lines.some((l) => l && equivalent(l[li]![p]!))) return false;
+  for (const r of reads) {
+    const ranked = r.ranked?.[li]?.[p];
+    if (!ranked) continue;
+    const own = ranked.find(([a]) => a === c)?.[1] ?? Infinity;
+    const rival = Math.min(Infinity, ...ranked.filter(([a]) => equivalent(a)).map(([, d]) => d));
+    if (!(rival - own >= EQUIVALENT_MARGIN)) return false;
+  }
+  return true;
+}
