@@ -37,23 +37,26 @@ async function readDocument(pool: TesseractPool, image: Buffer, docType?: DocTyp
   } catch (err) {
     return { ...noneResult(docType), issues: [{ code: 'UNREADABLE', message: `not a readable image: ${(err as Error).message}` }], ms: performance.now() - t0 };
   }
-  // Other rotations only when the upright page shows no MRZ at all (they cost a full pass each).
-  let fallback: { read: MrzRead; rotation: Rotation } | null = null;
-  const upright: PageText = { lines: 0, confidence: 0 };
+  // Turns are tried while no valid MRZ is read, until one orientation shows plenty of confident
+  // text (the page is upright there: an MRZ not found there is not on the page) or an MRZ whose
+  // check digits partly pass (the orientation is right, the read is just poor).
+  let best: { read: MrzRead; rotation: Rotation } | null = null;
+  let texty = { img: base, rotation: 0 as Rotation, lines: -1 };
   for (const rotation of ROTATIONS) {
-    // A page whose upright pass already read plenty of confident text is not rotated.
-    if (rotation && upright.lines >= UPRIGHT_TEXT_LINES) break;
     const img = rotation ? await rotateGrey(base, rotation) : base;
-    const loc = await locateMrz(pool, img, rotation ? undefined : upright);
-    if (!loc) continue;
-    const read = await readMrzRegion(pool, img, loc);
+    const page: PageText = { lines: 0, confidence: 0 };
+    const loc = await locateMrz(pool, img, page);
+    if (page.lines > texty.lines) texty = { img, rotation, lines: page.lines };
+    const read = loc ? await readMrzRegion(pool, img, loc) : null;
     if (read?.parsed.valid) return { ...mrzResult(read, rotation), ms: performance.now() - t0 };
-    if (read && !fallback) fallback = { read, rotation };
-    if (read) break;
+    if (read && (!best || passing(read) > passing(best.read))) best = { read, rotation };
+    if (page.lines >= UPRIGHT_TEXT_LINES || (best && passing(best.read) >= 2)) break;
   }
-  if (fallback) return { ...mrzResult(fallback.read, fallback.rotation), ms: performance.now() - t0 };
-  return { ...(await vizResult(pool, base, docType)), ms: performance.now() - t0 };
+  if (best) return { ...mrzResult(best.read, best.rotation), ms: performance.now() - t0 };
+  return { ...(await vizResult(pool, texty.img, docType)), rotation: texty.rotation, ms: performance.now() - t0 };
 }
+
+const passing = (r: MrzRead) => Object.values(r.parsed.checks).filter(Boolean).length;
 
 function mrzResult({ parsed, ocrConfidence }: MrzRead, rotation: Rotation): Omit<DocumentReadResult, 'ms'> {
   const issues: ReadIssue[] = [];

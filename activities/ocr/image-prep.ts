@@ -19,7 +19,8 @@ export async function loadOriented(image: Buffer): Promise<GreyImage> {
 const raw = (img: GreyImage) => sharp(img.data, { raw: { width: img.width, height: img.height, channels: 1 } });
 
 export async function rotateGrey(img: GreyImage, degrees: number): Promise<GreyImage> {
-  const { data, info } = await raw(img).rotate(degrees).raw().toBuffer({ resolveWithObject: true });
+  // sharp's rotate hands back three channels even for one-channel input: keep one.
+  const { data, info } = await raw(img).rotate(degrees).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height };
 }
 
