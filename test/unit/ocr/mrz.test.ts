@@ -5,6 +5,7 @@ import { correctMrz } from '../../../activities/ocr/mrz-correct.js';
 import { mrzDate } from '../../../activities/ocr/mrz-dates.js';
 import { parseMrz } from '../../../activities/ocr/mrz-parse.js';
 import { findMrzBlock } from '../../../activities/ocr/mrz-text.js';
+import { confirmed } from '../../../activities/ocr/mrz-confirm.js';
 
 const TD3 = ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<<10'];
 const TD1 = ['I<UTOD231458907<<<<<<<<<<<<<<<', '7408122F1204159UTO<<<<<<<<<<<6', 'ERIKSSON<<ANNA<MARIA<<<<<<<<<<'];
@@ -106,5 +107,22 @@ describe('MRZ correction', () => {
     assert.equal(p.valid, false);
     assert.equal(p.checks.birthDate, false);
     assert.equal(p.checks.composite, true);
+  });
+});
+
+describe('what check digits cannot vouch for', () => {
+  // U (30) and 0 weigh the same mod 10: the misread passes every check digit.
+  const misread = [TD2[0]!, TD2[1]!.slice(0, 8) + 'U' + TD2[1]!.slice(9)];
+  const read = (lines: string[], pass: number) => ({ block: { lines, formats: ['TD2' as const], lineIdx: [] }, confidence: 0.9, pass, letterConfidence: [100, 100] });
+
+  it('a U for a 0 passes the checks but is not confirmed by one run', () => {
+    const p = parseMrz('TD2', misread);
+    assert.equal(p.valid, true);
+    assert.equal(confirmed(p, [read(misread, 0)]).valid, false);
+  });
+  it('is confirmed when two runs read it alike and none offers a rival', () => {
+    assert.equal(confirmed(parseMrz('TD2', TD2), [read(TD2, 0), read(TD2, 1)]).valid, true);
+    assert.equal(confirmed(parseMrz('TD2', TD2), [read(TD2, 0), read(TD2, 1), read(misread, 2)]).valid, true);
+    assert.equal(confirmed(parseMrz('TD2', misread), [read(misread, 0), read(TD2, 1)]).valid, false);
   });
 });
