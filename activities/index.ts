@@ -8,6 +8,7 @@ import { createPaymentActivities } from './payment.activities.js';
 import { createProviderActivities } from './provider.activities.js';
 import { createReadModelActivities } from './read-model.activities.js';
 import { createVexoraClient } from './vexora.client.js';
+import { createWebhookActivities } from './webhook.activities.js';
 
 export interface ActivityDeps {
   config: ActivityConfig;
@@ -18,7 +19,7 @@ export interface ActivityDeps {
   faceAnalyzer: () => Promise<FaceAnalyzer>;
 }
 
-export type ActivityConfig = Pick<Config, 'PAYMENTS_BASE_URL' | 'PAYMENTS_API_KEY' | 'VEXORA_BASE_URL' | 'VEXORA_MERCHANT_NO' | 'VEXORA_APP_SECRET' | 'FACE_MATCH_THRESHOLD'>;
+export type ActivityConfig = Pick<Config, 'PAYMENTS_BASE_URL' | 'PAYMENTS_API_KEY' | 'VEXORA_BASE_URL' | 'VEXORA_MERCHANT_NO' | 'VEXORA_APP_SECRET' | 'FACE_MATCH_THRESHOLD' | 'WEBHOOK_URL' | 'WEBHOOK_SECRET'>;
 
 /** Every activity the worker registers, built from its dependencies (real or simulated in tests). */
 export function createActivities(deps: ActivityDeps) {
@@ -27,6 +28,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDocumentActivities({ db: deps.db, reader: deps.documentReader }),
     ...createPaymentActivities(deps.db, { baseUrl: deps.config.PAYMENTS_BASE_URL, apiKey: deps.config.PAYMENTS_API_KEY }),
     ...createLivenessActivities({ db: deps.db, faceAnalyzer: deps.faceAnalyzer, faceMatchThreshold: deps.config.FACE_MATCH_THRESHOLD }),
+    ...createWebhookActivities({ url: deps.config.WEBHOOK_URL, secret: deps.config.WEBHOOK_SECRET }),
     ...createProviderActivities(createVexoraClient({ baseUrl: deps.config.VEXORA_BASE_URL, merchantNo: deps.config.VEXORA_MERCHANT_NO, appSecret: deps.config.VEXORA_APP_SECRET })),
   };
 }

@@ -18,7 +18,7 @@ import { callWorkflow } from './workflow-errors.js';
 export interface KycProfileServiceDeps {
   client: Client;
   db: Db;
-  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'KYC_PROFILE_TTL_HOURS' | 'KYC_FEE_WAIVED' | 'VEXORA_POLL_INITIAL_SECONDS' | 'VEXORA_POLL_MAX_SECONDS' | 'VEXORA_DEADLINE_HOURS' | 'VEXORA_UNDER_REVIEW_MAX_HOURS'>;
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'KYC_PROFILE_TTL_HOURS' | 'KYC_FEE_WAIVED' | 'VEXORA_POLL_INITIAL_SECONDS' | 'VEXORA_POLL_MAX_SECONDS' | 'VEXORA_DEADLINE_HOURS' | 'VEXORA_UNDER_REVIEW_MAX_HOURS' | 'REVIEW_SLA_HOURS' | 'REVIEW_RESET_WINDOW_HOURS'>;
 }
 
 /** What the seed-003 profile routes do with Temporal and the read models. */
@@ -39,6 +39,8 @@ export function createKycProfileService({ client, db, config }: KycProfileServic
           deadlineMs: config.VEXORA_DEADLINE_HOURS * 3_600_000,
           underReviewMaxMs: config.VEXORA_UNDER_REVIEW_MAX_HOURS * 3_600_000,
         },
+        reviewSlaMs: config.REVIEW_SLA_HOURS * 3_600_000,
+        resetWindowMs: config.REVIEW_RESET_WINDOW_HOURS * 3_600_000,
       }],
       // A retried submit joins the running workflow; a finished profile id is never reused.
       workflowIdConflictPolicy: 'USE_EXISTING',

@@ -56,6 +56,11 @@ const schema = z
     UPLOAD_MAX_VIDEO_BYTES: z.coerce.number().int().min(1_024).default(30 * 1_048_576),
     /** HMAC secret of the liveness vendor's server-to-server callback. */
     LIVENESS_CALLBACK_SECRET: z.string().min(16, 'must be at least 16 characters').default(DEV_LIVENESS_SECRET),
+    /** Where profile events (status changes, decisions, review reminders) are posted; none when unset. */
+    WEBHOOK_URL: url.optional(),
+    WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').default('dev-outbound-webhook-secret'),
+    REVIEW_SLA_HOURS: duration.default(48),
+    REVIEW_RESET_WINDOW_HOURS: duration.default(24 * 7),
     KYC_FEE_WAIVED: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
     /** Internal listeners for Prometheus (keep them off the public network). */
     METRICS_HOST: z.string().min(1).default('127.0.0.1'),

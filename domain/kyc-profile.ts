@@ -13,7 +13,16 @@ export interface KycProfileInput {
   ttlMs: number;
   /** Provider status polling (absent in histories from before it existed: defaults apply). */
   providerPolicy?: ProviderPolicy;
+  /** Manual review is flagged overdue after this long (default 48 h). */
+  reviewSlaMs?: number;
+  /** A decided profile stays open this long for an admin reset (default 7 days). */
+  resetWindowMs?: number;
+  /** Liveness session lifetime (seed 003: five minutes; shorter only in tests). */
+  livenessSessionTtlMs?: number;
 }
+
+export const DEFAULT_REVIEW_SLA_MS = 48 * 3_600_000;
+export const DEFAULT_RESET_WINDOW_MS = 7 * 24 * 3_600_000;
 
 export interface ProviderCheck {
   name: 'vexora';
@@ -59,6 +68,10 @@ export interface KycStatusDto {
   provider: ProviderCheck | null;
   /** Why the automatic checks sent the profile to manual review. */
   reviewReasons: string[];
+  /** Admin decisions, oldest first (who, what, when, why). */
+  decisions: AdminDecision[];
+  /** Manual review has waited longer than its SLA. */
+  reviewOverdue: boolean;
   /** The provider's (or the reviewer's) reason for a rejection: seed 000 `fail_reason`. */
   failReason: string | null;
   createdAt: string;
@@ -66,3 +79,22 @@ export interface KycStatusDto {
 }
 
 export const statusOfStage = (stage: KycStage): LocalKycStatus => STAGE_TABLE[stage].local;
+
+/** Seed 003 `update-status` values: -1 reject, 0 reset to review, 2 approve. */
+export const ADMIN_DECISIONS = { REJECT: -1, RESET: 0, APPROVE: 2 } as const;
+export type AdminDecisionStatus = (typeof ADMIN_DECISIONS)[keyof typeof ADMIN_DECISIONS];
+
+export interface AdminDecision {
+  adminId: string;
+  status: AdminDecisionStatus;
+  remark: string | null;
+  at: string;
+}
+
+/** Why a decision does not fit the profile's stage, or null when it does. */
+export function decisionRefusal(stage: KycStage, status: AdminDecisionStatus): string | null {
+  if (status === ADMIN_DECISIONS.RESET) {
+    return stage === 'APPROVED' || stage === 'REJECTED' || stage === 'MANUAL_REVIEW' ? null : `only a decided profile or one in review can be reset (stage: ${stage})`;
+  }
+  return stage === 'MANUAL_REVIEW' ? null : `only a profile in manual review can be approved or rejected (stage: ${stage}); reset it first if it was decided`;
+}

@@ -8,7 +8,7 @@ import type {
   DocumentReviewStatus,
   QualitySummary,
 } from '../domain/kyc-document.js';
-import type { KycStatusDto } from '../domain/kyc-profile.js';
+import type { AdminDecisionStatus, KycStatusDto } from '../domain/kyc-profile.js';
 import type { LivenessCallbackRecord, LivenessSession } from '../domain/liveness.js';
 
 /** Messages of the `kyc-profile:{profileId}` workflow; the API imports these, never the workflow body. */
@@ -74,3 +74,6 @@ export const verifyLivenessUpdate = defineUpdate<LivenessSession, [{ sessionId: 
 
 /** Seed 003 `/callback/liveness`: a verified server-to-server result, recorded on the profile. */
 export const livenessCallbackSignal = defineSignal<[Omit<LivenessCallbackRecord, 'receivedAt'>]>('livenessCallback');
+
+/** Seed 003 `/admin/kyc/update-status`: an admin's decision (-1 reject, 0 reset to review, 2 approve). */
+export const adminDecisionSignal = defineSignal<[{ adminId: string; status: AdminDecisionStatus; remark: string | null }]>('adminDecision');

@@ -1,18 +1,27 @@
-import { allHandlersFinished, condition, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import type { KycProfileInput, KycStatusDto } from '../domain/kyc-profile.js';
+import { allHandlersFinished, condition, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { DEFAULT_RESET_WINDOW_MS, DEFAULT_REVIEW_SLA_MS, type KycProfileInput, type KycStatusDto } from '../domain/kyc-profile.js';
 import { statusOfStage } from '../domain/kyc-profile.js';
 import { agentUidOf, kycRecordIdOf } from '../domain/ids.js';
+import { LIVENESS_SESSION_TTL_MS } from '../domain/liveness.js';
 import { isFinalStage, type KycStage } from '../domain/kyc-stage.js';
 import type { ReadModelActivities } from '../activities/read-model.activities.js';
+import type { WebhookActivities, WebhookEvent } from '../activities/webhook.activities.js';
 import { registerDocumentStep } from './kyc-profile/document-step.js';
 import { registerLivenessStep } from './kyc-profile/liveness-step.js';
 import { runProviderCheck } from './kyc-profile/provider-step.js';
+import { registerReviewStep } from './kyc-profile/review-step.js';
 import { awaitPublishedUpdate, getStatusQuery } from './kyc-profile.messages.js';
-import { CountryKey, KycStatusKey, UserIdKey } from './search-attributes.js';
+import { CountryKey, KycStatusKey, ReviewOverdueKey, UserIdKey } from './search-attributes.js';
 
 const { saveKycProfile } = proxyActivities<ReadModelActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+// Receivers may be down for a while: keep retrying with backoff, in the background.
+const { deliverWebhook } = proxyActivities<WebhookActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 50 },
 });
 
 // The workflow sandbox replaces Date with the workflow task's time, so this is deterministic.
@@ -39,6 +48,8 @@ export async function kycProfileWorkflow(input: KycProfileInput): Promise<KycSta
     faceMatch: null,
     provider: null,
     reviewReasons: [],
+    decisions: [],
+    reviewOverdue: false,
     failReason: null,
     createdAt,
     updatedAt: createdAt,
@@ -55,6 +66,16 @@ export async function kycProfileWorkflow(input: KycProfileInput): Promise<KycSta
     status.status = statusOfStage(stage);
     status.updatedAt = now();
     await publish();
+    notify('kyc.status.changed', { stage, status: status.status });
+  }
+
+  // Outbound webhooks run in the background (a slow receiver must not hold the profile up); the
+  // workflow waits for them before it closes. Gated by a patch: older histories have none.
+  const deliveries: Promise<void>[] = [];
+  function notify(type: WebhookEvent['type'], data: Record<string, unknown>): void {
+    if (!patched('outbound-webhooks')) return;
+    const event = { eventId: `${workflowInfo().workflowId}:${version}:${type}`, type, occurredAt: now(), data: { profileId: input.profileId, userId: input.userId, ...data } };
+    deliveries.push(deliverWebhook(event).catch(() => undefined)); // exhausted retries stay visible in history
   }
 
   async function publish(): Promise<void> {
@@ -72,7 +93,8 @@ export async function kycProfileWorkflow(input: KycProfileInput): Promise<KycSta
     now,
   });
 
-  registerLivenessStep({ status, moveTo, publish, now });
+  registerLivenessStep({ status, moveTo, publish, now, sessionTtlMs: input.livenessSessionTtlMs ?? LIVENESS_SESSION_TTL_MS });
+  registerReviewStep({ status, moveTo, now, notifyDecision: (decision) => notify('kyc.decision', { ...decision }) });
 
   upsertSearchAttributes([
     { key: UserIdKey, value: input.userId },
@@ -84,7 +106,24 @@ export async function kycProfileWorkflow(input: KycProfileInput): Promise<KycSta
   const userStepsDone = () => status.stage === 'PROVIDER_CHECK' || status.stage === 'MANUAL_REVIEW' || isFinalStage(status.stage);
   if (!(await condition(userStepsDone, input.ttlMs))) await moveTo('EXPIRED');
   if (status.stage === 'PROVIDER_CHECK') await runProviderCheck({ status, moveTo, now }, input.providerPolicy);
-  await condition(() => isFinalStage(status.stage)); // manual review: an admin decides
+  await awaitDecision();
+  // A decided profile stays open for a while so an admin can reset it to review.
+  if (patched('admin-reset-window') && (status.stage === 'APPROVED' || status.stage === 'REJECTED')) {
+    while (await condition(() => !isFinalStage(status.stage), input.resetWindowMs ?? DEFAULT_RESET_WINDOW_MS)) await awaitDecision();
+  }
+  await Promise.all(deliveries);
   await condition(allHandlersFinished); // let an update in flight answer before the workflow closes
   return status;
+
+  /** Manual review: an admin decides; past the SLA the case is flagged (never decided by time). */
+  async function awaitDecision(): Promise<void> {
+    if (isFinalStage(status.stage)) return;
+    if (patched('review-sla') && !(await condition(() => isFinalStage(status.stage), input.reviewSlaMs ?? DEFAULT_REVIEW_SLA_MS))) {
+      status.reviewOverdue = true;
+      upsertSearchAttributes([{ key: ReviewOverdueKey, value: true }]);
+      await publish();
+      notify('kyc.review.overdue', { stage: status.stage });
+    }
+    await condition(() => isFinalStage(status.stage));
+  }
 }

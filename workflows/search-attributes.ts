@@ -7,6 +7,8 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 export const KycStatusKey = defineSearchAttributeKey('KycStatus', SearchAttributeType.KEYWORD);
 export const UserIdKey = defineSearchAttributeKey('UserId', SearchAttributeType.KEYWORD);
 export const CountryKey = defineSearchAttributeKey('Country', SearchAttributeType.KEYWORD);
+/** Manual review waited past its SLA. */
+export const ReviewOverdueKey = defineSearchAttributeKey('ReviewOverdue', SearchAttributeType.BOOL);
 
 /** Registered by the dev stack and the test harness (`temporal server start-dev --search-attribute`). */
-export const CUSTOM_SEARCH_ATTRIBUTES = [KycStatusKey, UserIdKey, CountryKey];
+export const CUSTOM_SEARCH_ATTRIBUTES = [KycStatusKey, UserIdKey, CountryKey, ReviewOverdueKey];

@@ -28,6 +28,7 @@ function fakeActivities(read: DocumentRead | 'unreadable', qualityPassed = true)
     discarded,
     activities: {
       saveKycProfile: async () => undefined,
+      deliverWebhook: async () => undefined,
       checkDocumentQuality: async () => {
         if (read === 'unreadable') throw ApplicationFailure.nonRetryable('Input image exceeds pixel limit', 'UnreadableImage');
         return { passed: qualityPassed, scores: goodScores, errors: qualityPassed ? [] : [{ code: 'BLURRY', message: 'front image: blurry' }] };

@@ -23,7 +23,7 @@ describe('kycProfileWorkflow (time-skipping test server)', { skip: skipWithoutTi
       connection: env.nativeConnection,
       taskQueue: 'wf-test',
       workflowBundle: { code: readFileSync(process.env.KYCFLOW_WORKFLOW_BUNDLE!, 'utf8') },
-      activities: { saveKycProfile: async (input: SaveKycProfileInput) => void saved.push(structuredClone(input)) },
+      activities: { saveKycProfile: async (input: SaveKycProfileInput) => void saved.push(structuredClone(input)), deliverWebhook: async () => undefined },
     });
     const input = { profileId: 'profile_aaaaaaaaaaaaaaaaaaaaaaaa', userId: 'u1', country: 'SG', ttlMs: 30 * 24 * 3_600_000 };
     const result = await worker.runUntil(async () => {

@@ -3,7 +3,7 @@ import type { LivenessActivities } from '../../activities/liveness.activities.js
 import { DocumentReviewStatus } from '../../domain/kyc-document.js';
 import type { KycStatusDto } from '../../domain/kyc-profile.js';
 import type { KycStage } from '../../domain/kyc-stage.js';
-import { drawActions, LIVENESS_SESSION_TTL_MS, type LivenessSession } from '../../domain/liveness.js';
+import { drawActions, type LivenessSession } from '../../domain/liveness.js';
 import { livenessCallbackSignal, startLivenessUpdate, verifyLivenessUpdate } from '../kyc-profile.messages.js';
 
 const { scoreLivenessVideos, matchDocumentFace } = proxyActivities<LivenessActivities>({
@@ -16,6 +16,7 @@ export const MAX_LIVENESS_ATTEMPTS = 3;
 
 export interface LivenessContext {
   status: KycStatusDto;
+  sessionTtlMs: number;
   moveTo(stage: KycStage): Promise<void>;
   publish(): Promise<void>;
   now(): string;
@@ -39,7 +40,7 @@ export function registerLivenessStep(ctx: LivenessContext): void {
       actions: drawActions(Math.random), // the workflow's seeded random: replays draw the same
       status: 'ACTIVE',
       createdAt: created,
-      expiresAt: new Date(Date.parse(created) + LIVENESS_SESSION_TTL_MS).toISOString(),
+      expiresAt: new Date(Date.parse(created) + ctx.sessionTtlMs).toISOString(),
       results: null,
       confidence: null,
       samePerson: null,
@@ -58,7 +59,7 @@ export function registerLivenessStep(ctx: LivenessContext): void {
 
   /** The five-minute timer of a session. */
   async function expireLater(s: LivenessSession): Promise<void> {
-    await sleep(LIVENESS_SESSION_TTL_MS);
+    await sleep(ctx.sessionTtlMs);
     if (s.status !== 'ACTIVE') return;
     s.status = 'EXPIRED';
     await ctx.publish();
