@@ -19,7 +19,10 @@ import { registerMetrics } from './plugins/metrics.js';
 import { registerMultipart } from './plugins/multipart.js';
 import { registerRateLimit, writeLimit } from './plugins/rate-limit.js';
 import { createPaymentService } from './payment.service.js';
+import { createAdminReviewService } from './admin-review.service.js';
+import { adminRoutes } from './routes/admin.routes.js';
 import { appKycRoutes } from './routes/app-kyc.routes.js';
+import { fileRoutes } from './routes/files.routes.js';
 import { codecRoutes } from './routes/codec.routes.js';
 import { paymentCallbackRoutes, paymentRoutes } from './routes/payments.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
@@ -75,5 +78,9 @@ export async function buildApp({ config, client, db, logStream }: AppDeps): Prom
   const liveness = createLivenessService({ client, db, profiles, maxVideoBytes: config.UPLOAD_MAX_VIDEO_BYTES });
   await app.register(kycServiceRoutes, { prefix: '/api/web/kycService', profiles, documents, liveness, writeLimit: writeLimit(limits) });
   await app.register(livenessCallbackRoutes, { prefix: '/api/web/kycService', liveness, secret: config.LIVENESS_CALLBACK_SECRET });
+  await app.register(fileRoutes, { prefix: '/api/web/kycService', db });
+  const review = createAdminReviewService({ client, db });
+  await app.register(adminRoutes, { prefix: '/admin/kyc', review, updatePath: '/update-status' });
+  await app.register(adminRoutes, { prefix: '/api/web/kycService', review, updatePath: '/status/update' });
   return app;
 }

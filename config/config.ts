@@ -60,6 +60,7 @@ const schema = z
     WEBHOOK_URL: url.optional(),
     WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').default('dev-outbound-webhook-secret'),
     REVIEW_SLA_HOURS: duration.default(48),
+    LIVENESS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
     REVIEW_RESET_WINDOW_HOURS: duration.default(24 * 7),
     KYC_FEE_WAIVED: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
     /** Internal listeners for Prometheus (keep them off the public network). */

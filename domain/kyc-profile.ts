@@ -19,6 +19,8 @@ export interface KycProfileInput {
   resetWindowMs?: number;
   /** Liveness session lifetime (seed 003: five minutes; shorter only in tests). */
   livenessSessionTtlMs?: number;
+  /** Failed liveness sessions allowed before manual review (default 3). */
+  livenessAttempts?: number;
 }
 
 export const DEFAULT_REVIEW_SLA_MS = 48 * 3_600_000;

@@ -79,6 +79,8 @@ export async function deleteFile(db: Db, fileId: string): Promise<void> {
   await bucket(db).delete(new ObjectId(fileId)).catch(() => undefined);
 }
 
+export const openFile = (db: Db, fileId: string) => bucket(db).openDownloadStream(new ObjectId(fileId));
+
 export async function readFile(db: Db, fileId: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of bucket(db).openDownloadStream(new ObjectId(fileId))) chunks.push(chunk as Buffer);

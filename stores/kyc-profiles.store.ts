@@ -1,4 +1,4 @@
-import type { Collection, Db } from 'mongodb';
+import type { Collection, Db, Filter } from 'mongodb';
 import type { KycStatusDto } from '../domain/kyc-profile.js';
 import { isDuplicateKey } from './mongo.js';
 
@@ -27,6 +27,8 @@ export async function ensureKycProfileIndexes(db: Db): Promise<void> {
   await profiles(db).createIndex({ stage: 1, createdAt: -1, _id: -1 }, { name: 'by_stage' });
   await profiles(db).createIndex({ 'document.documentId': 1 }, { name: 'by_document' });
   await profiles(db).createIndex({ 'liveness.sessions.sessionId': 1 }, { name: 'by_liveness_session' });
+  await profiles(db).createIndex({ country: 1, createdAt: -1, _id: -1 }, { name: 'by_country' });
+  await profiles(db).createIndex({ createdAt: -1, _id: -1 }, { name: 'newest_first' });
 }
 
 /**
@@ -99,4 +101,13 @@ export async function claimVideoHash(db: Db, sha256: string, sessionId: string):
     if (isDuplicateKey(err)) return false;
     throw err;
   }
+}
+
+/** A page of profiles, newest first; ties broken by id so pages are stable. */
+export async function listKycProfiles(db: Db, filter: Filter<KycProfileDoc>, page: number, limit: number) {
+  const [total, docs] = await Promise.all([
+    profiles(db).countDocuments(filter),
+    profiles(db).find(filter).sort({ createdAt: -1, _id: -1 }).skip((page - 1) * limit).limit(limit).toArray(),
+  ]);
+  return { total, docs };
 }

@@ -93,7 +93,7 @@ export async function kycProfileWorkflow(input: KycProfileInput): Promise<KycSta
     now,
   });
 
-  registerLivenessStep({ status, moveTo, publish, now, sessionTtlMs: input.livenessSessionTtlMs ?? LIVENESS_SESSION_TTL_MS });
+  registerLivenessStep({ status, moveTo, publish, now, sessionTtlMs: input.livenessSessionTtlMs ?? LIVENESS_SESSION_TTL_MS, maxAttempts: input.livenessAttempts ?? 3 });
   registerReviewStep({ status, moveTo, now, notifyDecision: (decision) => notify('kyc.decision', { ...decision }) });
 
   upsertSearchAttributes([

@@ -11,12 +11,11 @@ const { scoreLivenessVideos, matchDocumentFace } = proxyActivities<LivenessActiv
   retry: { initialInterval: '2 seconds', maximumAttempts: 3 },
 });
 
-/** After this many failed sessions the profile goes to manual review instead of another try. */
-export const MAX_LIVENESS_ATTEMPTS = 3;
-
 export interface LivenessContext {
   status: KycStatusDto;
   sessionTtlMs: number;
+  /** After this many failed sessions the profile goes to manual review instead of another try. */
+  maxAttempts: number;
   moveTo(stage: KycStage): Promise<void>;
   publish(): Promise<void>;
   now(): string;
@@ -102,7 +101,7 @@ export function registerLivenessStep(ctx: LivenessContext): void {
   async function decide(s: LivenessSession): Promise<void> {
     if (s.status === 'FAILED') {
       const failures = state().sessions.filter((x) => x.status === 'FAILED').length;
-      if (failures < MAX_LIVENESS_ATTEMPTS) return ctx.publish();
+      if (failures < ctx.maxAttempts) return ctx.publish();
       ctx.status.reviewReasons = [`liveness failed ${failures} times`, ...s.reasons];
       return ctx.moveTo('MANUAL_REVIEW');
     }

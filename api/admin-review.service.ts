@@ -1,0 +1,98 @@
+import type { Client } from '@temporalio/client';
+import proto from '@temporalio/proto';
+import type { Db, Filter } from 'mongodb';
+import { kycProfileWorkflowId } from '../domain/ids.js';
+import { decisionRefusal, type AdminDecisionStatus, type KycStatusDto } from '../domain/kyc-profile.js';
+import type { KycStage, LocalKycStatus } from '../domain/kyc-stage.js';
+import { listKycProfiles, type KycProfileDoc } from '../stores/kyc-profiles.store.js';
+import { adminDecisionSignal, getStatusQuery } from '../workflows/kyc-profile.messages.js';
+import { HttpError } from './http-error.js';
+import { callWorkflow } from './workflow-errors.js';
+
+export interface ListQuery {
+  profileIds?: string[];
+  stage?: KycStage;
+  status?: LocalKycStatus;
+  country?: string;
+  overdue?: boolean;
+  page: number;
+  limit: number;
+}
+
+/** Admin review: lists from the read models, details and decisions through the workflows. */
+export function createAdminReviewService({ client, db }: { client: Client; db: Db }) {
+  const handle = (profileId: string) => client.workflow.getHandle(kycProfileWorkflowId(profileId));
+
+  return {
+    async list(query: ListQuery) {
+      const filter: Filter<KycProfileDoc> = {};
+      if (query.profileIds?.length) filter._id = { $in: query.profileIds };
+      if (query.stage) filter.stage = query.stage;
+      if (query.status) filter.status = query.status;
+      if (query.country) filter.country = query.country;
+      if (query.overdue !== undefined) filter.reviewOverdue = query.overdue;
+      const { total, docs } = await listKycProfiles(db, filter, query.page, query.limit);
+      return { total, page: query.page, limit: query.limit, items: docs.map(summary) };
+    },
+
+    /** The live status, where its files can be fetched, and the workflow's event timeline. */
+    async detail(profileId: string) {
+      const status = await callWorkflow('profile', () => handle(profileId).query(getStatusQuery));
+      const history = await handle(profileId).fetchHistory();
+      const timeline = (history.events ?? []).map((event) => ({
+        id: Number(event.eventId),
+        time: event.eventTime?.seconds ? new Date(Number(event.eventTime.seconds) * 1000).toISOString() : null,
+        type: (EventType[event.eventType ?? 0] ?? 'UNKNOWN').replace(/^EVENT_TYPE_/, ''),
+        name: eventName(event),
+      })).filter((e) => IMPORTANT.test(e.type));
+      return { profile: status, files: fileLinks(status), timeline };
+    },
+
+    /** Refused with the reason when the decision does not fit the stage; else signalled. */
+    async decide(profileId: string, adminId: string, status: AdminDecisionStatus, remark: string | null) {
+      const current = await callWorkflow('profile', () => handle(profileId).query(getStatusQuery));
+      const refusal = decisionRefusal(current.stage, status);
+      if (refusal) throw new HttpError(409, refusal);
+      await handle(profileId).signal(adminDecisionSignal, { adminId, status, remark });
+      return { profileId, status, previousStage: current.stage };
+    },
+  };
+}
+
+export type AdminReviewService = ReturnType<typeof createAdminReviewService>;
+
+const { EventType } = proto.temporal.api.enums.v1;
+const IMPORTANT = /WORKFLOW_EXECUTION_(STARTED|COMPLETED|FAILED|TIMED_OUT|CANCELED|TERMINATED|SIGNALED|UPDATE_ACCEPTED|UPDATE_COMPLETED|CONTINUED_AS_NEW)|ACTIVITY_TASK_(SCHEDULED|FAILED|TIMED_OUT)|TIMER_(STARTED|FIRED)/;
+
+function eventName(event: any): string | null {
+  return event.activityTaskScheduledEventAttributes?.activityType?.name
+    ?? event.workflowExecutionSignaledEventAttributes?.signalName
+    ?? event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name
+    ?? event.workflowExecutionStartedEventAttributes?.workflowType?.name
+    ?? null;
+}
+
+/** Authenticated links to the stored images (never the bytes themselves). */
+function fileLinks(status: KycStatusDto) {
+  const link = (fileId: string | null | undefined) => (fileId ? `/api/web/kycService/files/${fileId}` : null);
+  return {
+    documentFront: link(status.document?.frontFileId),
+    documentBack: link(status.document?.backFileId),
+  };
+}
+
+function summary(doc: KycProfileDoc) {
+  return {
+    profileId: doc._id,
+    userId: doc.userId,
+    country: doc.country,
+    stage: doc.stage,
+    status: doc.status,
+    documentReviewStatus: doc.document?.reviewStatus ?? null,
+    faceMatchPassed: doc.faceMatch?.passed ?? null,
+    reviewReasons: doc.reviewReasons ?? [],
+    reviewOverdue: doc.reviewOverdue ?? false,
+    createdAt: doc.createdAt.toISOString(),
+    updatedAt: doc.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,42 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ok } from '../../domain/api-response.js';
+import { profileIdSchema } from '../../domain/kyc-service.schemas.js';
+import { KYC_STAGES } from '../../domain/kyc-stage.js';
+import type { AdminReviewService } from '../admin-review.service.js';
+import { assertAdmin } from '../plugins/auth.js';
+
+const listBody = z.object({
+  profileIds: z.array(profileIdSchema).max(100).optional(),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  stage: z.enum(KYC_STAGES).optional(),
+  status: z.enum(['pending_submit', 'pending', 'processing', 'approved', 'rejected', 'failed', 'not_completed', 'cancelled']).optional(),
+  country: z.string().regex(/^[A-Z]{2}$/).optional(),
+  overdue: z.boolean().optional(),
+}).default({ page: 1, limit: 20 });
+
+const updateStatusBody = z.object({
+  profileId: profileIdSchema,
+  // The seed's DTO carries it as a string ("2"); numbers are accepted too.
+  status: z.union([z.enum(['-1', '0', '2']).transform(Number), z.literal(-1), z.literal(0), z.literal(2)]) as z.ZodType<-1 | 0 | 2>,
+  remark: z.string().trim().max(500).optional(),
+});
+
+/**
+ * Seed 003 admin review, served twice: under `/admin/kyc` (list, detail, update-status) and as
+ * the mirrors under `/api/web/kycService` (list, detail, status/update). Admin role only.
+ */
+export const adminRoutes: FastifyPluginAsyncZod<{ review: AdminReviewService; updatePath: string }> = async (app, { review, updatePath }) => {
+  app.addHook('preHandler', async (request) => assertAdmin(request));
+
+  app.post('/list', { schema: { body: listBody } }, async (request) => ok(await review.list(request.body), 'query success'));
+
+  app.get('/detail/:profileId', { schema: { params: z.object({ profileId: profileIdSchema }) } }, async (request) =>
+    ok(await review.detail(request.params.profileId), 'query success'));
+
+  app.post(updatePath, { schema: { body: updateStatusBody } }, async (request) => {
+    const { profileId, status, remark } = request.body;
+    return ok(await review.decide(profileId, request.user.sub, status, remark ?? null), 'decision accepted');
+  });
+};
