@@ -8,6 +8,7 @@ import type { ProviderVerdict } from '../../activities/provider.activities.js';
 import type { DocumentRead } from '../../domain/kyc-document.js';
 import { LIVENESS_ACTIONS, type FaceMatchSummary, type LivenessActionName, type LivenessScoring } from '../../domain/liveness.js';
 import {
+  adminDecisionSignal,
   confirmDocumentUpdate,
   getStatusQuery,
   startLivenessUpdate,
@@ -152,5 +153,21 @@ describe('kycProfileWorkflow liveness and decision (time-skipping server)', { sk
         assert.match(status.reviewReasons.join('; '), reason);
       });
     }
+  });
+
+  it('admin decisions: reject, an approval that does not fit is ignored, reset, approve; closes after the reset window', async () => {
+    await atLiveness({ face: { passed: false, similarity: 0.2, distance: 0.8, threshold: 0.4, reason: 'the selfie does not match the document photo' } }, async (handle) => {
+      const session = await handle.executeUpdate(startLivenessUpdate);
+      await handle.executeUpdate(verifyLivenessUpdate, { args: [{ sessionId: session.sessionId, videoFileIds: videos }] });
+      assert.equal((await handle.query(getStatusQuery)).stage, 'MANUAL_REVIEW', 'the verify update returns after the decision');
+      await handle.signal(adminDecisionSignal, { adminId: 'ops', status: -1, remark: null });
+      await handle.signal(adminDecisionSignal, { adminId: 'ops', status: 2, remark: 'ignored: not in review any more' });
+      await handle.signal(adminDecisionSignal, { adminId: 'ops', status: 0, remark: 'second look' });
+      await handle.signal(adminDecisionSignal, { adminId: 'ops', status: 2, remark: 'checked by hand' });
+      const result = await handle.result();
+      assert.equal(result.stage, 'APPROVED');
+      assert.deepEqual(result.decisions.map((d: any) => [d.status, d.remark]), [[-1, null], [0, 'second look'], [2, 'checked by hand']], 'the decision that did not fit the stage was ignored');
+      await recordHistory('kyc-profile.admin-approved', handle.fetchHistory());
+    });
   });
 });
