@@ -1,10 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { ok } from '../../domain/api-response.js';
-import { checkSignature } from '../../domain/hmac-signature.js';
 import { profileIdSchema } from '../../domain/kyc-service.schemas.js';
-import { HttpError } from '../http-error.js';
 import type { LivenessService } from '../liveness.service.js';
+import { keepRawJson, verifiedBody } from '../signed-callback.js';
 
 const callbackBody = z.object({
   profileId: profileIdSchema,
@@ -20,21 +19,12 @@ const callbackBody = z.object({
  * with LIVENESS_CALLBACK_SECRET, within five minutes. A bad signature is 401.
  */
 export const livenessCallbackRoutes: FastifyPluginAsync<{ liveness: LivenessService; secret: string }> = async (app, { liveness, secret }) => {
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  keepRawJson(app);
 
   app.post('/callback/liveness', { config: { public: true } }, async (request) => {
-    const raw = typeof request.body === 'string' ? request.body : '';
-    const header = (name: string) => (typeof request.headers[name] === 'string' ? (request.headers[name] as string) : undefined);
-    const verdict = checkSignature(secret, { timestamp: header('x-kyc-timestamp'), signature: header('x-kyc-signature') }, raw, Date.now());
-    if (verdict !== 'ok') throw new HttpError(401, `callback signature ${verdict}`);
-    let body;
-    try {
-      body = callbackBody.safeParse(JSON.parse(raw));
-    } catch {
-      throw new HttpError(400, 'body is not JSON');
-    }
-    if (!body.success) throw new HttpError(400, `invalid callback: ${body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    const { profileId, sessionId, confidence, result, errorMessage } = body.data;
+    const { profileId, sessionId, confidence, result, errorMessage } = verifiedBody(request, {
+      secret, timestampHeader: 'x-kyc-timestamp', signatureHeader: 'x-kyc-signature', schema: callbackBody, what: 'callback',
+    });
     await liveness.recordCallback(profileId, { sessionId: sessionId ?? null, confidence: confidence ?? null, result: result ?? null, errorMessage: errorMessage ?? null });
     return ok({ profileId, recorded: true }, 'callback recorded');
   });

@@ -1,10 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { checkSignature } from '../../domain/hmac-signature.js';
 import { PAYMENT_ID_PATTERN, PAYMENT_TYPES, type PaymentEvent } from '../../domain/payments.js';
-import { HttpError } from '../http-error.js';
 import { paymentView, type PaymentService } from '../payment.service.js';
+import { keepRawJson, verifiedBody } from '../signed-callback.js';
 
 /** Fee payments for the signed-in user (seed 000's `{error, details}` envelope on errors). */
 export const paymentRoutes: FastifyPluginAsyncZod<{ payments: PaymentService; writeLimit: object }> = async (app, { payments, writeLimit }) => {
@@ -41,21 +40,12 @@ const processorEvent = z.object({
  * event is 200 "ignored" with the reason, and changes nothing.
  */
 export const paymentCallbackRoutes: FastifyPluginAsync<{ payments: PaymentService; webhookSecret: string }> = async (app, { payments, webhookSecret }) => {
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  keepRawJson(app);
 
   app.post('/payments/callback', { config: { public: true } }, async (request) => {
-    const raw = typeof request.body === 'string' ? request.body : '';
-    const header = (name: string) => (typeof request.headers[name] === 'string' ? (request.headers[name] as string) : undefined);
-    const verdict = checkSignature(webhookSecret, { timestamp: header('x-payments-timestamp'), signature: header('x-payments-signature') }, raw, Date.now());
-    if (verdict !== 'ok') throw new HttpError(401, `webhook signature ${verdict}`);
-    let parsed;
-    try {
-      parsed = processorEvent.safeParse(JSON.parse(raw));
-    } catch {
-      throw new HttpError(400, 'body is not JSON');
-    }
-    if (!parsed.success) throw new HttpError(400, `unexpected event: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    const { id, type, data } = parsed.data;
+    const { id, type, data } = verifiedBody(request, {
+      secret: webhookSecret, timestampHeader: 'x-payments-timestamp', signatureHeader: 'x-payments-signature', schema: processorEvent, what: 'webhook',
+    });
     return payments.applyEvent(data.reference, data.intent_id, {
       eventId: id,
       outcome: EVENT_OUTCOMES[type]!,
