@@ -1,5 +1,6 @@
 import type { Db } from 'mongodb';
 import type { Config } from '../config/config.js';
+import { createCardActivities } from './card.activities.js';
 import { createDocumentActivities } from './document.activities.js';
 import type { FaceAnalyzer } from './face/index.js';
 import { createLivenessActivities } from './liveness.activities.js';
@@ -19,7 +20,7 @@ export interface ActivityDeps {
   faceAnalyzer: () => Promise<FaceAnalyzer>;
 }
 
-export type ActivityConfig = Pick<Config, 'PAYMENTS_BASE_URL' | 'PAYMENTS_API_KEY' | 'VEXORA_BASE_URL' | 'VEXORA_MERCHANT_NO' | 'VEXORA_APP_SECRET' | 'FACE_MATCH_THRESHOLD' | 'WEBHOOK_URL' | 'WEBHOOK_SECRET'>;
+export type ActivityConfig = Pick<Config, 'PAYMENTS_BASE_URL' | 'PAYMENTS_API_KEY' | 'VEXORA_BASE_URL' | 'VEXORA_MERCHANT_NO' | 'VEXORA_APP_SECRET' | 'FACE_MATCH_THRESHOLD' | 'WEBHOOK_URL' | 'WEBHOOK_SECRET' | 'ISSUER_BASE_URL' | 'ISSUER_API_KEY'>;
 
 /** Every activity the worker registers, built from its dependencies (real or simulated in tests). */
 export function createActivities(deps: ActivityDeps) {
@@ -28,6 +29,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDocumentActivities({ db: deps.db, reader: deps.documentReader }),
     ...createPaymentActivities(deps.db, { baseUrl: deps.config.PAYMENTS_BASE_URL, apiKey: deps.config.PAYMENTS_API_KEY }),
     ...createLivenessActivities({ db: deps.db, faceAnalyzer: deps.faceAnalyzer, faceMatchThreshold: deps.config.FACE_MATCH_THRESHOLD }),
+    ...createCardActivities(deps.db, { baseUrl: deps.config.ISSUER_BASE_URL, apiKey: deps.config.ISSUER_API_KEY }),
     ...createWebhookActivities({ url: deps.config.WEBHOOK_URL, secret: deps.config.WEBHOOK_SECRET }),
     ...createProviderActivities(createVexoraClient({ baseUrl: deps.config.VEXORA_BASE_URL, merchantNo: deps.config.VEXORA_MERCHANT_NO, appSecret: deps.config.VEXORA_APP_SECRET })),
   };

@@ -22,6 +22,8 @@ import { createPaymentService } from './payment.service.js';
 import { createAdminReviewService } from './admin-review.service.js';
 import { adminRoutes } from './routes/admin.routes.js';
 import { appKycRoutes } from './routes/app-kyc.routes.js';
+import { cardCallbackRoutes, cardRoutes } from './routes/cards.routes.js';
+import { createCardService } from './card.service.js';
 import { fileRoutes } from './routes/files.routes.js';
 import { codecRoutes } from './routes/codec.routes.js';
 import { paymentCallbackRoutes, paymentRoutes } from './routes/payments.routes.js';
@@ -73,6 +75,9 @@ export async function buildApp({ config, client, db, logStream }: AppDeps): Prom
   await app.register(paymentRoutes, { payments, writeLimit: writeLimit(limits) });
   await app.register(paymentCallbackRoutes, { payments, webhookSecret: config.PAYMENTS_WEBHOOK_SECRET });
   await app.register(appKycRoutes, { db, feeWaived: config.KYC_FEE_WAIVED });
+  const cards = createCardService({ client, db, config });
+  await app.register(cardRoutes, { cards, writeLimit: writeLimit(limits) });
+  await app.register(cardCallbackRoutes, { cards, secret: config.ISSUER_WEBHOOK_SECRET });
   const profiles = createKycProfileService({ client, db, config });
   const documents = createKycDocumentService({ client, db, profiles });
   const liveness = createLivenessService({ client, db, profiles, maxVideoBytes: config.UPLOAD_MAX_VIDEO_BYTES });

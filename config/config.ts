@@ -62,6 +62,13 @@ const schema = z
     REVIEW_SLA_HOURS: duration.default(48),
     LIVENESS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
     REVIEW_RESET_WINDOW_HOURS: duration.default(24 * 7),
+    ISSUER_BASE_URL: url.default('http://127.0.0.1:4010'),
+    ISSUER_API_KEY: z.string().min(8).default('dev-issuer-api-key'),
+    ISSUER_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').default('dev-issuer-webhook-secret'),
+    /** Where the issuer (simulator) sends fulfilment callbacks: this API's `/card/callback`. */
+    ISSUER_WEBHOOK_URL: url.default('http://127.0.0.1:3000/card/callback'),
+    /** How long `POST /card/apply` waits for the issuer before answering with the task id only. */
+    CARD_APPLY_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(3_000),
     KYC_FEE_WAIVED: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
     /** Internal listeners for Prometheus (keep them off the public network). */
     METRICS_HOST: z.string().min(1).default('127.0.0.1'),

@@ -48,3 +48,27 @@ export const confirmDocumentBody = z
     userModified: z.boolean().optional(),
   })
   .default({});
+
+/**
+ * Seed 001 `handlers.ApplyCardSwaggerRequest`. A physical card needs every shipping field; the
+ * name is embossed, so upper-case Latin letters and spaces only, 2 to 26 characters.
+ */
+export const applyCardBody = z
+  .object({
+    physical: z.boolean().default(false),
+    name_on_card: z.string().regex(/^[A-Z][A-Z ]{0,24}[A-Z]$/, 'upper-case Latin letters and spaces, 2 to 26 characters').optional(),
+    recipient: z.string().trim().min(1).max(100).optional(),
+    area_code: z.string().regex(/^\+\d{1,4}$/, 'like +86').optional(),
+    phone: z.string().regex(/^\d{4,15}$/, '4 to 15 digits').optional(),
+    postal_address: z.string().trim().min(3).max(200).optional(),
+    postal_city: z.string().trim().min(1).max(100).optional(),
+    postal_code: z.string().trim().regex(/^[A-Za-z0-9 -]{2,12}$/, '2 to 12 letters, digits, spaces or dashes').optional(),
+    postal_country: z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 code').optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (!body.physical) return;
+    for (const field of ['name_on_card', 'recipient', 'area_code', 'phone', 'postal_address', 'postal_city', 'postal_code', 'postal_country'] as const) {
+      if (body[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'required for a physical card' });
+    }
+  });
+export type ApplyCardBody = z.infer<typeof applyCardBody>;

@@ -1,6 +1,7 @@
 import { MongoClient, type Db } from 'mongodb';
 import { ensureKycProfileIndexes } from './kyc-profiles.store.js';
 import { ensurePaymentIndexes } from './payments.store.js';
+import { ensureCardIndexes } from './cards.store.js';
 
 export interface Mongo {
   client: MongoClient;
@@ -14,6 +15,7 @@ export async function connectMongo(url: string, dbName: string): Promise<Mongo> 
   const db = client.db(dbName);
   await ensureKycProfileIndexes(db);
   await ensurePaymentIndexes(db);
+  await ensureCardIndexes(db);
   return { client, db };
 }
 

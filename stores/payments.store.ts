@@ -64,6 +64,11 @@ export async function consumePayment(db: Db, userId: string, type: PaymentType, 
   );
 }
 
+/** Gives a consumed payment back (its purchase failed), if `consumer` still holds it. */
+export async function releasePayment(db: Db, paymentId: string, consumer: string): Promise<void> {
+  await payments(db).updateOne({ _id: paymentId, consumedBy: consumer }, { $set: { consumedBy: null } });
+}
+
 /** Claims `candidate` as the user's open payment of `type`; returns the payment holding the claim. */
 export async function claimOpenPayment(db: Db, userId: string, type: PaymentType, candidate: string): Promise<string> {
   const filter = { _id: `${userId}:${type}` };

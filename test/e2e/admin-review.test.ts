@@ -1,10 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { readFile } from 'node:fs/promises';
 import { checkSignature } from '../../domain/hmac-signature.js';
 import { SyntheticVideos } from '../support/synthetic-videos.js';
 import { api, startAppUnderTest, type AppUnderTest } from '../helpers/app-under-test.js';
+import { profileInReview as reviewJourney, until } from '../helpers/journeys.js';
 
 /** A webhook receiver that verifies signatures, fails each event's first delivery, and counts. */
 function startReceiver(secret: string) {
@@ -49,33 +49,7 @@ describe('manual review by admins (seed 003 admin side) with outbound webhooks',
     receiver.server.close();
   });
 
-  /** A profile taken by its user to manual review: metadata document, then one failed liveness session. */
-  async function profileInReview(userId: string, stills: [number, 'a' | 'a2' | 'b']): Promise<string> {
-    const token = t.token(userId);
-    const profileId = (await api(t, 'POST', '/api/web/kycService/submit', { token, body: { userId, country: 'TH' } })).body.data.profileId;
-    const doc = await api(t, 'POST', '/api/web/kycService/document', { token, body: { profileId, docType: 'PASSPORT', frontImageUrl: 'https://cdn.example/p.jpg', expiryDate: '2033-03-03' } });
-    await api(t, 'POST', `/api/web/kycService/document/confirm?documentId=${doc.body.data.documentId}`, { token, body: {} });
-    await api(t, 'POST', `/api/web/kycService/document/submit?documentId=${doc.body.data.documentId}`, { token });
-    const { sessionId } = (await api(t, 'POST', `/api/web/kycService/liveness/start?profileId=${profileId}`, { token })).body.data;
-    const form = new FormData();
-    form.set('sessionId', sessionId);
-    form.set('profileId', profileId);
-    const [seconds, person] = stills;
-    for (const [i, s] of [seconds, seconds + 0.5, seconds + 1].entries()) {
-      form.set(`video${i + 1}`, new Blob([new Uint8Array(await readFile(await videos.still(s, person)))]), 'v.mp4');
-    }
-    const verified = await fetch(`${t.baseUrl}/api/web/kycService/liveness/verify`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
-    assert.equal(verified.status, 422, 'a still photo does not pass liveness');
-    await until(async () => (await api(t, 'GET', `/api/web/kycService/status/${profileId}`, { token })).body.data.status.stage === 'MANUAL_REVIEW');
-    return profileId;
-  }
-  async function until(check: () => Promise<boolean>) {
-    for (let i = 0; i < 200; i++) {
-      if (await check()) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error('condition not reached');
-  }
+  const profileInReview = (userId: string, stills: [number, 'a' | 'a2' | 'b']) => reviewJourney(t, videos, userId, stills);
   const userStatus = async (userId: string) => (await api(t, 'GET', '/didit/status', { token: t.token(userId) })).body;
 
   it('lists the case, shows its detail, and an approval verifies the user', async () => {

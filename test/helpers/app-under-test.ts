@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -27,7 +27,7 @@ export interface AppUnderTest {
   app: FastifyInstance;
   client: Client;
   mongo: Mongo;
-  worker: Worker;
+  restartWorker(): Promise<void>;
   token(userId: string, role?: 'user' | 'admin'): string;
   close(): Promise<void>;
 }
@@ -54,22 +54,18 @@ export async function startAppUnderTest(overrides: Record<string, string> = {}, 
   let baseUrl = '';
   const base = { ...process.env, NODE_ENV: 'test', PORT: '0', KYC_FEE_WAIVED: 'true', TEMPORAL_TASK_QUEUE: `test-${suffix}`, MONGODB_DB: `kycflow_test_${suffix}`, ...overrides };
   // The provider simulators, over real HTTP; webhooks go to this app once it listens.
-  const simulators = await buildSimulators(loadConfig(base), { webhookUrl: () => `${baseUrl}/payments/callback` });
+  const simulators = await buildSimulators(loadConfig(base), { webhookUrl: () => `${baseUrl}/payments/callback`, issuerWebhookUrl: () => `${baseUrl}/card/callback` });
   const simulatorUrl = await simulators.listen({ host: '127.0.0.1', port: 0 });
-  const config = loadConfig({ ...base, PAYMENTS_BASE_URL: simulatorUrl, VEXORA_BASE_URL: simulatorUrl });
+  const config = loadConfig({ ...base, PAYMENTS_BASE_URL: simulatorUrl, VEXORA_BASE_URL: simulatorUrl, ISSUER_BASE_URL: simulatorUrl });
   const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
   const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const bundlePath = process.env.KYCFLOW_WORKFLOW_BUNDLE;
   const documentReader = await createDocumentReader({ workers: 1 });
-  const worker = await createWorker({
-    config,
-    connection: nativeConnection,
-    db: mongo.db,
-    documentReader,
-    faceAnalyzer: once(createFaceAnalyzer),
-    workflowBundle: bundlePath ? { code: readFileSync(bundlePath, 'utf8') } : undefined,
-  });
-  const running = worker.run();
+  const faceAnalyzer = once(createFaceAnalyzer);
+  const workflowBundle = bundlePath ? { code: readFileSync(bundlePath, 'utf8') } : undefined;
+  const newWorker = () => createWorker({ config, connection: nativeConnection, db: mongo.db, documentReader, faceAnalyzer, workflowBundle });
+  let worker = await newWorker();
+  let running = worker.run();
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: encryptingDataConverter(config.PAYLOAD_ENCRYPTION_KEYS) });
   const app = await buildApp({ config, client, db: mongo.db, logStream: opts.logStream });
@@ -84,7 +80,13 @@ export async function startAppUnderTest(overrides: Record<string, string> = {}, 
     app,
     client,
     mongo,
-    worker,
+    /** Stops the worker at once (in-flight activities are abandoned, as if it crashed) and starts a new one. */
+    async restartWorker() {
+      worker.shutdown();
+      await running;
+      worker = await newWorker();
+      running = worker.run();
+    },
     token: (userId, role = 'user') => signAccessToken(config, { sub: userId, role }),
     async close() {
       await app.close();

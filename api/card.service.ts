@@ -1,0 +1,67 @@
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import type { Db } from 'mongodb';
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../config/config.js';
+import { cardApplicationWorkflowId, type CardApplication, type FulfilmentStage } from '../domain/cards.js';
+import type { ApplyCardBody } from '../domain/kyc-service.schemas.js';
+import { cardsOfUser } from '../stores/cards.store.js';
+import { latestProfileOfUser } from '../stores/kyc-profiles.store.js';
+import { consumePayment, releasePayment } from '../stores/payments.store.js';
+import { awaitIssuanceUpdate, fulfilmentSignal, getCardApplicationQuery } from '../workflows/card-application.messages.js';
+import type { cardApplicationWorkflow } from '../workflows/card-application.workflow.js';
+import { HttpError, notFound } from './http-error.js';
+import type { AuthClaims } from './plugins/auth.js';
+import { callWorkflow } from './workflow-errors.js';
+
+/** Seed 001 card applications, each a `card-application:{taskId}` workflow. */
+export function createCardService({ client, db, config }: { client: Client; db: Db; config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'CARD_APPLY_WAIT_MS'> }) {
+  const handle = (taskId: string) => client.workflow.getHandle<typeof cardApplicationWorkflow>(cardApplicationWorkflowId(taskId));
+
+  return {
+    /**
+     * KYC approved (else 400) and the card fee of the right type paid and unused (else 402; the
+     * payment is then used by this application). Starts the workflow and waits briefly for the card.
+     */
+    async apply(viewer: AuthClaims, body: ApplyCardBody): Promise<{ application: CardApplication | null; taskId: string; kycId: number }> {
+      const profile = await latestProfileOfUser(db, viewer.sub);
+      if (profile?.stage !== 'APPROVED') throw new HttpError(400, 'KYC not approved', undefined, 'complete KYC verification before applying for a card');
+      const type = body.physical ? 'physical' : 'virtual';
+      const taskId = `task_${randomBytes(12).toString('hex')}`;
+      const payment = await consumePayment(db, viewer.sub, type, taskId);
+      if (!payment) throw new HttpError(402, `${type} card fee not paid`, undefined, `create and complete a payment of type "${type}" (POST /payments); each payment pays for one card`);
+      const shipping = body.physical
+        ? { nameOnCard: body.name_on_card!, recipient: body.recipient!, areaCode: body.area_code!, phone: body.phone!, address: body.postal_address!, city: body.postal_city!, postalCode: body.postal_code!, country: body.postal_country! }
+        : null;
+      try {
+        const start = new WithStartWorkflowOperation<typeof cardApplicationWorkflow>('cardApplicationWorkflow', {
+          workflowId: cardApplicationWorkflowId(taskId),
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          args: [{ taskId, userId: viewer.sub, kycId: profile.recordId, paymentId: payment._id, physical: body.physical, shipping }],
+          workflowIdConflictPolicy: 'FAIL',
+        });
+        const update = await client.workflow.startUpdateWithStart(awaitIssuanceUpdate, { startWorkflowOperation: start, waitForStage: 'ACCEPTED' });
+        const application = await Promise.race([update.result(), new Promise<null>((r) => setTimeout(() => r(null), config.CARD_APPLY_WAIT_MS))]);
+        return { application, taskId, kycId: profile.recordId };
+      } catch (err) {
+        await releasePayment(db, payment._id, taskId); // nothing started: the fee stays unused
+        throw err;
+      }
+    },
+
+    async task(viewer: AuthClaims, taskId: string): Promise<CardApplication> {
+      const application = await callWorkflow('card application', () => handle(taskId).query(getCardApplicationQuery));
+      if (application.userId !== viewer.sub && viewer.role !== 'admin') throw notFound('card application');
+      return application;
+    },
+
+    cards: (viewer: AuthClaims) => cardsOfUser(db, viewer.sub),
+
+    async fulfilment(taskId: string, cardId: number, eventId: string, stage: FulfilmentStage): Promise<void> {
+      const application = await callWorkflow('card application', () => handle(taskId).query(getCardApplicationQuery));
+      if (application.cardId !== cardId) throw notFound('card');
+      await handle(taskId).signal(fulfilmentSignal, { eventId, stage });
+    },
+  };
+}
+
+export type CardService = ReturnType<typeof createCardService>;

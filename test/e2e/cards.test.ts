@@ -1,0 +1,107 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { SyntheticVideos } from '../support/synthetic-videos.js';
+import { api, startAppUnderTest, type AppUnderTest } from '../helpers/app-under-test.js';
+import { approvedUser, until } from '../helpers/journeys.js';
+
+const shipping = {
+  name_on_card: 'JOHN DOE', recipient: 'John Doe', area_code: '+65', phone: '81234567',
+  postal_address: '1 Raffles Place', postal_city: 'Singapore', postal_code: '048616', postal_country: 'SG',
+};
+
+describe('card application and issuance (seed 001) over the issuer simulator', { timeout: 300_000 }, () => {
+  let t: AppUnderTest;
+  let videos: SyntheticVideos;
+  before(async () => {
+    [t, videos] = await Promise.all([startAppUnderTest({ LIVENESS_MAX_ATTEMPTS: '1' }), SyntheticVideos.create()]);
+    await approvedUser(t, videos, 'card_user', [2, 'b']);
+  });
+  after(async () => {
+    await t?.close();
+    await videos?.cleanup();
+  });
+
+  const token = () => t.token('card_user');
+  const sim = (path: string, body?: object) =>
+    fetch(`${t.simulatorUrl}${path}`, { method: body ? 'POST' : 'GET', headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined }).then((r) => r.json() as Promise<any>);
+  async function payFee(type: 'virtual' | 'physical') {
+    const payment = (await api(t, 'POST', '/payments', { token: token(), body: { type } })).body;
+    await sim(`/_simulator/payment-intents/${payment.checkout_url.split('/').pop()}/pay`, { outcome: 'succeed' });
+    await until(async () => (await api(t, 'GET', `/payments/${payment.payment_id}`, { token: token() })).body.status === 'completed');
+    await until(async () => !!(await t.mongo.db.collection('fee_payments').findOne({ _id: payment.payment_id, status: 'completed' })));
+  }
+  const apply = (body: object, as = token()) => api(t, 'POST', '/card/apply', { token: as, body });
+  const task = async (taskId: string) => (await api(t, 'GET', `/card/tasks/${taskId}`, { token: token() })).body;
+  const cardsAt = async (taskId: string) => (await sim('/_simulator/issuer/cards')).filter((c: any) => c.reference === taskId);
+
+  it('refuses bad input naming the fields, unapproved KYC with 400 and an unpaid fee with 402', async () => {
+    const missing = await apply({ physical: true, name_on_card: 'JOHN DOE' });
+    assert.equal(missing.status, 400);
+    for (const field of ['recipient', 'area_code', 'phone', 'postal_address', 'postal_city', 'postal_code', 'postal_country']) assert.match(missing.body.error, new RegExp(field));
+    const lower = await apply({ ...shipping, physical: true, name_on_card: 'John Doe' });
+    assert.match(lower.body.error, /name_on_card: upper-case Latin letters/);
+    assert.equal((await apply({ ...shipping, physical: true, postal_country: 'Singapore' })).status, 400);
+    const notKyc = await apply({ physical: false }, t.token('stranger'));
+    assert.deepEqual([notKyc.status, notKyc.body.error], [400, 'KYC not approved']);
+    const unpaid = await apply({ physical: false });
+    assert.equal(unpaid.status, 402);
+    assert.match(unpaid.body.details, /virtual/);
+  });
+
+  it('issues a virtual card synchronously; the same payment does not pay for a second card', async () => {
+    await payFee('virtual');
+    const applied = await apply({ physical: false });
+    assert.equal(applied.status, 200);
+    assert.equal(applied.body.status, 'success');
+    assert.equal(typeof applied.body.data.card_id, 'number');
+    assert.equal(typeof applied.body.data.kyc_id, 'number');
+    assert.match(applied.body.data.task_id, /^task_[0-9a-f]{24}$/);
+    assert.equal(applied.body.data.physical, false);
+    await until(async () => (await api(t, 'GET', '/cards', { token: token() })).body.cards.length === 1);
+    const [card] = (await api(t, 'GET', '/cards', { token: token() })).body.cards;
+    assert.match(card.pan, /^\*{4} \*{4} \*{4} \d{4}$/);
+    assert.equal((await apply({ physical: false })).status, 402, 'one payment, one card');
+  });
+
+  it('follows a physical card through its shipping stages from signed issuer callbacks', async () => {
+    await payFee('physical');
+    const applied = await apply({ ...shipping, physical: true });
+    const taskId = applied.body.data.task_id;
+    const cardId = applied.body.data.card_id;
+    for (const stage of ['EMBOSSED', 'SHIPPED', 'DELIVERED']) assert.equal((await sim(`/_simulator/issuer/cards/${cardId}/fulfil`, { stage })).delivered, 200);
+    await until(async () => (await task(taskId)).stage === 'DELIVERED');
+    assert.deepEqual((await task(taskId)).stages.map((s: any) => s.stage), ['ISSUING', 'ISSUED', 'EMBOSSED', 'SHIPPED', 'DELIVERED']);
+    const forged = await fetch(`${t.baseUrl}/card/callback`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-issuer-timestamp': String(Date.now()), 'x-issuer-signature': 'ab'.repeat(32) }, body: '{}' });
+    assert.equal(forged.status, 401);
+  });
+
+  it('retries transient issuer failures; a permanent refusal fails the task and gives the fee back', async () => {
+    await payFee('virtual');
+    await sim('/_simulator/issuer/script', { transientFailures: 2 });
+    const retried = await apply({ physical: false });
+    await until(async () => (await task(retried.body.data.task_id)).stage === 'ISSUED');
+    assert.equal((await cardsAt(retried.body.data.task_id)).length, 1);
+
+    await payFee('virtual');
+    await sim('/_simulator/issuer/script', { permanent: true });
+    const refused = await apply({ physical: false });
+    await until(async () => (await task(refused.body.data.task_id)).stage === 'FAILED');
+    assert.match((await task(refused.body.data.task_id)).failure_reason, /not available/);
+    await sim('/_simulator/issuer/script', {});
+    await until(async () => (await apply({ physical: false })).status === 200, 20); // the fee came back as credit
+  });
+
+  it('never issues two cards for one application, even when the worker dies after the issuer accepted', async () => {
+    await payFee('virtual');
+    await sim('/_simulator/issuer/script', { delayMs: 4_000 });
+    const applied = await apply({ physical: false });
+    const taskId = applied.body.data.task_id;
+    assert.equal(applied.body.data.card_id, undefined, 'the issuer was too slow: only the task id');
+    await until(async () => (await cardsAt(taskId)).length === 1); // the issuer accepted the request…
+    await t.restartWorker(); // …and the worker dies before recording the answer
+    await sim('/_simulator/issuer/script', {});
+    await until(async () => (await task(taskId)).stage === 'ISSUED', 600);
+    assert.equal((await cardsAt(taskId)).length, 1, 'one card');
+    assert.equal((await task(taskId)).card_id, (await cardsAt(taskId))[0].id);
+  });
+});
