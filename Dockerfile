@@ -5,6 +5,7 @@ ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 RUN npm install --omit=dev --no-audit --no-fund
 COPY config ./config
+COPY codec ./codec
 COPY domain ./domain
 COPY workflows ./workflows
 COPY activities ./activities
