@@ -112,11 +112,18 @@ describe('API docs', { timeout: 60_000 }, () => {
   before(async () => (t = await startAppUnderTest()));
   after(async () => t?.close());
 
-  it('serves the OpenAPI document without a token, listing the seed routes with bearer auth', async () => {
+  it('serves the OpenAPI document without a token, listing every seed route with bearer auth', async () => {
     const spec = await api(t, 'GET', '/docs/json');
     assert.equal(spec.status, 200);
-    assert.ok(spec.body.paths['/api/web/kycService/submit'].post);
-    assert.ok(spec.body.paths['/api/web/kycService/status/{profileId}'].get);
+    const seedRoutes: Array<[string, string]> = [
+      ['get', '/kyc/eligibility'], ['get', '/didit/status'], ['post', '/card/apply'],
+      ['post', '/api/web/kycService/submit'], ['post', '/api/web/kycService/document'], ['post', '/api/web/kycService/document/upload'],
+      ['post', '/api/web/kycService/document/confirm'], ['post', '/api/web/kycService/document/submit'], ['get', '/api/web/kycService/status/{profileId}'],
+      ['post', '/api/web/kycService/liveness/start'], ['post', '/api/web/kycService/liveness/verify'], ['get', '/api/web/kycService/liveness/session/{sessionId}'],
+      ['post', '/api/web/kycService/callback/liveness'], ['post', '/api/web/kycService/list'], ['get', '/api/web/kycService/detail/{profileId}'],
+      ['post', '/api/web/kycService/status/update'], ['post', '/admin/kyc/list'], ['get', '/admin/kyc/detail/{profileId}'], ['post', '/admin/kyc/update-status'],
+    ];
+    for (const [method, path] of seedRoutes) assert.ok(spec.body.paths[path]?.[method], `${method.toUpperCase()} ${path} is documented`);
     assert.deepEqual(spec.body.security, [{ bearerAuth: [] }]);
   });
 });
