@@ -58,7 +58,7 @@ describe('kycProfileWorkflow liveness and decision (time-skipping server)', { sk
   after(async () => env?.teardown());
 
   /** A profile whose document was approved automatically, now waiting for liveness. */
-  async function atLiveness<T>(fakes: Fakes, body: (handle: any) => Promise<T>): Promise<T> {
+  async function atLiveness<T>(fakes: Fakes, body: (handle: any) => Promise<T>, extra: object = {}): Promise<T> {
     // (handles are `any` here: the suite drives several message types through one helper)
     const taskQueue = `live-${++n}`;
     const worker = await Worker.create({
@@ -73,7 +73,7 @@ describe('kycProfileWorkflow liveness and decision (time-skipping server)', { sk
         taskQueue,
         // Short windows, waited in real time: the Java test server stops skipping time once a
         // workflow has received Updates, so these tests do not rely on skipping.
-        args: [{ profileId: `profile_${String(n).padStart(24, 'a')}`, userId: 'u1', country: 'SG', ttlMs: 24 * 3_600_000, livenessSessionTtlMs: 1_500, resetWindowMs: 300, reviewSlaMs: 3_600_000 }],
+        args: [{ profileId: `profile_${String(n).padStart(24, 'a')}`, userId: 'u1', country: 'SG', ttlMs: 24 * 3_600_000, livenessSessionTtlMs: 1_500, resetWindowMs: 300, reviewSlaMs: 3_600_000, ...extra }],
       });
       const { documentId } = await handle.executeUpdate(uploadDocumentUpdate, { args: [{ docType: 'PASSPORT', country: 'SG', frontFileId: 'f1', backFileId: null }] });
       await handle.executeUpdate(confirmDocumentUpdate, { args: [{ documentId, fields: {}, userModified: false }] });
@@ -169,5 +169,22 @@ describe('kycProfileWorkflow liveness and decision (time-skipping server)', { sk
       assert.deepEqual(result.decisions.map((d: any) => [d.status, d.remark]), [[-1, null], [0, 'second look'], [2, 'checked by hand']], 'the decision that did not fit the stage was ignored');
       await recordHistory('kyc-profile.admin-approved', handle.fetchHistory());
     });
+  });
+
+  it('flags a case overdue when manual review outlasts its SLA, without deciding it', async () => {
+    const face = { passed: false, similarity: 0.2, distance: 0.8, threshold: 0.4, reason: 'mismatch' };
+    await atLiveness({ face }, async (handle) => {
+      const session = await handle.executeUpdate(startLivenessUpdate);
+      await handle.executeUpdate(verifyLivenessUpdate, { args: [{ sessionId: session.sessionId, videoFileIds: videos }] });
+      let status = await handle.query(getStatusQuery);
+      for (let i = 0; i < 60 && !status.reviewOverdue; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        status = await handle.query(getStatusQuery);
+      }
+      assert.equal(status.reviewOverdue, true);
+      assert.equal(status.stage, 'MANUAL_REVIEW', 'nothing is decided by time');
+      const described = await handle.describe();
+      assert.equal(described.searchAttributes.ReviewOverdue?.[0], true);
+    }, { reviewSlaMs: 500 });
   });
 });
