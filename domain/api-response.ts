@@ -22,11 +22,12 @@ export const ApiCode = {
   LIVENESS_FAILED: 20001,
 } as const;
 
-export interface ApiResponse<T = unknown> {
+// A type alias (not an interface) so it fits the loose response schemas of the OpenAPI document.
+export type ApiResponse<T = unknown> = {
   code: number;
   message: string;
   data: T | null;
-}
+};
 
 export const ok = <T>(data: T, message = 'success'): ApiResponse<T> => ({ code: ApiCode.OK, message, data });
 

@@ -4,6 +4,7 @@ import { ok } from '../../domain/api-response.js';
 import { profileIdSchema } from '../../domain/kyc-service.schemas.js';
 import { KYC_STAGES } from '../../domain/kyc-stage.js';
 import type { AdminReviewService } from '../admin-review.service.js';
+import { apiResponses } from '../openapi.js';
 import { assertAdmin } from '../plugins/auth.js';
 
 const listBody = z.object({
@@ -30,12 +31,12 @@ const updateStatusBody = z.object({
 export const adminRoutes: FastifyPluginAsyncZod<{ review: AdminReviewService; updatePath: string }> = async (app, { review, updatePath }) => {
   app.addHook('preHandler', async (request) => assertAdmin(request));
 
-  app.post('/list', { schema: { body: listBody } }, async (request) => ok(await review.list(request.body), 'query success'));
+  app.post('/list', { schema: { body: listBody, response: apiResponses(403) } }, async (request) => ok(await review.list(request.body), 'query success'));
 
-  app.get('/detail/:profileId', { schema: { params: z.object({ profileId: profileIdSchema }) } }, async (request) =>
+  app.get('/detail/:profileId', { schema: { params: z.object({ profileId: profileIdSchema }), response: apiResponses(403, 404) } }, async (request) =>
     ok(await review.detail(request.params.profileId), 'query success'));
 
-  app.post(updatePath, { schema: { body: updateStatusBody } }, async (request) => {
+  app.post(updatePath, { schema: { body: updateStatusBody, response: apiResponses(403, 404, 409) } }, async (request) => {
     const { profileId, status, remark } = request.body;
     return ok(await review.decide(profileId, request.user.sub, status, remark ?? null), 'decision accepted');
   });

@@ -10,6 +10,7 @@ import {
   submitProfileBody,
 } from '../../domain/kyc-service.schemas.js';
 import { HttpError } from '../http-error.js';
+import { apiResponses } from '../openapi.js';
 import type { KycDocumentService } from '../kyc-document.service.js';
 import type { KycProfileService } from '../kyc-profile.service.js';
 import type { LivenessService } from '../liveness.service.js';
@@ -32,18 +33,18 @@ export interface KycServiceRouteDeps {
 
 export const kycServiceRoutes: FastifyPluginAsyncZod<KycServiceRouteDeps> = async (app, { profiles, documents, liveness, writeLimit }) => {
   const write = { rateLimit: writeLimit };
-  app.post('/submit', { schema: { body: submitProfileBody }, config: write }, async (request) => {
+  app.post('/submit', { schema: { body: submitProfileBody, response: apiResponses(402, 403) }, config: write }, async (request) => {
     assertSelfOrAdmin(request, request.body.userId);
     const { profileId, created } = await profiles.submit(request.body);
     return ok({ profileId }, created ? 'success' : 'an active profile already exists for this user');
   });
 
-  app.get('/status/:profileId', { schema: { params: z.object({ profileId: profileIdSchema }) } }, async (request) => {
+  app.get('/status/:profileId', { schema: { params: z.object({ profileId: profileIdSchema }), response: apiResponses(404) } }, async (request) => {
     const status = await profiles.status(request.params.profileId, request.user);
     return ok({ status }, 'query success');
   });
 
-  app.post('/document', { schema: { body: documentMetadataBody }, config: write }, async (request) => {
+  app.post('/document', { schema: { body: documentMetadataBody, response: apiResponses(404, 409) }, config: write }, async (request) => {
     const { docNumber, backImageUrl, expiryDate, issueCountry, ...rest } = request.body;
     const result = await documents.recordMetadata(
       { ...rest, docNumber: docNumber ?? null, backImageUrl: backImageUrl ?? null, expiryDate: expiryDate ?? null, issueCountry: issueCountry ?? null },
@@ -52,7 +53,7 @@ export const kycServiceRoutes: FastifyPluginAsyncZod<KycServiceRouteDeps> = asyn
     return ok(result, 'Document metadata saved');
   });
 
-  app.post('/document/upload', { schema: { consumes: ['multipart/form-data'] }, config: write }, async (request, reply) => {
+  app.post('/document/upload', { schema: { consumes: ['multipart/form-data'], response: apiResponses(404, 409, 413, 415, 422) }, config: write }, async (request, reply) => {
     if (!request.isMultipart()) throw new HttpError(415, 'send multipart/form-data with profileId, docType, country, frontImage and optionally backImage');
     const result = await documents.upload(request, request.user);
     if (!result.ok) {
@@ -63,23 +64,23 @@ export const kycServiceRoutes: FastifyPluginAsyncZod<KycServiceRouteDeps> = asyn
     return ok({ documentId, ...fields, confidence, qualityScores: quality.scores, source: readSource, mrzValid }, 'Document uploaded successfully');
   });
 
-  app.post('/document/confirm', { schema: { querystring: documentIdQuery, body: confirmDocumentBody }, config: write }, async (request) => {
+  app.post('/document/confirm', { schema: { querystring: documentIdQuery, body: confirmDocumentBody, response: apiResponses(404, 409) }, config: write }, async (request) => {
     const result = await documents.confirm(request.query.documentId, request.body, request.user);
     const message = result.userModified ? 'Fields confirmed; the document will enter manual review' : 'Fields confirmed';
     return ok({ documentId: result.documentId, ...result.fields, userModified: result.userModified }, message);
   });
 
-  app.post('/document/submit', { schema: { querystring: documentIdQuery }, config: write }, async (request) => {
+  app.post('/document/submit', { schema: { querystring: documentIdQuery, response: apiResponses(404, 409) }, config: write }, async (request) => {
     const result = await documents.submit(request.query.documentId, request.user);
     return ok(result, REVIEW_MESSAGES[result.status]);
   });
 
-  app.post('/liveness/start', { schema: { querystring: z.object({ profileId: profileIdSchema }) }, config: write }, async (request) => {
+  app.post('/liveness/start', { schema: { querystring: z.object({ profileId: profileIdSchema }), response: apiResponses(404, 409) }, config: write }, async (request) => {
     const { sessionId, actions, expiresAt, status } = await liveness.start(request.query.profileId, request.user);
     return ok({ sessionId, actions, expiresAt, status }, 'Liveness session created');
   });
 
-  app.post('/liveness/verify', { schema: { consumes: ['multipart/form-data'] }, config: write }, async (request, reply) => {
+  app.post('/liveness/verify', { schema: { consumes: ['multipart/form-data'], response: apiResponses(404, 409, 410, 413, 415, 422) }, config: write }, async (request, reply) => {
     if (!request.isMultipart()) throw new HttpError(415, 'send multipart/form-data with sessionId, profileId, video1, video2 and video3');
     const session = await liveness.verify(request, request.user);
     const data = { sessionId: session.sessionId, passed: session.status === 'PASSED', confidence: session.confidence, list: session.results, reasons: session.reasons };
@@ -87,7 +88,7 @@ export const kycServiceRoutes: FastifyPluginAsyncZod<KycServiceRouteDeps> = asyn
     return ok(data, 'Liveness check passed');
   });
 
-  app.get('/liveness/session/:sessionId', { schema: { params: z.object({ sessionId: z.string().min(1).max(64) }) } }, async (request) => {
+  app.get('/liveness/session/:sessionId', { schema: { params: z.object({ sessionId: z.string().min(1).max(64) }), response: apiResponses(404, 410) } }, async (request) => {
     return ok({ session: await liveness.session(request.params.sessionId, request.user) }, 'query success');
   });
 };

@@ -124,6 +124,11 @@ describe('API docs', { timeout: 60_000 }, () => {
       ['post', '/api/web/kycService/status/update'], ['post', '/admin/kyc/list'], ['get', '/admin/kyc/detail/{profileId}'], ['post', '/admin/kyc/update-status'],
     ];
     for (const [method, path] of seedRoutes) assert.ok(spec.body.paths[path]?.[method], `${method.toUpperCase()} ${path} is documented`);
+    // …with their envelopes and status codes.
+    assert.deepEqual(Object.keys(spec.body.paths['/card/apply'].post.responses).sort(), ['200', '400', '401', '402', '429']);
+    assert.ok(spec.body.paths['/api/web/kycService/document/upload'].post.responses['422']);
+    const envelope = spec.body.paths['/api/web/kycService/submit'].post.responses['200'].content['application/json'].schema;
+    assert.deepEqual(Object.keys(envelope.properties).sort(), ['code', 'data', 'message']);
     assert.deepEqual(spec.body.security, [{ bearerAuth: [] }]);
   });
 });
