@@ -76,7 +76,7 @@ kycflow is up (${((Date.now() - started) / 1000).toFixed(1)}s)
   Temporal UI  ${process.env.TEMPORAL_ADDRESS ? '(your Temporal cluster\'s UI)' : `http://127.0.0.1:${TEMPORAL_UI_PORT}`}
   Temporal     ${temporal}
   MongoDB      ${mongo}
-  Vexora sim   http://${config.HOST}:${config.SIMULATOR_PORT}/v1/vexora
+  Simulators   http://${config.HOST}:${config.SIMULATOR_PORT} (Vexora, payment checkout, card issuer)
   A token:     npm run token -- --user user_10001
 Ctrl-C stops everything; data stays in ${DATA_DIR}.
 `);
