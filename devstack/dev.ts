@@ -12,7 +12,8 @@ const TEMPORAL_UI_PORT = Number(process.env.TEMPORAL_UI_PORT ?? 8233);
 const services: Service[] = [];
 let stopping = false;
 
-async function stopAll(code: number): Promise<never> {
+async function stopAll(code: number): Promise<void> {
+  if (stopping) return; // Ctrl-C reaches us twice (the terminal and the bootstrap both send it)
   stopping = true;
   // Our processes first, then the servers they use.
   for (const service of [...services].reverse()) await stopService(service);
@@ -54,8 +55,8 @@ function startNode(name: string, entry: string, env: NodeJS.ProcessEnv): Service
   return service;
 }
 
-process.once('SIGINT', () => void stopAll(0));
-process.once('SIGTERM', () => void stopAll(0));
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
 
 try {
   const started = Date.now();
