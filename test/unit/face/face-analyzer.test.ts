@@ -1,23 +1,15 @@
 import assert from 'node:assert/strict';
+import { useFaceKit } from './face-kit.js';
 import { readFile } from 'node:fs/promises';
-import { after, before, test } from 'node:test';
-import { createFaceAnalyzer, decodeImage, type FaceAnalyzer } from '../../../activities/face/index.js';
+import { test } from 'node:test';
+import { createFaceAnalyzer, decodeImage } from '../../../activities/face/index.js';
 import { loadTf } from '../../../activities/face/human-loader.js';
-import { SyntheticVideos } from '../../support/synthetic-videos.js';
 
-let analyzer: FaceAnalyzer;
-let kit: SyntheticVideos;
-before(async () => {
-  [analyzer, kit] = await Promise.all([createFaceAnalyzer(), SyntheticVideos.create()]);
-});
-after(async () => {
-  await kit.cleanup();
-  await analyzer.close();
-});
+const fx = useFaceKit();
 
 test('one face with pose, eyes, mouth, expression and (on request) a unit descriptor', async () => {
-  const image = await decodeImage(await readFile(await kit.picture('a')));
-  const [face, ...rest] = await analyzer.analyze(image, { embed: true });
+  const image = await decodeImage(await readFile(await fx.kit.picture('a')));
+  const [face, ...rest] = await fx.analyzer.analyze(image, { embed: true });
   assert.equal(rest.length, 0);
   assert.ok(face);
   assert.ok(face.score > 0.5);
@@ -29,16 +21,16 @@ test('one face with pose, eyes, mouth, expression and (on request) a unit descri
   assert.equal(face.embedding?.length, 1024);
   const norm = Math.hypot(...face.embedding!);
   assert.ok(Math.abs(norm - 1) < 1e-3);
-  const [plain] = await analyzer.analyze(image);
+  const [plain] = await fx.analyzer.analyze(image);
   assert.equal(plain?.embedding, undefined);
 });
 
 test('repeated analysis leaks no tensors, and a closed handle refuses work', async () => {
   const tf = loadTf();
-  const image = await decodeImage(await readFile(await kit.picture('b')));
-  await analyzer.analyze(image, { embed: true });
+  const image = await decodeImage(await readFile(await fx.kit.picture('b')));
+  await fx.analyzer.analyze(image, { embed: true });
   const before = tf.memory().numTensors;
-  for (let i = 0; i < 5; i++) await analyzer.analyze(image, { embed: i % 2 === 0 });
+  for (let i = 0; i < 5; i++) await fx.analyzer.analyze(image, { embed: i % 2 === 0 });
   assert.equal(tf.memory().numTensors, before);
   const other = await createFaceAnalyzer();
   assert.equal(other.loadMs, 0, 'models load once per process');
@@ -47,7 +39,7 @@ test('repeated analysis leaks no tensors, and a closed handle refuses work', asy
 });
 
 test('concurrent calls are serialised and all answered', async () => {
-  const image = await decodeImage(await readFile(await kit.picture('a')));
-  const results = await Promise.all([1, 2, 3].map(() => analyzer.analyze(image, { iris: false, emotion: false })));
+  const image = await decodeImage(await readFile(await fx.kit.picture('a')));
+  const results = await Promise.all([1, 2, 3].map(() => fx.analyzer.analyze(image, { iris: false, emotion: false })));
   for (const r of results) assert.equal(r.length, 1);
 });

@@ -1,34 +1,24 @@
 // Face match. Rates over the labelled fixture set (skipped without ../shared/fixtures); the
 // refusals and the generated-picture cases always run.
 import assert from 'node:assert/strict';
+import { useFaceKit } from './face-kit.js';
 import { readFile } from 'node:fs/promises';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   cosineDistance,
-  createFaceAnalyzer,
   DEFAULT_MATCH_THRESHOLD,
   embedLargestFace,
   matchFaces,
   NoFaceFound,
-  type FaceAnalyzer,
 } from '../../../activities/face/index.js';
-import { SyntheticVideos } from '../../support/synthetic-videos.js';
 import { fixtureFace, FIXTURES_MISSING, labelledFaces, portraitDocuments } from './face-fixtures.js';
 
-let analyzer: FaceAnalyzer;
-let kit: SyntheticVideos;
-before(async () => {
-  [analyzer, kit] = await Promise.all([createFaceAnalyzer(), SyntheticVideos.create()]);
-});
-after(async () => {
-  await kit.cleanup();
-  await analyzer.close();
-});
+const fx = useFaceKit();
 
 describe('matchFaces on generated pictures', () => {
   test('a picture matches itself; result fields are consistent', async () => {
-    const picture = await readFile(await kit.picture('a'));
-    const r = await matchFaces(analyzer, picture, picture);
+    const picture = await readFile(await fx.kit.picture('a'));
+    const r = await matchFaces(fx.analyzer, picture, picture);
     assert.equal(r.passed, true);
     assert.ok(r.distance < 0.05, `distance ${r.distance}`);
     assert.ok(r.similarity > 0.9);
@@ -36,23 +26,23 @@ describe('matchFaces on generated pictures', () => {
   });
 
   test('person A and person B do not match; the threshold is a parameter', async () => {
-    const [a, b] = await Promise.all([kit.picture('a'), kit.picture('b')]);
-    const r = await matchFaces(analyzer, await readFile(a), await readFile(b));
+    const [a, b] = await Promise.all([fx.kit.picture('a'), fx.kit.picture('b')]);
+    const r = await matchFaces(fx.analyzer, await readFile(a), await readFile(b));
     assert.equal(r.passed, false, `distance ${r.distance}`);
     assert.ok(r.similarity < 0.5);
-    const lenient = await matchFaces(analyzer, await readFile(a), await readFile(b), { threshold: 1.99 });
+    const lenient = await matchFaces(fx.analyzer, await readFile(a), await readFile(b), { threshold: 1.99 });
     assert.equal(lenient.passed, true);
   });
 
   test('no face on either side throws NoFaceFound naming the side', async () => {
-    const blank = await readFile(await kit.noFacePicture());
-    const face = await readFile(await kit.picture('a'));
-    await assert.rejects(matchFaces(analyzer, blank, face), (e: unknown) => e instanceof NoFaceFound && e.which === 'document');
-    await assert.rejects(matchFaces(analyzer, face, blank), (e: unknown) => e instanceof NoFaceFound && e.which === 'selfie');
+    const blank = await readFile(await fx.kit.noFacePicture());
+    const face = await readFile(await fx.kit.picture('a'));
+    await assert.rejects(matchFaces(fx.analyzer, blank, face), (e: unknown) => e instanceof NoFaceFound && e.which === 'document');
+    await assert.rejects(matchFaces(fx.analyzer, face, blank), (e: unknown) => e instanceof NoFaceFound && e.which === 'selfie');
   });
 
   test('bytes that are not an image are refused', async () => {
-    await assert.rejects(matchFaces(analyzer, new Uint8Array([1, 2, 3]), new Uint8Array([4])), /cannot be decoded/);
+    await assert.rejects(matchFaces(fx.analyzer, new Uint8Array([1, 2, 3]), new Uint8Array([4])), /cannot be decoded/);
   });
 });
 
@@ -60,7 +50,7 @@ describe('face match rates on the labelled fixtures', { skip: FIXTURES_MISSING ?
   test(`same-person pairs mostly match and different-person pairs almost never do at ${DEFAULT_MATCH_THRESHOLD}`, async () => {
     const faces: Array<{ identity: string; embedding: Float32Array }> = [];
     for (const f of labelledFaces()) {
-      const e = await embedLargestFace(analyzer, await readFile(f.path));
+      const e = await embedLargestFace(fx.analyzer, await readFile(f.path));
       if (e) faces.push({ identity: f.identity, embedding: e.embedding });
     }
     assert.ok(faces.length >= 50, `faces found on ${faces.length} photos`);
@@ -92,10 +82,10 @@ describe('face match rates on the labelled fixtures', { skip: FIXTURES_MISSING ?
       const selfie = byIdentity.get(doc.portraitIdentity);
       if (!selfie) continue;
       const docBytes = await readFile(doc.path);
-      const same = await matchFaces(analyzer, docBytes, await readFile(selfie));
+      const same = await matchFaces(fx.analyzer, docBytes, await readFile(selfie));
       pairs++;
       if (same.passed) passed++;
-      const other = await matchFaces(analyzer, docBytes, await readFile(fixtureFace('deepface__img2.jpg')));
+      const other = await matchFaces(fx.analyzer, docBytes, await readFile(fixtureFace('deepface__img2.jpg')));
       assert.equal(other.passed, false, `${doc.path} matched a stranger (distance ${other.distance})`);
     }
     assert.ok(pairs >= 2 && passed === pairs, `${passed} of ${pairs} document↔selfie pairs matched`);
