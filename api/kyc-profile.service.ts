@@ -7,7 +7,7 @@ import type { KycStatusDto } from '../domain/kyc-profile.js';
 import type { SubmitProfileBody } from '../domain/kyc-service.schemas.js';
 import { ApiCode } from '../domain/api-response.js';
 import { kycEligibility } from '../domain/app-kyc.js';
-import { activeProfileOf, claimActiveProfile, releaseActiveProfile } from '../stores/kyc-profiles.store.js';
+import { activeProfileOf, claimActiveProfile, latestProfileOfUser, releaseActiveProfile } from '../stores/kyc-profiles.store.js';
 import { consumePayment, kycPaymentView } from '../stores/payments.store.js';
 import { awaitPublishedUpdate, getStatusQuery } from '../workflows/kyc-profile.messages.js';
 import type { kycProfileWorkflow } from '../workflows/kyc-profile.workflow.js';
@@ -64,7 +64,11 @@ export function createKycProfileService({ client, db, config }: KycProfileServic
      * start idempotent. Returns the profile and whether it is new.
      */
     async submit(body: SubmitProfileBody): Promise<{ profileId: string; created: boolean }> {
-      if (!config.KYC_FEE_WAIVED && !(await activeProfileOf(db, body.userId))) await assertFeePaid(body.userId);
+      const active = await activeProfileOf(db, body.userId);
+      if (!active && (await latestProfileOfUser(db, body.userId))?.stage === 'APPROVED') {
+        throw new HttpError(409, 'KYC is already approved for this user; no need to submit again');
+      }
+      if (!config.KYC_FEE_WAIVED && !active) await assertFeePaid(body.userId);
       for (let attempt = 0; attempt < 2; attempt++) {
         const candidate = formatProfileId(randomBytes(12).toString('hex'));
         const profileId = await claimActiveProfile(db, body.userId, candidate);

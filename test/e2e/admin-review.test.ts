@@ -70,6 +70,8 @@ describe('manual review by admins (seed 003 admin side) with outbound webhooks',
     const approved = await api(t, 'POST', '/admin/kyc/update-status', { token: admin(), body: { profileId, status: '2', remark: 'Manual review passed' } });
     assert.equal(approved.status, 200);
     await until(async () => (await userStatus('rev_user_1')).user_kyc_status === 'verified');
+    const resubmit = await api(t, 'POST', '/api/web/kycService/submit', { token: t.token('rev_user_1'), body: { userId: 'rev_user_1', country: 'TH' } });
+    assert.deepEqual([resubmit.status, resubmit.body.message], [409, 'KYC is already approved for this user; no need to submit again']);
     const again = await api(t, 'POST', '/admin/kyc/update-status', { token: admin(), body: { profileId, status: '2' } });
     assert.equal(again.status, 409);
     assert.match(again.body.message, /reset it first/);
