@@ -26,13 +26,14 @@ export interface LivenessActivityDeps {
 export function createLivenessActivities({ db, faceAnalyzer, faceMatchThreshold }: LivenessActivityDeps) {
   return {
     /** Scores each video for its action; unusable videos fail their action with the reason. */
-    async scoreLivenessVideos({ actions, fileIds }: { actions: LivenessActionName[]; fileIds: string[] }): Promise<LivenessScoring> {
+    /** `mirrored`: the videos are mirror images (a front-camera preview), so left and right swap. */
+    async scoreLivenessVideos({ actions, fileIds, mirrored = false }: { actions: LivenessActionName[]; fileIds: string[]; mirrored?: boolean }): Promise<LivenessScoring> {
       const analyzer = await faceAnalyzer();
       const started = performance.now();
       const scored: Array<LivenessVideoResult | { action: LivenessActionName; passed: false; confidence: 0; reason: string }> = [];
       for (const [i, action] of actions.entries()) {
         try {
-          scored.push(await scoreVideo(analyzer, action, await readFile(db, fileIds[i]!)));
+          scored.push(await scoreVideo(analyzer, action, await readFile(db, fileIds[i]!), { mirrored }));
         } catch (err) {
           if (!(err instanceof VideoRejected)) throw err;
           scored.push({ action, passed: false, confidence: 0, reason: err.message });

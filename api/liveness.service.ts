@@ -16,7 +16,12 @@ import type { AuthClaims } from './plugins/auth.js';
 import { callWorkflow, isRefusedStep } from './workflow-errors.js';
 
 const VIDEO_FIELDS = ['video1', 'video2', 'video3'] as const;
-const verifyFields = z.object({ profileId: profileIdSchema, sessionId: z.uuid('must be a session id (UUID)') });
+const verifyFields = z.object({
+  profileId: profileIdSchema,
+  sessionId: z.uuid('must be a session id (UUID)'),
+  /** "true" when the videos are mirror images (front-camera preview): left and right swap. */
+  mirrored: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+});
 
 /** Seed 003 liveness routes: sessions and verification are Updates on the profile workflow. */
 export function createLivenessService({ client, db, profiles, maxVideoBytes }: { client: Client; db: Db; profiles: KycProfileService; maxVideoBytes: number }) {
@@ -47,7 +52,7 @@ export function createLivenessService({ client, db, profiles, maxVideoBytes }: {
         }
         handedOver = true;
         return await callWorkflow('profile', () => handle.executeUpdate(verifyLivenessUpdate, {
-          args: [{ sessionId: fields.data.sessionId, videoFileIds: VIDEO_FIELDS.map((name) => form.files.get(name)!.fileId) }],
+          args: [{ sessionId: fields.data.sessionId, videoFileIds: VIDEO_FIELDS.map((name) => form.files.get(name)!.fileId), mirrored: fields.data.mirrored }],
         }));
       } catch (err) {
         if (!handedOver || isRefusedStep(err)) await Promise.all([...form.files.values()].map((f) => deleteFile(db, f.fileId)));

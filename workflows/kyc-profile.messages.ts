@@ -70,7 +70,7 @@ export const submitDocumentUpdate = defineUpdate<SubmitDocumentResult, [{ docume
 export const startLivenessUpdate = defineUpdate<LivenessSession>('startLiveness');
 
 /** Seed 003 `/liveness/verify`: the three videos (stored files, one per action, in order). */
-export const verifyLivenessUpdate = defineUpdate<LivenessSession, [{ sessionId: string; videoFileIds: string[] }]>('verifyLiveness');
+export const verifyLivenessUpdate = defineUpdate<LivenessSession, [{ sessionId: string; videoFileIds: string[]; mirrored?: boolean }]>('verifyLiveness');
 
 /** Seed 003 `/callback/liveness`: a verified server-to-server result, recorded on the profile. */
 export const livenessCallbackSignal = defineSignal<[Omit<LivenessCallbackRecord, 'receivedAt'>]>('livenessCallback');

@@ -64,10 +64,10 @@ export function registerLivenessStep(ctx: LivenessContext): void {
     await ctx.publish();
   }
 
-  setHandler(verifyLivenessUpdate, async ({ sessionId, videoFileIds }) => {
+  setHandler(verifyLivenessUpdate, async ({ sessionId, videoFileIds, mirrored }) => {
     const s = session(sessionId)!;
     s.status = 'VERIFYING';
-    const scoring = await scoreLivenessVideos({ actions: s.actions, fileIds: videoFileIds });
+    const scoring = await scoreLivenessVideos({ actions: s.actions, fileIds: videoFileIds, mirrored: mirrored ?? false });
     s.results = scoring.results;
     s.samePerson = scoring.samePerson;
     s.confidence = Math.min(...scoring.results.map((r) => r.confidence));
