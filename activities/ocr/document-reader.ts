@@ -50,13 +50,16 @@ async function readDocument(pool: TesseractPool, image: Buffer, docType?: DocTyp
     const read = loc ? await readMrzRegion(pool, img, loc) : null;
     if (read?.parsed.valid) return { ...mrzResult(read, rotation), ms: performance.now() - t0 };
     if (read && (!best || passing(read) > passing(best.read))) best = { read, rotation };
-    if (page.lines >= UPRIGHT_TEXT_LINES || (best && passing(best.read) >= 2)) break;
+    if (page.lines >= UPRIGHT_TEXT_LINES || (best && passing(best.read) >= 2 && plausible(best.read))) break;
   }
   if (best) return { ...mrzResult(best.read, best.rotation), ms: performance.now() - t0 };
   return { ...(await vizResult(pool, texty.img, docType)), rotation: texty.rotation, ms: performance.now() - t0 };
 }
 
 const passing = (r: MrzRead) => Object.values(r.parsed.checks).filter(Boolean).length;
+/** Check digits pass on noise now and then; a real MRZ also has a document code and real dates. */
+const plausible = ({ parsed }: MrzRead) =>
+  /^[PIACV]/.test(parsed.lines[0] ?? '') && parsed.fields.birthDate !== null && parsed.fields.expiryDate !== null;
 
 function mrzResult({ parsed, ocrConfidence }: MrzRead, rotation: Rotation): Omit<DocumentReadResult, 'ms'> {
   const issues: ReadIssue[] = [];

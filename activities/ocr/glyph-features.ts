@@ -44,9 +44,17 @@ export function glyphFeatures(img: GreyImage, box: InkBox, capTop: number, capBo
   return { top: (box.y0 - capTop) / h, bottom: (box.y1 + 1 - capTop) / h, width: bw / h, grid };
 }
 
+/**
+ * Fonts differ in how much taller digits are than capitals (OCR-B's by 8 %, many printed MRZs' by
+ * none), and a line's band is set by whichever kind dominates it; a placement difference that small
+ * says nothing about the character, so it is ignored ('<' sits far lower than either).
+ */
+const PLACEMENT_SLACK = Number(process.env.MRZ_SLACK ?? 0.1);
+
 /** Lower is more alike: mean ink difference plus the placement and proportion differences. */
 export function glyphDistance(a: GlyphFeatures, b: GlyphFeatures): number {
   let d = 0;
   for (let i = 0; i < a.grid.length; i++) d += Math.abs(a.grid[i]! - b.grid[i]!);
-  return d / a.grid.length + 0.8 * (Math.abs(a.top - b.top) + Math.abs(a.bottom - b.bottom)) + 0.8 * Math.abs(a.width - b.width);
+  const place = (x: number, y: number) => Math.max(0, Math.abs(x - y) - PLACEMENT_SLACK);
+  return d / a.grid.length + 0.8 * (place(a.top, b.top) + place(a.bottom, b.bottom)) + 0.8 * Math.abs(a.width - b.width);
 }

@@ -38,13 +38,26 @@ export function confirmed(parsed: ParsedMrz, reads: Read[]): ParsedMrz {
     const rs = norm.filter((n) => n.lines?.[li] === parsed.lines[li]).map((n) => n.r);
     return new Set(rs.map((r) => r.pass)).size >= 2 && Math.max(0, ...rs.map((r) => r.letterConfidence?.[li] ?? 0)) >= MIN_LETTER_CONFIDENCE;
   });
+  const disputed: Array<[number, number]> = [];
   const positionsOk = parsed.lines.every((line, li) => nameLines.includes(li) || [...line].every((c, p) => {
     const passes = new Set(norm.filter((n) => n.lines?.[li]?.[p] === c).map((n) => n.r.pass));
     if (passes.size >= 2) return true;
     if (!guarded.has(`${li}:${p}`)) return false; // nothing checks it and only one run saw it
+    if (norm.some((n) => n.lines && n.lines[li]![p] !== c)) disputed.push([li, p]);
     return unambiguous(c, li, p, spec, norm.map((n) => n.lines), reads);
   }));
-  return linesOk && positionsOk ? parsed : { ...parsed, valid: false, checks: { ...parsed.checks, unconfirmedLines: false } };
+  return linesOk && positionsOk && disputed.every(([li, p]) => vouched(spec, disputed, li, p))
+    ? parsed : { ...parsed, valid: false, checks: { ...parsed.checks, unconfirmedLines: false } };
+}
+
+/**
+ * A mod-10 check with weights 7-3-1 catches any one wrong character but two can cancel out: a
+ * position only one run read that way, against another run's reading, needs a check covering it
+ * with no other such position in its span.
+ */
+function vouched(spec: FormatSpec, disputed: Array<[number, number]>, li: number, p: number): boolean {
+  const inSpan = (c: FormatSpec['checks'][number], l: number, q: number) => [...c.data, c.digit].some((d) => d.line === l && q >= d.start && q < d.end);
+  return spec.checks.some((c) => inSpan(c, li, p) && disputed.filter(([l, q]) => inSpan(c, l, q)).length === 1);
 }
 
 /** No run offered a check-equivalent alternative, and the template, if any, clearly prefers c. */
