@@ -41,6 +41,17 @@ export interface AnalyzeOptions {
   iris?: boolean;
   /** Expression model (`smile`); without it `smile` is 0. Default true. */
   emotion?: boolean;
+  /**
+   * Consecutive frames of one video: pass the same token (any object) with every frame, in
+   * order. When the previous call on this engine carried the same token and `detector` is
+   * false, the faces are followed from that frame's mesh instead of running the detector
+   * (~30 of ~40 ms per frame). A followed frame that loses a face is re-run with the detector,
+   * so a missing face is always confirmed; a face that newly enters is only seen on the next
+   * frame run with the detector, so callers must still detect regularly.
+   */
+  track?: object;
+  /** With `track`: run the face detector on this frame (default true). */
+  detector?: boolean;
 }
 
 export interface FaceAnalyzer {
@@ -57,6 +68,8 @@ interface Engine {
   tf: Tf;
   /** Serialises inference: human keeps per-call state and is not re-entrant. */
   queue: Promise<unknown>;
+  /** `track` token and face count of the previous call: human's box cache belongs to that frame. */
+  last: { track?: object; faces: number };
 }
 
 let engine: Promise<Engine> | undefined;
@@ -86,7 +99,7 @@ async function startEngine(): Promise<Engine> {
   const human = new Human(humanConfig());
   await human.load();
   await human.warmup();
-  return { human, tf, queue: Promise.resolve() };
+  return { human, tf, queue: Promise.resolve(), last: { faces: 0 } };
 }
 
 function humanConfig(): Record<string, unknown> {
@@ -96,7 +109,8 @@ function humanConfig(): Record<string, unknown> {
     wasmPath: wasmBinaryDir(),
     modelBasePath: `file://${humanModelDir()}/`,
     debug: false,
-    // Every frame is analysed on its own: no result caching between calls.
+    // Every frame is analysed on its own, except the face boxes when a call asks to track
+    // (see detect): no result caching between calls.
     cacheSensitivity: 0,
     warmup: 'none',
     filter: { enabled: false },
@@ -144,16 +158,32 @@ function yieldToEventLoop<T>(value: T): Promise<T> {
   return new Promise((resolve) => setImmediate(() => resolve(value)));
 }
 
+/** Large enough that human's frame-difference check always allows reusing the face boxes. */
+const ALWAYS = 1e12;
+
 async function detect(eng: Engine, image: RgbImage, opts: AnalyzeOptions): Promise<FaceObservation[]> {
+  const follow = opts.track !== undefined && opts.detector === false && eng.last.track === opts.track && eng.last.faces > 0;
+  let faces = await runHuman(eng, image, opts, follow);
+  // A face lost while following may have moved faster than the box: confirm with the detector.
+  if (follow && faces.length < eng.last.faces) faces = await runHuman(eng, image, opts, false);
+  eng.last = { ...(opts.track ? { track: opts.track } : {}), faces: faces.length };
+  return faces;
+}
+
+async function runHuman(eng: Engine, image: RgbImage, opts: AnalyzeOptions, follow: boolean): Promise<FaceObservation[]> {
   const { tf } = eng;
   const input = tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
+  // human merges each call's config into its own, so every call sets all of these. Following:
+  // human's frame check passes (any sensitivity) and the detector's cache never expires, so the
+  // mesh runs on the boxes derived from the previous frame's mesh.
   const face = {
+    detector: follow ? { skipFrames: ALWAYS, skipTime: ALWAYS } : { skipFrames: 0, skipTime: 0 },
     description: { enabled: opts.embed ?? false },
     iris: { enabled: opts.iris ?? true },
     emotion: { enabled: opts.emotion ?? true },
   };
   try {
-    const result = await eng.human.detect(input, { face });
+    const result = await eng.human.detect(input, { cacheSensitivity: follow ? ALWAYS : 0, face });
     return result.face
       .map(toObservation)
       .filter((f): f is FaceObservation => f !== undefined)

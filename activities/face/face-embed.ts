@@ -32,11 +32,19 @@ export async function embedLargestFace(analyzer: FaceAnalyzer, input: ImageInput
   const found = await analyzer.analyze(image, { iris: false, emotion: false });
   const largest = found[0];
   if (!largest) return undefined;
-  const crop = await cropAndScale(image, expand(largest.box, CROP_MARGIN), CROP_SIDE);
+  const embedding = await embedFaceAt(analyzer, image, largest.box);
+  return embedding ? { box: largest.box, faces: found.length, embedding } : undefined;
+}
+
+/**
+ * The descriptor of the face at `box` (as the analyzer found it on `image`): crop with a
+ * margin, rescale, describe. Undefined when the crop shows no face.
+ */
+export async function embedFaceAt(analyzer: FaceAnalyzer, image: RgbImage, box: FaceBox): Promise<Float32Array | undefined> {
+  const crop = await cropAndScale(image, expand(box, CROP_MARGIN), CROP_SIDE);
   const described = await analyzer.analyze(crop, { embed: true, iris: false, emotion: false });
   // In the crop the wanted face is the largest; a neighbour's partial face may also show.
-  const embedding = described[0]?.embedding;
-  return embedding ? { box: largest.box, faces: found.length, embedding } : undefined;
+  return described[0]?.embedding;
 }
 
 function isRgb(input: ImageInput): input is RgbImage {

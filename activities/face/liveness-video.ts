@@ -1,13 +1,15 @@
 import type { FaceAnalyzer } from './face-analyzer.js';
-import { embedLargestFace } from './face-embed.js';
+import { refineEyelids } from './blink-refine.js';
+import { embedFaceAt } from './face-embed.js';
 import { extractFrames, type ExtractedFrames, type FrameExtractionOptions, type VideoFrame, type VideoInput } from './ffmpeg-frames.js';
 import { scoreAction, type ActionScore, type FrameFaces, type LivenessAction, type ScoreOptions } from './liveness-actions.js';
 import type { RgbImage } from './rgb-image.js';
 
 /**
  * What each action needs from the video. A full blink lasts ~0.1–0.3 s, so BLINK samples at
- * 10 fps and refines the eyelids with the iris model; head and mouth movements last seconds
- * and 5 fps without the optional models keeps three 5 s clips within a few seconds of CPU.
+ * 10 fps and refines the eyelids with the iris model (on the frames around candidate blinks,
+ * see blink-refine.ts); head and mouth movements last seconds and 5 fps without the optional
+ * models keeps three 5 s clips within a few seconds of CPU.
  */
 export const ACTION_PROFILES: Record<LivenessAction, { fps: number; iris: boolean; emotion: boolean }> = {
   BLINK: { fps: 10, iris: true, emotion: false },
@@ -17,6 +19,13 @@ export const ACTION_PROFILES: Record<LivenessAction, { fps: number; iris: boolea
   NOD: { fps: 5, iris: false, emotion: false },
   OPEN_MOUTH: { fps: 5, iris: false, emotion: false },
 };
+
+/**
+ * The face detector (~30 of ~40 ms per frame) runs at least this often; in between, faces are
+ * followed from the previous frame's mesh. A frame that loses a face is re-detected at once,
+ * so only a second face that enters is seen late, by at most this long.
+ */
+export const DETECT_EVERY_S = 0.4;
 
 export interface LivenessVideoOptions extends ScoreOptions {
   extraction?: FrameExtractionOptions;
@@ -82,18 +91,27 @@ async function analyseAndScore(
 ): Promise<LivenessVideoResult> {
   const profile = ACTION_PROFILES[action];
   const t1 = Date.now();
-  const analysed: FrameFaces[] = [];
+  // The iris model is run afterwards on the few frames where a blink is possible.
+  const models = { iris: false, emotion: profile.emotion };
+  let analysed: FrameFaces[] = [];
+  const track = {};
+  let lastDetected = -Infinity;
   for (const frame of frames) {
-    analysed.push({ timeS: frame.timeS, faces: await analyzer.analyze(frame, { iris: profile.iris, emotion: profile.emotion }) });
+    const detector = frame.timeS - lastDetected >= DETECT_EVERY_S - 1e-6;
+    if (detector) lastDetected = frame.timeS;
+    analysed.push({ timeS: frame.timeS, faces: await analyzer.analyze(frame, { ...models, track, detector }) });
   }
+  if (profile.iris) analysed = await refineEyelids(analyzer, frames, analysed, { ...models, iris: true }, opts.thresholds);
   const t2 = Date.now();
   const score = scoreAction(action, analysed, opts);
   const best = frames[score.bestFrameIndex];
+  const bestFace = analysed[score.bestFrameIndex]?.faces[0];
   let bestFrame: LivenessVideoResult['bestFrame'];
-  if (best) {
-    // Same descriptor path as face match, so one threshold scale serves both.
-    const face = await embedLargestFace(analyzer, best);
-    bestFrame = { timeS: best.timeS, image: best, ...(face ? { embedding: face.embedding } : {}) };
+  if (best && bestFace) {
+    // Same descriptor path as face match (crop around the face, then describe), so one
+    // threshold scale serves both; the analysis already located the face.
+    const embedding = await embedFaceAt(analyzer, best, bestFace.box);
+    bestFrame = { timeS: best.timeS, image: best, ...(embedding ? { embedding } : {}) };
   }
   const timings = { extractMs, analyseMs: t2 - t1, embedMs: Date.now() - t2 };
   return { ...score, ...(bestFrame ? { bestFrame } : {}), timings };

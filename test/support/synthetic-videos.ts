@@ -80,6 +80,14 @@ export class SyntheticVideos {
     });
   }
 
+  /** An existing video played in a loop up to `seconds` (e.g. to make a short real clip last 5 s). */
+  loop(source: string, seconds: number): Promise<string> {
+    const name = `loop-${source.replace(/\W+/g, '_').slice(-40)}-${seconds}.mp4`;
+    return this.once(name, async (out) => {
+      await ffmpeg(['-stream_loop', '-1', '-i', source, '-t', String(seconds), '-an', ...H264, out]);
+    });
+  }
+
   /** The still face slid sideways across the frame (translation, no head rotation). */
   pan(seconds = 3): Promise<string> {
     return this.once(`pan-${seconds}.mp4`, async (out) => {
