@@ -7,7 +7,7 @@
 import { charValue } from './check-digit.js';
 import { FORMATS, type FormatSpec } from './mrz-formats.js';
 import { normaliseRead, uncheckedLines, type ReadWeight } from './mrz-correct.js';
-import type { ParsedMrz } from './mrz-parse.js';
+import { evaluateCheck, type ParsedMrz } from './mrz-parse.js';
 import type { MrzBlock } from './mrz-text.js';
 
 /** pass: which OCR run a read came from; ranked: per line and cell, template (char, distance) best first. */
@@ -46,18 +46,37 @@ export function confirmed(parsed: ParsedMrz, reads: Read[]): ParsedMrz {
     if (norm.some((n) => n.lines && n.lines[li]![p] !== c)) disputed.push([li, p]);
     return unambiguous(c, li, p, spec, norm.map((n) => n.lines), reads);
   }));
-  return linesOk && positionsOk && disputed.every(([li, p]) => vouched(spec, disputed, li, p))
+  return linesOk && positionsOk && allVouched(spec, disputed, parsed.lines, norm.map((n) => n.lines))
     ? parsed : { ...parsed, valid: false, checks: { ...parsed.checks, unconfirmedLines: false } };
 }
 
 /**
  * A mod-10 check with weights 7-3-1 catches any one wrong character but two can cancel out: a
  * position only one run read that way, against another run's reading, needs a check covering it
- * with no other such position in its span.
+ * with no other such position in its span. A position so settled no longer counts against the
+ * other checks covering it (a document number settled by its own check frees the composite).
  */
-function vouched(spec: FormatSpec, disputed: Array<[number, number]>, li: number, p: number): boolean {
-  const inSpan = (c: FormatSpec['checks'][number], l: number, q: number) => [...c.data, c.digit].some((d) => d.line === l && q >= d.start && q < d.end);
-  return spec.checks.some((c) => inSpan(c, li, p) && disputed.filter(([l, q]) => inSpan(c, l, q)).length === 1);
+function allVouched(spec: FormatSpec, disputed: Array<[number, number]>, lines: string[], reads: Array<string[] | null>): boolean {
+  const inSpan = (c: FormatSpec['checks'][number], [l, q]: [number, number]) => [...c.data, c.digit].some((d) => d.line === l && q >= d.start && q < d.end);
+  let open = disputed;
+  for (;;) {
+    const settled = open.filter((pos) => spec.checks.some((c) => inSpan(c, pos) && open.filter((o) => inSpan(c, o)).length === 1));
+    if (!settled.length) break;
+    open = open.filter((pos) => !settled.includes(pos));
+  }
+  return !open.length || onlyPassingCombination(spec, open, lines, reads);
+}
+
+/** Still open: no other combination of the characters the runs offered there passes every check. */
+function onlyPassingCombination(spec: FormatSpec, open: Array<[number, number]>, lines: string[], reads: Array<string[] | null>): boolean {
+  const options = open.map(([li, p]) => [...new Set(reads.flatMap((r) => (r ? [r[li]![p]!] : [])))].filter((c) => c !== lines[li]![p]));
+  if (options.reduce((n, o) => n * (o.length + 1), 1) > 512) return false;
+  const tryFrom = (i: number, cur: string[], changed: boolean): boolean => {
+    if (i === open.length) return changed && spec.checks.every((c) => evaluateCheck(spec, c, cur));
+    const [li, p] = open[i]!;
+    return tryFrom(i + 1, cur, changed) || options[i]!.some((c) => tryFrom(i + 1, cur.map((l, k) => (k === li ? l.slice(0, p) + c + l.slice(p + 1) : l)), true));
+  };
+  return !tryFrom(0, lines, false);
 }
 
 /** No run offered a check-equivalent alternative, and the template, if any, clearly prefers c. */

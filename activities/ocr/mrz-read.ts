@@ -4,9 +4,9 @@
  */
 import { CROP_BORDER, cropPng, type GreyImage } from './image-prep.js';
 import { chevronTest, roundLeftTest } from './glyph-shape.js';
-import { correctMrz } from './mrz-correct.js';
+import { correctMrz, normaliseRead } from './mrz-correct.js';
 import { confirmed, type Read } from './mrz-confirm.js';
-import { parseMrz, type ParsedMrz } from './mrz-parse.js';
+import { evaluateCheck, parseMrz, type ParsedMrz } from './mrz-parse.js';
 import type { MrzLocation } from './mrz-locate.js';
 import { findMrzBlock, type MrzBlock } from './mrz-text.js';
 import { MRZ_WHITELIST, type OcrLine, type TesseractPool } from './tesseract-pool.js';
@@ -39,7 +39,7 @@ export async function readMrzRegion(pool: TesseractPool, img: GreyImage, loc: Mr
   for (const format of formats) {
     const spec = FORMATS[format];
     const t = templateRead(ink, spec.classes.length, spec.lineLength, spec.classes);
-    if (t) reads.push({ block: { lines: t.lines, formats: [format], lineIdx: [] }, confidence: 0.9, pass: TEMPLATE_PASS, letterConfidence: t.letterConfidence, weight: templateWeight(t.margins), ranked: t.ranked });
+    if (t) reads.push({ block: { lines: t.lines, formats: [format], lineIdx: [] }, confidence: 0.9, pass: TEMPLATE_PASS, letterConfidence: t.letterConfidence, weight: templateWeight(t.margins, selfConsistent(t.lines, format)), ranked: t.ranked });
   }
   crops.forEach((c, pass) => { if (c.block) reads.push(...gridReads(c.block, c.lines, c.confidence, pass, c.chevron, c.round)); });
   crops.forEach((c, pass) => { if (c.block) reads.push({ block: c.block, confidence: c.confidence, pass }); });
@@ -49,10 +49,19 @@ export async function readMrzRegion(pool: TesseractPool, img: GreyImage, loc: Mr
 
 
 /**
- * A sure template match outvotes both tesseract reads (which share their misreads of OCR-B); an
- * unsure one (O/0, a damaged glyph) loses to them, and repair by check digits decides.
+ * A sure template match from a read whose own check digits all pass (the templates fit this
+ * print) outvotes both tesseract reads, which share their misreads of OCR-B. A read failing its
+ * checks fits the print poorly (another OCR-B cut, heavy stroke), so two agreeing tesseract reads
+ * outvote even its sure matches; an unsure match (O/0, a damaged glyph) only tips a tie.
  */
-const templateWeight = (margins: number[][]) => margins.map((l) => l.map((m) => (m >= SURE_MARGIN / 2 ? 2.5 : 0.8)));
+function templateWeight(margins: number[][], fits: boolean): number[][] {
+  return margins.map((l) => l.map((m) => (m >= SURE_MARGIN / 2 ? (fits ? 2.5 : 1.5) : 0.8)));
+}
+
+function selfConsistent(lines: string[], format: MrzFormat): boolean {
+  const norm = normaliseRead(lines, format);
+  return !!norm && FORMATS[format].checks.every((c) => evaluateCheck(FORMATS[format], c, norm));
+}
 const TEMPLATE_PASS = 2;
 
 function gridReads(block: MrzBlock, lines: OcrLine[], confidence: number, pass: number, chevron: ChevronTest, round: ChevronTest): Read[] {
