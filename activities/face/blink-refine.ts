@@ -21,13 +21,15 @@ const MAX_CANDIDATE_SHARE = 0.35;
  * openness to the iris model's scale (per eye, median ratio). The blink rule then sees
  * iris-refined values wherever the eyes may close and calibrated values elsewhere.
  *
- * `frames` and `analysed` are parallel; `models` are the options for the re-analysis (iris on).
+ * `frames` and `analysed` are parallel; `models` are the options for the re-analysis (iris on);
+ * within runs of consecutive frames the detector runs every `detectEveryS` seconds.
  */
 export async function refineEyelids(
   analyzer: FaceAnalyzer,
   frames: VideoFrame[],
   analysed: FrameFaces[],
   models: AnalyzeOptions,
+  detectEveryS: number,
   thresholds: Partial<ActionThresholds> = {},
 ): Promise<FrameFaces[]> {
   const blinkDepth = thresholds.blinkDepth ?? DEFAULT_THRESHOLDS.blinkDepth;
@@ -57,9 +59,16 @@ export async function refineEyelids(
 
   const out = analysed.slice();
   const ratios = { left: [] as number[], right: [] as number[] };
+  // Runs of consecutive frames are followed between detector runs, as in the first pass.
+  const track = {};
+  let previous = -2;
+  let lastDetected = -Infinity;
   for (const i of [...refine].sort((a, b) => a - b)) {
     const frame = frames[i] as VideoFrame;
-    const refined = await analyzer.analyze(frame, models);
+    const detector = i !== previous + 1 || frame.timeS - lastDetected >= detectEveryS - 1e-6;
+    if (detector) lastDetected = frame.timeS;
+    previous = i;
+    const refined = await analyzer.analyze(frame, { ...models, track, detector });
     out[i] = { timeS: frame.timeS, faces: refined };
     const plain = faces[i] as FaceObservation;
     const sharp = refined.length === 1 ? refined[0] : undefined;

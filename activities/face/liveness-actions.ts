@@ -92,7 +92,7 @@ const EVALUATORS: Record<LivenessAction, Evaluator> = {
 };
 
 /** The reference state is the start of the clip: the user is asked to act after it begins. */
-function atStart(values: number[]): number {
+export function atStart(values: number[]): number {
   return median(values.slice(0, Math.max(2, Math.ceil(values.length * 0.15))));
 }
 

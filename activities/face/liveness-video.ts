@@ -1,5 +1,6 @@
 import type { FaceAnalyzer } from './face-analyzer.js';
 import { refineEyelids } from './blink-refine.js';
+import { refineSmile } from './smile-refine.js';
 import { embedFaceAt } from './face-embed.js';
 import { extractFrames, type ExtractedFrames, type FrameExtractionOptions, type VideoFrame, type VideoInput } from './ffmpeg-frames.js';
 import { scoreAction, type ActionScore, type FrameFaces, type LivenessAction, type ScoreOptions } from './liveness-actions.js';
@@ -7,9 +8,11 @@ import type { RgbImage } from './rgb-image.js';
 
 /**
  * What each action needs from the video. A full blink lasts ~0.1–0.3 s, so BLINK samples at
- * 10 fps and refines the eyelids with the iris model (on the frames around candidate blinks,
- * see blink-refine.ts); head and mouth movements last seconds and 5 fps without the optional
- * models keeps three 5 s clips within a few seconds of CPU.
+ * 10 fps and refines the eyelids with the iris model; head and mouth movements last seconds
+ * and 5 fps without the optional models keeps three 5 s clips within a few seconds of CPU.
+ * The optional models run only on the frames where they can change the outcome: the iris
+ * model around candidate blinks (blink-refine.ts), the expression model on the frames where
+ * the mouth widens most (smile-refine.ts).
  */
 export const ACTION_PROFILES: Record<LivenessAction, { fps: number; iris: boolean; emotion: boolean }> = {
   BLINK: { fps: 10, iris: true, emotion: false },
@@ -91,8 +94,8 @@ async function analyseAndScore(
 ): Promise<LivenessVideoResult> {
   const profile = ACTION_PROFILES[action];
   const t1 = Date.now();
-  // The iris model is run afterwards on the few frames where a blink is possible.
-  const models = { iris: false, emotion: profile.emotion };
+  // The iris and expression models run afterwards, on the few frames where they can matter.
+  const models = { iris: false, emotion: false };
   let analysed: FrameFaces[] = [];
   const track = {};
   let lastDetected = -Infinity;
@@ -101,7 +104,8 @@ async function analyseAndScore(
     if (detector) lastDetected = frame.timeS;
     analysed.push({ timeS: frame.timeS, faces: await analyzer.analyze(frame, { ...models, track, detector }) });
   }
-  if (profile.iris) analysed = await refineEyelids(analyzer, frames, analysed, { ...models, iris: true }, opts.thresholds);
+  if (profile.iris) analysed = await refineEyelids(analyzer, frames, analysed, { ...models, iris: true }, DETECT_EVERY_S, opts.thresholds);
+  if (profile.emotion) analysed = await refineSmile(analyzer, frames, analysed, { ...models, emotion: true }, opts.thresholds);
   const t2 = Date.now();
   const score = scoreAction(action, analysed, opts);
   const best = frames[score.bestFrameIndex];
