@@ -4,7 +4,7 @@
  * to crop for the precise passes.
  */
 import { pagePng, type GreyImage, type Rect } from './image-prep.js';
-import { findMrzBlock, type MrzBlock } from './mrz-text.js';
+import { findMrzBlock, findMrzLine, type MrzBlock } from './mrz-text.js';
 import { MRZ_WHITELIST, type OcrLine, type TesseractPool } from './tesseract-pool.js';
 
 /** How much upright text the locating pass saw: with plenty, other rotations are not worth a pass. */
@@ -23,7 +23,7 @@ export async function locateMrz(pool: TesseractPool, img: GreyImage, page?: Page
     page.lines = words.length;
     page.confidence = mean(words.map((l) => l.confidence));
   }
-  const block = findMrzBlock(lines.map((l) => l.text));
+  const block = findMrzBlock(lines.map((l) => l.text)) ?? findMrzLine(lines.map((l) => l.text));
   if (!block) return null;
   const picked = block.lineIdx.map((i) => lines[i]!);
   return { block, ...regionOf(picked, scale, img), confidence: mean(picked.map((l) => l.confidence)) / 100 };
@@ -38,7 +38,8 @@ function regionOf(lines: OcrLine[], scale: number, img: GreyImage) {
   const angleDeg = mean(lines.map((l) => Math.atan2(l.baseline.y1 - l.baseline.y0, l.baseline.x1 - l.baseline.x0))) * (180 / Math.PI);
   // Skewed lines have taller boxes; pad by a line and a bit so no glyph is clipped.
   // A two-line find may have missed a TD1's first or last line: look one line higher and lower.
-  const padY = lines.length === 2 ? lineHeight * 2 : lineHeight * 0.6;
+  // A single line found may be any of two or three: look two lines higher and lower.
+  const padY = lines.length === 1 ? lineHeight * 3.5 : lines.length === 2 ? lineHeight * 2 : lineHeight * 0.6;
   const padTop = padY;
   const padX = Math.max(lineHeight, (x1 - x0) * 0.03);
   const rect = { left: x0 - padX, top: y0 - padTop, width: x1 - x0 + 2 * padX, height: y1 - y0 + padTop + padY };
