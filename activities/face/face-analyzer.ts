@@ -68,8 +68,11 @@ interface Engine {
   tf: Tf;
   /** Serialises inference: human keeps per-call state and is not re-entrant. */
   queue: Promise<unknown>;
-  /** `track` token and faces of the previous call: human's box cache belongs to that frame. */
-  last: { track?: object; boxes: FaceBox[] };
+  /**
+   * `track` token and faces of the previous call (human's box cache belongs to that frame), and
+   * how many more frames of that track go to the detector because following just failed.
+   */
+  last: { track?: object; boxes: FaceBox[]; holdoff: number };
 }
 
 let engine: Promise<Engine> | undefined;
@@ -99,7 +102,7 @@ async function startEngine(): Promise<Engine> {
   const human = new Human(humanConfig());
   await human.load();
   await human.warmup();
-  return { human, tf, queue: Promise.resolve(), last: { boxes: [] } };
+  return { human, tf, queue: Promise.resolve(), last: { boxes: [], holdoff: 0 } };
 }
 
 function humanConfig(): Record<string, unknown> {
@@ -167,16 +170,23 @@ const ALWAYS = 1e12;
  * measures (on a fast-moving clip, mouth openness by up to 0.35 and yaw by 0.2).
  */
 const MAX_FOLLOW_SHIFT = 0.05;
+/** After a failed follow (the face is moving), this many frames skip straight to the detector. */
+const FOLLOW_HOLDOFF = 3;
 
 async function detect(eng: Engine, image: RgbImage, opts: AnalyzeOptions): Promise<FaceObservation[]> {
   const previous = eng.last.boxes;
-  const follow = opts.track !== undefined && opts.detector === false && eng.last.track === opts.track && previous.length > 0;
+  const sameTrack = opts.track !== undefined && eng.last.track === opts.track;
+  let holdoff = sameTrack ? eng.last.holdoff : 0;
+  const wanted = sameTrack && opts.detector === false && previous.length > 0;
+  const follow = wanted && holdoff === 0;
+  if (wanted && !follow) holdoff--;
   let faces = await runHuman(eng, image, opts, follow);
   // A lost face may have moved faster than the box; a moved one was measured off-centre.
   if (follow && (faces.length < previous.length || faces.some((f) => moved(f.box, previous) > MAX_FOLLOW_SHIFT))) {
     faces = await runHuman(eng, image, opts, false);
+    holdoff = FOLLOW_HOLDOFF;
   }
-  eng.last = { ...(opts.track ? { track: opts.track } : {}), boxes: faces.map((f) => f.box) };
+  eng.last = { ...(opts.track ? { track: opts.track } : {}), boxes: faces.map((f) => f.box), holdoff };
   return faces;
 }
 
