@@ -43,3 +43,41 @@ test('concurrent calls are serialised and all answered', async () => {
   const results = await Promise.all([1, 2, 3].map(() => fx.analyzer.analyze(image, { iris: false, emotion: false })));
   for (const r of results) assert.equal(r.length, 1);
 });
+
+test('following a face between frames: same measures, a lost face is confirmed, a moved one re-detected', async () => {
+  const tf = loadTf();
+  const image = await decodeImage(await readFile(await fx.kit.picture('a')));
+  const empty = await decodeImage(await readFile(await fx.kit.noFacePicture()));
+  const opts = { iris: false, emotion: false };
+  const [detected] = await fx.analyzer.analyze(image, opts);
+  assert.ok(detected);
+  const track = {};
+  await fx.analyzer.analyze(image, { ...opts, track });
+  await fx.analyzer.analyze(image, { ...opts, track, detector: false }); // human keeps one frame to compare
+  const before = tf.memory().numTensors;
+  const [followed, ...more] = await fx.analyzer.analyze(image, { ...opts, track, detector: false });
+  assert.equal(more.length, 0);
+  assert.ok(followed);
+  assert.ok(Math.abs(followed.yaw - detected.yaw) < 0.05);
+  assert.ok(Math.abs(followed.eyeOpenness.left - detected.eyeOpenness.left) < 0.05);
+  // The face slides by a fifth of its width: the followed crop lags, so the frame is re-detected.
+  const shift = Math.round(detected.box.width / 5);
+  const moved = shiftRight(image, shift);
+  const [onMoved] = await fx.analyzer.analyze(moved, { ...opts, track, detector: false });
+  const [reference] = await fx.analyzer.analyze(moved, opts);
+  assert.ok(onMoved && reference);
+  assert.ok(Math.abs(onMoved.box.x - reference.box.x) < 2, `followed ${onMoved.box.x}, detected ${reference.box.x}`);
+  // After the detector-only call above the track is broken: this one runs the detector.
+  await fx.analyzer.analyze(image, { ...opts, track, detector: false });
+  assert.deepEqual(await fx.analyzer.analyze(empty, { ...opts, track, detector: false }), []);
+  assert.equal(tf.memory().numTensors, before);
+});
+
+function shiftRight<T extends { data: Uint8Array; width: number; height: number }>(image: T, dx: number): T {
+  const data = new Uint8Array(image.data.length);
+  for (let y = 0; y < image.height; y++) {
+    const row = y * image.width * 3;
+    data.set(image.data.subarray(row, row + (image.width - dx) * 3), row + dx * 3);
+  }
+  return { ...image, data };
+}
