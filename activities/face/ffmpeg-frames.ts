@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { VideoRejected } from './errors.js';
 import { resolveFfmpeg } from './ffmpeg-binary.js';
 import { decodeJpegFrame } from './image-decode.js';
-import { splitJpegStream } from './jpeg-stream.js';
+import { JpegSplitter } from './jpeg-stream.js';
 import type { RgbImage } from './rgb-image.js';
 import { runProcess } from './run-process.js';
 import { isStillImageFormat, probeVideo, type VideoProbe } from './video-probe.js';
@@ -27,6 +27,11 @@ export interface FrameExtractionOptions {
   maxPixels?: number;
   /** Kill ffmpeg after this long. Default 30 s. */
   timeoutMs?: number;
+  /**
+   * Called with each frame as soon as it is decoded, in order, while ffmpeg still runs (to
+   * analyse while decoding). The same frames are returned; a rejection may still follow.
+   */
+  onFrame?: (frame: VideoFrame) => void;
 }
 
 export interface VideoFrame extends RgbImage {
@@ -50,7 +55,9 @@ const DEFAULTS = {
   maxBytes: 50 * 1024 * 1024,
   maxPixels: 4096 * 4096,
   timeoutMs: 30_000,
-} satisfies Required<FrameExtractionOptions>;
+} satisfies Required<Omit<FrameExtractionOptions, 'onFrame'>>;
+
+type Options = typeof DEFAULTS & Pick<FrameExtractionOptions, 'onFrame'>;
 
 /** Probes, validates and samples a video into in-memory RGB frames; throws VideoRejected. */
 export async function extractFrames(input: VideoInput, options: FrameExtractionOptions = {}): Promise<ExtractedFrames> {
@@ -73,7 +80,7 @@ export async function extractFrames(input: VideoInput, options: FrameExtractionO
   });
 }
 
-function validateProbe(probe: VideoProbe | undefined, opts: Required<FrameExtractionOptions>): asserts probe is VideoProbe {
+function validateProbe(probe: VideoProbe | undefined, opts: Options): asserts probe is VideoProbe {
   if (!probe) throw new VideoRejected('NOT_A_VIDEO', 'the file is not a readable video');
   if (isStillImageFormat(probe.format)) throw new VideoRejected('NOT_A_VIDEO', `the file is a still image (${probe.format}), not a video`);
   if (probe.width * probe.height > opts.maxPixels) {
@@ -92,7 +99,7 @@ function checkMostlyDecoded(decoded: number, expected: number, maxFrames: number
   }
 }
 
-async function decodeFrames(path: string, fps: number, opts: Required<FrameExtractionOptions>): Promise<VideoFrame[]> {
+async function decodeFrames(path: string, fps: number, opts: Options): Promise<VideoFrame[]> {
   const side = opts.maxSide;
   // Longest side to `side` at most, never upscaled, even dimensions.
   const scale = `scale='if(gte(iw,ih),min(${side},iw),-2)':'if(gte(iw,ih),-2,min(${side},ih))'`;
@@ -108,12 +115,28 @@ async function decodeFrames(path: string, fps: number, opts: Required<FrameExtra
     '-f', 'image2pipe', '-c:v', 'mjpeg', '-q:v', '2', 'pipe:1',
   ];
   const maxBytes = opts.maxFrames * side * side; // a JPEG frame is far below 1 byte per pixel
-  const res = await runProcess(resolveFfmpeg().ffmpeg, args, { timeoutMs: opts.timeoutMs, maxStdoutBytes: maxBytes });
-  if (res.timedOut) throw new VideoRejected('NO_FRAMES', 'decoding the video took too long');
-  // A damaged tail still yields the frames decoded before it; only an empty result is fatal.
-  const decoded = await Promise.all(splitJpegStream(res.stdout, opts.maxFrames).map((jpeg) => decodeJpegFrame(jpeg).catch(() => undefined)));
+  // Pictures are decoded as they arrive, in order; a damaged tail still yields the frames
+  // decoded before it, and only an empty result is fatal.
   const frames: VideoFrame[] = [];
-  decoded.forEach((img, index) => img && frames.push({ ...img, index, timeS: index / fps }));
+  const splitter = new JpegSplitter(opts.maxFrames);
+  let index = 0;
+  let decoding: Promise<void> = Promise.resolve();
+  const onStdout = (chunk: Buffer): void => {
+    for (const jpeg of splitter.push(chunk)) {
+      const i = index++;
+      const decoded = decodeJpegFrame(jpeg).catch(() => undefined);
+      decoding = decoding.then(async () => {
+        const img = await decoded;
+        if (!img) return;
+        const frame = { ...img, index: i, timeS: i / fps };
+        frames.push(frame);
+        opts.onFrame?.(frame);
+      });
+    }
+  };
+  const res = await runProcess(resolveFfmpeg().ffmpeg, args, { timeoutMs: opts.timeoutMs, maxStdoutBytes: maxBytes, onStdout });
+  await decoding;
+  if (res.timedOut) throw new VideoRejected('NO_FRAMES', 'decoding the video took too long');
   return frames;
 }
 

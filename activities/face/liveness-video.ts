@@ -37,7 +37,10 @@ export interface LivenessVideoOptions extends ScoreOptions {
 export interface LivenessVideoResult extends ActionScore {
   /** The identity frame (see `bestFrameIndex`) and its face descriptor, for same-person and face match. */
   bestFrame?: { timeS: number; image: RgbImage; embedding?: Float32Array };
-  /** extractMs is ffmpeg's wall time; in `scoreVideos` it overlaps the previous video's analysis. */
+  /**
+   * extractMs is ffmpeg's wall time, overlapping the analysis (which starts on the first decoded
+   * frame) and, in `scoreVideos`, the previous video's analysis.
+   */
   timings: { extractMs: number; analyseMs: number; embedMs: number };
 }
 
@@ -63,20 +66,29 @@ export async function scoreVideos(
   opts: LivenessVideoOptions = {},
 ): Promise<LivenessVideoResult[]> {
   // One ffmpeg at a time, each starting when the previous finishes: the first clip is not slowed
-  // by the others, and the rest decode on the second core while the first is analysed.
+  // by the others, and the rest decode on the second core while the first is analysed. Each
+  // clip's frames are analysed as they are decoded.
+  const queues = items.map(() => new FrameQueue());
   const extractions: Array<Promise<Timed<ExtractedFrames>>> = [];
   let previous: Promise<unknown> = Promise.resolve();
-  for (const { action, video } of items) {
-    const next = previous.then(() => timed(() => extractFrames(video, { fps: ACTION_PROFILES[action].fps, ...opts.extraction })));
+  for (const [i, { action }] of items.entries()) {
+    const queue = queues[i] as FrameQueue;
+    const extraction = { fps: ACTION_PROFILES[action].fps, ...opts.extraction, onFrame: (f: VideoFrame) => queue.push(f) };
+    const next = previous.then(() => timed(() => extractFrames(items[i]!.video, extraction)));
+    const ended = next.then(
+      () => queue.end(),
+      () => queue.end(),
+    );
     extractions.push(next);
-    previous = next.catch(() => undefined);
+    previous = ended;
   }
   const settled = Promise.allSettled(extractions);
   const results: LivenessVideoResult[] = [];
   try {
     for (const [i, item] of items.entries()) {
+      const analysed = await analyseFrames(analyzer, item.action, queues[i] as FrameQueue, opts);
       const { value, ms } = await (extractions[i] as Promise<Timed<ExtractedFrames>>);
-      results.push(await analyseAndScore(analyzer, item.action, value.frames, opts, ms));
+      results.push(await scoreAnalysed(analyzer, item.action, value.frames, analysed, opts, ms));
     }
   } catch (err) {
     await settled; // leave no ffmpeg running behind a rejection
@@ -85,31 +97,76 @@ export async function scoreVideos(
   return results;
 }
 
-async function analyseAndScore(
+/** Frames handed from the decoder to the analysis as they come. */
+class FrameQueue {
+  private readonly frames: VideoFrame[] = [];
+  private ended = false;
+  private wake: (() => void) | undefined;
+
+  push(frame: VideoFrame): void {
+    this.frames.push(frame);
+    this.wake?.();
+  }
+
+  end(): void {
+    this.ended = true;
+    this.wake?.();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<VideoFrame> {
+    for (let i = 0; ; i++) {
+      while (i >= this.frames.length && !this.ended) await new Promise<void>((resolve) => (this.wake = resolve));
+      const frame = this.frames[i];
+      if (!frame) return;
+      yield frame;
+    }
+  }
+}
+
+interface Analysed {
+  frames: VideoFrame[];
+  faces: FrameFaces[];
+  /** From the first frame's arrival to the end of the analysis. */
+  ms: number;
+}
+
+/** The first pass: every frame, the detector at least every DETECT_EVERY_S, no optional model. */
+async function analyseFrames(analyzer: FaceAnalyzer, action: LivenessAction, queue: FrameQueue, opts: ScoreOptions): Promise<Analysed> {
+  const profile = ACTION_PROFILES[action];
+  // The iris and expression models run afterwards, on the few frames where they can matter.
+  const models = { iris: false, emotion: false };
+  const frames: VideoFrame[] = [];
+  let faces: FrameFaces[] = [];
+  const track = {};
+  let lastDetected = -Infinity;
+  let started: number | undefined;
+  for await (const frame of queue) {
+    started ??= Date.now();
+    const detector = frame.timeS - lastDetected >= DETECT_EVERY_S - 1e-6;
+    if (detector) lastDetected = frame.timeS;
+    frames.push(frame);
+    faces.push({ timeS: frame.timeS, faces: await analyzer.analyze(frame, { ...models, track, detector }) });
+  }
+  started ??= Date.now();
+  if (profile.iris) faces = await refineEyelids(analyzer, frames, faces, { ...models, iris: true }, DETECT_EVERY_S, opts.thresholds);
+  if (profile.emotion) faces = await refineSmile(analyzer, frames, faces, { ...models, emotion: true }, opts.thresholds);
+  return { frames, faces, ms: Date.now() - started };
+}
+
+async function scoreAnalysed(
   analyzer: FaceAnalyzer,
   action: LivenessAction,
   frames: VideoFrame[],
+  analysed: Analysed,
   opts: ScoreOptions,
   extractMs: number,
 ): Promise<LivenessVideoResult> {
-  const profile = ACTION_PROFILES[action];
-  const t1 = Date.now();
-  // The iris and expression models run afterwards, on the few frames where they can matter.
-  const models = { iris: false, emotion: false };
-  let analysed: FrameFaces[] = [];
-  const track = {};
-  let lastDetected = -Infinity;
-  for (const frame of frames) {
-    const detector = frame.timeS - lastDetected >= DETECT_EVERY_S - 1e-6;
-    if (detector) lastDetected = frame.timeS;
-    analysed.push({ timeS: frame.timeS, faces: await analyzer.analyze(frame, { ...models, track, detector }) });
-  }
-  if (profile.iris) analysed = await refineEyelids(analyzer, frames, analysed, { ...models, iris: true }, DETECT_EVERY_S, opts.thresholds);
-  if (profile.emotion) analysed = await refineSmile(analyzer, frames, analysed, { ...models, emotion: true }, opts.thresholds);
+  // The decoder hands over exactly the frames it returns.
+  if (analysed.frames.length !== frames.length) throw new Error(`analysed ${analysed.frames.length} of ${frames.length} frames`);
   const t2 = Date.now();
-  const score = scoreAction(action, analysed, opts);
+  const score = scoreAction(action, analysed.faces, opts);
   const best = frames[score.bestFrameIndex];
-  const bestFace = analysed[score.bestFrameIndex]?.faces[0];
+  const bestFace = analysed.faces[score.bestFrameIndex]?.faces[0];
   let bestFrame: LivenessVideoResult['bestFrame'];
   if (best && bestFace) {
     // Same descriptor path as face match (crop around the face, then describe), so one
@@ -117,7 +174,7 @@ async function analyseAndScore(
     const embedding = await embedFaceAt(analyzer, best, bestFace.box);
     bestFrame = { timeS: best.timeS, image: best, ...(embedding ? { embedding } : {}) };
   }
-  const timings = { extractMs, analyseMs: t2 - t1, embedMs: Date.now() - t2 };
+  const timings = { extractMs, analyseMs: analysed.ms, embedMs: Date.now() - t2 };
   return { ...score, ...(bestFrame ? { bestFrame } : {}), timings };
 }
 

@@ -13,6 +13,8 @@ export interface ProcessResult {
 export interface RunOptions {
   timeoutMs: number;
   maxStdoutBytes: number;
+  /** Sees each stdout chunk as it arrives (stdout is still collected). */
+  onStdout?: (chunk: Buffer) => void;
 }
 
 const STDERR_TAIL = 4096;
@@ -34,6 +36,7 @@ export function runProcess(bin: string, args: string[], opts: RunOptions): Promi
       if (truncated) return;
       chunks.push(chunk);
       size += chunk.length;
+      opts.onStdout?.(chunk);
       if (size > opts.maxStdoutBytes) {
         truncated = true;
         child.kill('SIGKILL');
