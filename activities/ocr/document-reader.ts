@@ -4,7 +4,7 @@
  */
 import { loadOriented, pagePng, rotateGrey, type GreyImage } from './image-prep.js';
 import { locateMrz, type PageText } from './mrz-locate.js';
-import { readMrzRegion, type MrzRead } from './mrz-read.js';
+import { plausible, readMrzRegion, type MrzRead } from './mrz-read.js';
 import { CHECK_FIELD } from './mrz-parse.js';
 import { FORMATS } from './mrz-formats.js';
 import { createTesseractPool, type TesseractPool } from './tesseract-pool.js';
@@ -38,8 +38,8 @@ async function readDocument(pool: TesseractPool, image: Buffer, docType?: DocTyp
     return { ...noneResult(docType), issues: [{ code: 'UNREADABLE', message: `not a readable image: ${(err as Error).message}` }], ms: performance.now() - t0 };
   }
   // Turns are tried while no valid MRZ is read, until one orientation shows plenty of confident
-  // text (the page is upright there: an MRZ not found there is not on the page) or an MRZ whose
-  // check digits partly pass (the orientation is right, the read is just poor).
+  // text (the page is upright there: an MRZ not found there is not on the page) or a plausible MRZ
+  // whose check digits partly pass (the orientation is right, the read is poor or the print wrong).
   let best: { read: MrzRead; rotation: Rotation } | null = null;
   let texty = { img: base, rotation: 0 as Rotation, lines: -1 };
   for (const rotation of ROTATIONS) {
@@ -49,17 +49,15 @@ async function readDocument(pool: TesseractPool, image: Buffer, docType?: DocTyp
     if (page.lines > texty.lines) texty = { img, rotation, lines: page.lines };
     const read = loc ? await readMrzRegion(pool, img, loc) : null;
     if (read?.parsed.valid) return { ...mrzResult(read, rotation), ms: performance.now() - t0 };
-    if (read && (!best || passing(read) > passing(best.read))) best = { read, rotation };
-    if (page.lines >= UPRIGHT_TEXT_LINES || (best && passing(best.read) >= 2 && plausible(best.read))) break;
+    if (read && (!best || score(read) > score(best.read))) best = { read, rotation };
+    if (page.lines >= UPRIGHT_TEXT_LINES || (best && passing(best.read) >= 1 && plausible(best.read.parsed))) break;
   }
   if (best) return { ...mrzResult(best.read, best.rotation), ms: performance.now() - t0 };
   return { ...(await vizResult(pool, texty.img, docType)), rotation: texty.rotation, ms: performance.now() - t0 };
 }
 
 const passing = (r: MrzRead) => Object.values(r.parsed.checks).filter(Boolean).length;
-/** Check digits pass on noise now and then; a real MRZ also has a document code and real dates. */
-const plausible = ({ parsed }: MrzRead) =>
-  /^[PIACV]/.test(parsed.lines[0] ?? '') && parsed.fields.birthDate !== null && parsed.fields.expiryDate !== null;
+const score = (r: MrzRead) => passing(r) + (plausible(r.parsed) ? 10 : 0);
 
 function mrzResult({ parsed, ocrConfidence }: MrzRead, rotation: Rotation): Omit<DocumentReadResult, 'ms'> {
   const issues: ReadIssue[] = [];

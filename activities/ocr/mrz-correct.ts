@@ -110,12 +110,12 @@ function fixDocCode(line: string): string {
 /**
  * O/D/Q next to digits in alphanumeric fields are usually zeros. Check digits cannot tell: O (24)
  * and D (13) differ from 0 by amounts that cancel mod 10 in pairs/triples. So when both readings
- * pass a field's check, or neither does, prefer the one with digits.
+ * pass a field's check, or neither does, prefer the one with digits (optional data, guarded by
+ * the composite check only, included).
  */
 export function preferDigits(lines: string[], spec: FormatSpec): string[] {
   let out = lines;
   for (const check of spec.checks) {
-    if (check.name === 'composite') continue;
     for (const d of check.data) {
       const field = out[d.line]!.slice(d.start, d.end);
       const digitised = field.replace(/[ODQ](?=[0-9ODQ]*[0-9])|(?<=[0-9][0-9ODQ]*)[ODQ]/g, '0');

@@ -33,8 +33,9 @@ export async function readMrzRegion(pool: TesseractPool, img: GreyImage, loc: Mr
   // the plain text reads, then the locating pass.
   const reads: Read[] = [];
   const formats = new Set([loc.block.formats, ...crops.map((c) => c.block?.formats ?? [])].flat());
-  // Two lines found may be two of a TD1's three (the templates tell by the cell count per line).
-  if (formats.has('TD2') || formats.has('TD3')) formats.add('TD1');
+  // Two lines found may be two of a TD1's three, and tesseract pads wide-spaced 36-character
+  // lines with '<' to 44: the templates tell by the cell count per line, so they try every format.
+  if (formats.has('TD2') || formats.has('TD3') || formats.has('MRVA') || formats.has('MRVB')) for (const f of ['TD1', 'TD2', 'TD3', 'MRVA', 'MRVB'] as const) formats.add(f);
   const ink = crops[0]!.ink;
   for (const format of formats) {
     const spec = FORMATS[format];
@@ -91,7 +92,14 @@ export function bestParse(reads: Read[]): MrzRead | null {
   return best;
 }
 
-/** Valid beats invalid; then more passing checks; format order breaks ties (TD3 before MRV-A). */
+/**
+ * Valid beats invalid; then a plausible MRZ beats noise (check digits pass on noise now and then,
+ * more so after repair); then more passing checks; then the format the document code names.
+ */
 function rank(p: ParsedMrz): number {
-  return (p.valid ? 100 : 0) + Object.values(p.checks).filter(Boolean).length;
+  const visa = p.format === 'MRVA' || p.format === 'MRVB';
+  return (p.valid ? 100 : 0) + (plausible(p) ? 10 : 0) + Object.values(p.checks).filter(Boolean).length + (visa === p.lines[0]?.startsWith('V') ? 0.5 : 0);
 }
+
+/** A document code and real calendar dates: what any MRZ has and a read of noise seldom does. */
+export const plausible = (p: ParsedMrz) => /^[PIACV][A-Z<]/.test(p.lines[0] ?? '') && p.fields.birthDate !== null && p.fields.expiryDate !== null;
