@@ -125,4 +125,16 @@ describe('what check digits cannot vouch for', () => {
     assert.equal(confirmed(parseMrz('TD2', TD2), [read(TD2, 0), read(TD2, 1), read(misread, 2)]).valid, true);
     assert.equal(confirmed(parseMrz('TD2', misread), [read(misread, 0), read(TD2, 1)]).valid, false);
   });
+  it('two disputed characters under one check may cancel out: not confirmed', () => {
+    // TD1 optional data guarded by the composite only; O (24) for 0 shifts the sum by 4 × weight,
+    // so two such swaps whose weights add up to a multiple of 5 leave every check passing.
+    const composite = (l0: string, l1: string) => String(checkDigit(l0.slice(5, 30) + l1.slice(0, 7) + l1.slice(8, 15) + l1.slice(18, 29)));
+    const l0 = 'I<UTOD231458907100020003000<<<';
+    const l1 = (l: string) => '7408122F1204159UTO<<<<<<<<<<<' + composite(l, '7408122F1204159UTO<<<<<<<<<<<');
+    const printed = [l0, l1(l0), TD1[2]!];
+    const swapped = printed.map((l, i) => (i === 0 ? l.slice(0, 20) + 'OO' + l.slice(22) : l));
+    assert.equal(parseMrz('TD1', swapped).valid, true, 'the swaps must cancel for this test');
+    const r = (lines: string[], pass: number) => ({ block: { lines, formats: ['TD1' as const], lineIdx: [] }, confidence: 0.9, pass, letterConfidence: [100, 100, 100] });
+    assert.equal(confirmed(parseMrz('TD1', swapped), [r(swapped, 0), r(printed, 1)]).valid, false);
+  });
 });
