@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import { extractFrames, VideoRejected, type VideoRejectionCode } from '../../../activities/face/index.js';
 import sharp from 'sharp';
-import { splitJpegStream } from '../../../activities/face/jpeg-stream.js';
+import { JpegSplitter, splitJpegStream } from '../../../activities/face/jpeg-stream.js';
 import { SyntheticVideos } from '../../support/synthetic-videos.js';
 
 let kit: SyntheticVideos;
@@ -103,5 +103,19 @@ describe('splitJpegStream', () => {
     assert.deepEqual(Buffer.from(out[1]!), b);
     assert.equal((await sharp(out[1]!).metadata()).height, 9);
     assert.equal(splitJpegStream(stream, 1).length, 1);
+    // The same split over the stream as it arrives, in chunks of every size.
+    for (const size of [1, 2, 3, 7, 64, stream.length]) {
+      const splitter = new JpegSplitter(10);
+      const got: Buffer[] = [];
+      for (let i = 0; i < stream.length; i += size) got.push(...splitter.push(stream.subarray(i, i + size)).map((x) => Buffer.from(x)));
+      assert.deepEqual(got, out.map((x) => Buffer.from(x)), `chunks of ${size}`);
+    }
   });
+});
+
+test('onFrame sees every returned frame, in order, before extraction ends', async () => {
+  const seen: number[] = [];
+  const { frames } = await extractFrames(await kit.still(2), { onFrame: (f) => seen.push(f.index) });
+  assert.ok(frames.length >= 18);
+  assert.deepEqual(seen, frames.map((f) => f.index));
 });
