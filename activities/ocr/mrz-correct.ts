@@ -146,7 +146,10 @@ interface Candidates { primary: string[]; alts: Map<string, Set<string>> } // ke
 /** A read's vote weight: one number, or one per line and position. */
 export type ReadWeight = number | number[][];
 
-function vote(reads: string[][], weights: ReadWeight[]): Candidates {
+/** A character its position cannot hold (a letter where a check digit goes) is a failed read: it barely counts. */
+const MISFIT_WEIGHT = 0.1;
+
+function vote(reads: string[][], weights: ReadWeight[], spec: FormatSpec): Candidates {
   const first = reads[0]!;
   const primary: string[] = [];
   const alts = new Map<string, Set<string>>();
@@ -157,7 +160,8 @@ function vote(reads: string[][], weights: ReadWeight[]): Candidates {
       reads.forEach((r, ri) => {
         const c = r[li]![p]!;
         const w = weights[ri] ?? 1;
-        counts.set(c, (counts.get(c) ?? 0) + (typeof w === 'number' ? w : w[li]?.[p] ?? 1));
+        const fit = fits(c, (spec.classes[li]?.[p] ?? 'X') as CharClass) ? 1 : MISFIT_WEIGHT;
+        counts.set(c, (counts.get(c) ?? 0) + fit * (typeof w === 'number' ? w : w[li]?.[p] ?? 1));
       });
       const best = [...counts.entries()].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
       out += best;
@@ -227,7 +231,7 @@ export function correctMrz(rawReads: string[][], format: MrzFormat, rawWeights?:
   const reads = normalised.filter((r): r is string[] => r !== null);
   if (!reads.length) return null;
   const weights = normalised.flatMap((r, i) => (r ? [rawWeights?.[i] ?? 1] : []));
-  const cand = vote(reads, weights);
+  const cand = vote(reads, weights, spec);
   return preferDigits(chooseLines(spec, cand, reads), spec);
 }
 
