@@ -2,7 +2,8 @@
  * Document reader: MRZ first (located, cropped, OCR'd several ways, corrected by check digits),
  * labelled visual-zone text as the fallback. One warm tesseract pool serves every read.
  */
-import { loadOriented, pagePng, rotateGrey, type GreyImage } from './image-prep.js';
+import { loadOriented, pagePng, rotateFree, rotateGrey, type GreyImage } from './image-prep.js';
+import { estimateSkew } from './skew.js';
 import { locateMrz, type PageText } from './mrz-locate.js';
 import { plausible, readMrzRegion, type MrzRead } from './mrz-read.js';
 import { CHECK_FIELD } from './mrz-parse.js';
@@ -33,13 +34,16 @@ async function readDocument(pool: TesseractPool, image: Buffer, docType?: DocTyp
   const t0 = performance.now();
   let base: GreyImage;
   try {
-    base = await loadOriented(image);
+    base = await deskewed(await loadOriented(image));
   } catch (err) {
     return { ...noneResult(docType), issues: [{ code: 'UNREADABLE', message: `not a readable image: ${(err as Error).message}` }], ms: performance.now() - t0 };
   }
-  // Turns are tried while no valid MRZ is read, until one orientation shows plenty of confident
-  // text (the page is upright there: an MRZ not found there is not on the page) or a plausible MRZ
-  // whose check digits partly pass (the orientation is right, the read is poor or the print wrong).
+  // Turns are tried while no valid MRZ is read, until a plausible MRZ whose check digits partly
+  // pass turns up (the orientation is right, the read is poor or the print wrong), or, where the
+  // document need not carry an MRZ, one orientation shows plenty of confident text (the page is
+  // upright there). A passport's MRZ may run across an upright page (an open booklet held
+  // sideways), so there every turn is tried.
+  const mrzRequired = docType === 'PASSPORT' || docType === 'VISA';
   let best: { read: MrzRead; rotation: Rotation } | null = null;
   let texty = { img: base, rotation: 0 as Rotation, lines: -1 };
   for (const rotation of ROTATIONS) {
@@ -50,10 +54,16 @@ async function readDocument(pool: TesseractPool, image: Buffer, docType?: DocTyp
     const read = loc ? await readMrzRegion(pool, img, loc) : null;
     if (read?.parsed.valid) return { ...mrzResult(read, rotation), ms: performance.now() - t0 };
     if (read && (!best || score(read) > score(best.read))) best = { read, rotation };
-    if (page.lines >= UPRIGHT_TEXT_LINES || (best && passing(best.read) >= 1 && plausible(best.read.parsed))) break;
+    if ((!mrzRequired && page.lines >= UPRIGHT_TEXT_LINES) || (best && passing(best.read) >= 1 && plausible(best.read.parsed))) break;
   }
   if (best) return { ...mrzResult(best.read, best.rotation), ms: performance.now() - t0 };
   return { ...(await vizResult(pool, texty.img, docType)), rotation: texty.rotation, ms: performance.now() - t0 };
+}
+
+/** A photo taken at a slant is levelled first: tesseract's line finding fails past a few degrees. */
+async function deskewed(img: GreyImage): Promise<GreyImage> {
+  const skew = await estimateSkew(img);
+  return skew ? rotateFree(img, -skew) : img;
 }
 
 const passing = (r: MrzRead) => Object.values(r.parsed.checks).filter(Boolean).length;

@@ -16,7 +16,7 @@ export async function loadOriented(image: Buffer): Promise<GreyImage> {
   return { data, width: info.width, height: info.height };
 }
 
-const raw = (img: GreyImage) => sharp(img.data, { raw: { width: img.width, height: img.height, channels: 1 } });
+export const raw = (img: GreyImage) => sharp(img.data, { raw: { width: img.width, height: img.height, channels: 1 } });
 
 export async function rotateGrey(img: GreyImage, degrees: number): Promise<GreyImage> {
   // sharp's rotate hands back three channels even for one-channel input: keep one.
@@ -86,4 +86,10 @@ function threshold(data: Buffer, t: number): Buffer {
   const out = Buffer.allocUnsafe(data.length);
   for (let i = 0; i < data.length; i++) out[i] = data[i]! > t ? 255 : 0;
   return out;
+}
+
+/** Turn by an arbitrary angle (clockwise positive). New corners stay black: white ones made tesseract miss the text of washed-out photos. */
+export async function rotateFree(img: GreyImage, degrees: number): Promise<GreyImage> {
+  const { data, info } = await raw(img).rotate(degrees).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
 }

@@ -10,7 +10,8 @@
  *    printed wrong check digit stays wrong.
  */
 import { evaluateCheck } from './mrz-parse.js';
-import { FORMATS, type CharClass, type FormatSpec } from './mrz-formats.js';
+import { FORMATS, spanText, type CharClass, type FormatSpec } from './mrz-formats.js';
+import { fixCountryCode } from './country-codes.js';
 import type { MrzFormat } from './types.js';
 
 const TO_DIGIT: Record<string, string> = { O: '0', Q: '0', D: '0', U: '0', I: '1', L: '1', J: '1', T: '7', Z: '2', S: '5', B: '8', G: '6', A: '4' };
@@ -102,9 +103,24 @@ function fixFillersBeforeDigits(line: string, classes: string): string {
   return fixTrailingFillers(line.slice(0, end)) + line.slice(end);
 }
 
-/** Second character of the document code: no ICAO code uses K/L there; it is a '<' misread. */
-function fixDocCode(line: string): string {
-  return /^[A-Z][KL]/.test(line) ? line[0] + '<' + line.slice(2) : line;
+/**
+ * The document code: a TD3 code starts with P and a visa's with V (ICAO 9303 parts 4 and 7), so
+ * any other first letter there is a misread (F for a blurred P); no ICAO code has K/L second, so
+ * that is a '<' misread.
+ */
+function fixDocCode(line: string, spec: FormatSpec): string {
+  const first = spec.codeLetter ?? line[0] ?? '';
+  return first + (/^[A-Z][KL]/.test(first + line.slice(1)) ? '<' + line.slice(2) : line.slice(1));
+}
+
+function fixCountryCodes(lines: string[], spec: FormatSpec): string[] {
+  let out = lines;
+  for (const sp of spec.countryCodes) {
+    const code = spanText(out, sp);
+    const fixed = fixCountryCode(code);
+    if (fixed !== code) out = out.map((l, i) => (i === sp.line ? l.slice(0, sp.start) + fixed + l.slice(sp.end) : l));
+  }
+  return out;
 }
 
 /**
@@ -136,9 +152,9 @@ export function normaliseRead(raw: string[], format: MrzFormat): string[] | null
     const fitted = fitLength(raw[i]!, spec, i);
     if (!fitted) return null;
     const fixed = fixFillersBeforeDigits(classFix(fitted, spec.classes[i]!), spec.classes[i]!);
-    out.push(i === 0 ? fixDocCode(fixed) : fixed);
+    out.push(i === 0 ? fixDocCode(fixed, spec) : fixed);
   }
-  return preferDigits(out, spec);
+  return preferDigits(fixCountryCodes(out, spec), spec);
 }
 
 interface Candidates { primary: string[]; alts: Map<string, Set<string>> } // key "line:pos"

@@ -20,6 +20,10 @@ export interface FormatSpec {
   lineLength: number;
   classes: string[]; // one class string per line, one letter per position
   checks: CheckSpec[];
+  /** The one letter a document code of this layout starts with (P: passport, V: visa), if fixed. */
+  codeLetter?: 'P' | 'V';
+  /** Issuing state and nationality: three-letter codes from a known list. */
+  countryCodes: Span[];
 }
 
 const s = (line: number, start: number, end: number): Span => ({ line, start, end });
@@ -32,6 +36,7 @@ const commonChecks = (line: number): CheckSpec[] => [
   { name: 'expiryDate', data: [s(line, 21, 27)], digit: s(line, 27, 28) },
 ];
 const nameLine = (len: number) => 'AA' + 'AAA' + 'A'.repeat(len - 5);
+const countryCodes = [s(0, 2, 5), s(1, 10, 13)];
 
 export const FORMATS: Record<MrzFormat, FormatSpec> = {
   TD1: {
@@ -44,6 +49,7 @@ export const FORMATS: Record<MrzFormat, FormatSpec> = {
       { name: 'expiryDate', data: [s(1, 8, 14)], digit: s(1, 14, 15) },
       { name: 'composite', data: [s(0, 5, 30), s(1, 0, 7), s(1, 8, 15), s(1, 18, 29)], digit: s(1, 29, 30) },
     ],
+    countryCodes: [s(0, 2, 5), s(1, 15, 18)],
   },
   TD2: {
     format: 'TD2',
@@ -53,19 +59,22 @@ export const FORMATS: Record<MrzFormat, FormatSpec> = {
       ...commonChecks(1),
       { name: 'composite', data: [s(1, 0, 10), s(1, 13, 20), s(1, 21, 35)], digit: s(1, 35, 36) },
     ],
+    countryCodes,
   },
   TD3: {
     format: 'TD3',
     lineLength: 44,
     classes: [nameLine(44), line2Head + 'XXXXXXXXXXXXXXCC'],
+    codeLetter: 'P',
+    countryCodes,
     checks: [
       ...commonChecks(1),
       { name: 'personalNumber', data: [s(1, 28, 42)], digit: s(1, 42, 43) },
       { name: 'composite', data: [s(1, 0, 10), s(1, 13, 20), s(1, 21, 43)], digit: s(1, 43, 44) },
     ],
   },
-  MRVA: { format: 'MRVA', lineLength: 44, classes: [nameLine(44), line2Head + 'X'.repeat(16)], checks: commonChecks(1) },
-  MRVB: { format: 'MRVB', lineLength: 36, classes: [nameLine(36), line2Head + 'X'.repeat(8)], checks: commonChecks(1) },
+  MRVA: { format: 'MRVA', lineLength: 44, classes: [nameLine(44), line2Head + 'X'.repeat(16)], checks: commonChecks(1), codeLetter: 'V', countryCodes },
+  MRVB: { format: 'MRVB', lineLength: 36, classes: [nameLine(36), line2Head + 'X'.repeat(8)], checks: commonChecks(1), codeLetter: 'V', countryCodes },
 };
 
 /** Candidate formats for a block of lines, from line count and length (visas by their 'V' code). */

@@ -40,7 +40,7 @@ export async function readMrzRegion(pool: TesseractPool, img: GreyImage, loc: Mr
   for (const format of formats) {
     const spec = FORMATS[format];
     const t = templateRead(ink, spec.classes.length, spec.lineLength, spec.classes);
-    if (t) reads.push({ block: { lines: t.lines, formats: [format], lineIdx: [] }, confidence: 0.9, pass: TEMPLATE_PASS, letterConfidence: t.letterConfidence, weight: templateWeight(t.margins, selfConsistent(t.lines, format)), ranked: t.ranked });
+    if (t) reads.push({ block: { lines: t.lines, formats: [format], lineIdx: [] }, confidence: 0.9, pass: TEMPLATE_PASS, letterConfidence: t.letterConfidence, weight: templateWeight(t.lines, t.margins, selfConsistent(t.lines, format)), ranked: t.ranked });
   }
   crops.forEach((c, pass) => { if (c.block) reads.push(...gridReads(c.block, c.lines, c.confidence, pass, c.chevron, c.round)); });
   crops.forEach((c, pass) => { if (c.block) reads.push({ block: c.block, confidence: c.confidence, pass }); });
@@ -51,12 +51,18 @@ export async function readMrzRegion(pool: TesseractPool, img: GreyImage, loc: Mr
 
 /**
  * A sure template match from a read whose own check digits all pass (the templates fit this
- * print) outvotes both tesseract reads, which share their misreads of OCR-B. A read failing its
- * checks fits the print poorly (another OCR-B cut, heavy stroke), so two agreeing tesseract reads
- * outvote even its sure matches; an unsure match (O/0, a damaged glyph) only tips a tie.
+ * print) outvotes both tesseract reads on a filler: tesseract shares its misreads of OCR-B's '<'
+ * (C, K, L). Between two letters or digits, two agreeing tesseract reads outvote it (a blurred P
+ * matches the F template, a T the I). A read failing its checks fits the print poorly (another
+ * OCR-B cut, heavy stroke), so two agreeing tesseract reads outvote even its sure matches; an
+ * unsure match (O/0, a damaged glyph) only tips a tie.
  */
-function templateWeight(margins: number[][], fits: boolean): number[][] {
-  return margins.map((l) => l.map((m) => (m >= SURE_MARGIN / 2 ? (fits ? 2.5 : 1.5) : 0.8)));
+function templateWeight(lines: string[], margins: number[][], fits: boolean): number[][] {
+  return margins.map((l, li) => l.map((m, p) => {
+    if (m < SURE_MARGIN / 2) return 0.8;
+    if (!fits) return 1.5;
+    return lines[li]?.[p] === '<' ? 2.5 : 1.9;
+  }));
 }
 
 function selfConsistent(lines: string[], format: MrzFormat): boolean {

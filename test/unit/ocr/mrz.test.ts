@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkDigit, checkDigitMatches } from '../../../activities/ocr/check-digit.js';
 import { correctMrz } from '../../../activities/ocr/mrz-correct.js';
+import { fixCountryCode } from '../../../activities/ocr/country-codes.js';
 import { mrzDate } from '../../../activities/ocr/mrz-dates.js';
 import { parseMrz } from '../../../activities/ocr/mrz-parse.js';
 import { findMrzBlock } from '../../../activities/ocr/mrz-text.js';
@@ -100,6 +101,18 @@ describe('MRZ correction', () => {
     const p = parseMrz('TD3', correctMrz([misread], 'TD3')!);
     assert.equal(p.valid, false);
     assert.equal(p.checks.expiryDate, false);
+  });
+  it('reads an unlisted country code one lookalike from a listed one as that code', () => {
+    const misread = ['P<UT0ERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', TD3[1]!.replace('UTO', 'UTD')];
+    assert.deepEqual(correctMrz([misread], 'TD3'), TD3);
+    assert.equal(fixCountryCode('NLO'), 'NLD');
+    assert.equal(fixCountryCode('GER'), 'GBR');
+    assert.equal(fixCountryCode('CMW'), 'CMW', 'no listed code is one lookalike away: left as read');
+    assert.equal(fixCountryCode('D<<'), 'D<<');
+  });
+  it('starts a TD3 with P and a visa with V: the only letters those layouts allow there', () => {
+    assert.deepEqual(correctMrz([['F' + TD3[0]!.slice(1), TD3[1]!]], 'TD3'), TD3);
+    assert.equal(correctMrz([['P' + TD3[0]!.slice(1), TD3[1]!]], 'MRVA')![0]![0], 'V');
   });
   it('keeps a TD1 with an invalid printed date check digit invalid', () => {
     const lines = ['IDESPBAB1834284<44282767Q0<<<<', '8001010F1301017ESP<<<<<<<<<<<3', 'MUESTRA<MUESTRA<<CARMEN<<<<<<<'];

@@ -1,6 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createDocumentReader, type DocumentReader } from '../../../activities/ocr/document-reader.js';
+import { loadOriented } from '../../../activities/ocr/image-prep.js';
+import { estimateSkew } from '../../../activities/ocr/skew.js';
 import { generateDocument, MRZ_FONT_NOTE, type Degradation } from '../../support/synthetic-documents.js';
 
 describe(`document reader on synthetic documents (${MRZ_FONT_NOTE})`, () => {
@@ -42,6 +44,22 @@ describe(`document reader on synthetic documents (${MRZ_FONT_NOTE})`, () => {
     assert.equal(res.mrz?.valid, true);
     assert.deepEqual(res.mrz?.lines, doc.truth.mrzLines);
     assert.equal(res.rotation, 270);
+  });
+
+  it('levels a photo taken at a slant before reading it', async () => {
+    const sharp = (await import('sharp')).default;
+    const doc = await generateDocument({ kind: 'TD3', seed: 13 });
+    const slanted = await sharp(doc.png).rotate(-18, { background: '#5a4a3a' }).png().toBuffer();
+    const skew = await estimateSkew(await loadOriented(slanted));
+    assert.ok(Math.abs(skew + 18) <= 1, `skew estimated ${skew}°, turned -18°`);
+    const res = await reader.read(slanted, { docType: 'PASSPORT' });
+    assert.equal(res.mrz?.valid, true);
+    assert.deepEqual(res.mrz?.lines, doc.truth.mrzLines);
+  });
+
+  it('leaves a level page level', async () => {
+    const doc = await generateDocument({ kind: 'TD1', seed: 14 });
+    assert.equal(await estimateSkew(await loadOriented(doc.png)), 0);
   });
 
   it('reports an image without a document as unreadable', async () => {
