@@ -4,6 +4,7 @@
  */
 import { loadOriented, pagePng, rotateFree, rotateGrey, type GreyImage } from './image-prep.js';
 import { estimateSkew } from './skew.js';
+import { findMrzBands } from './mrz-bands.js';
 import { locateMrz, type PageText } from './mrz-locate.js';
 import { plausible, readMrzRegion, type MrzRead } from './mrz-read.js';
 import { CHECK_FIELD } from './mrz-parse.js';
@@ -38,7 +39,9 @@ async function readDocument(pool: TesseractPool, image: Buffer, docType?: DocTyp
   } catch (err) {
     return { ...noneResult(docType), issues: [{ code: 'UNREADABLE', message: `not a readable image: ${(err as Error).message}` }], ms: performance.now() - t0 };
   }
-  // Turns are tried while no valid MRZ is read, until a plausible MRZ whose check digits partly
+  const quick = await quickRead(pool, base);
+  if (quick?.parsed.valid) return { ...mrzResult(quick, 0), ms: performance.now() - t0 };
+  // Otherwise the OCR locating pass looks for it. Turns are tried while no valid MRZ is read, until a plausible MRZ whose check digits partly
   // pass turns up (the orientation is right, the read is poor or the print wrong), or, where the
   // document need not carry an MRZ, one orientation shows plenty of confident text (the page is
   // upright there). A passport's MRZ may run across an upright page (an open booklet held
@@ -56,8 +59,18 @@ async function readDocument(pool: TesseractPool, image: Buffer, docType?: DocTyp
     if (read && (!best || score(read) > score(best.read))) best = { read, rotation };
     if ((!mrzRequired && page.lines >= UPRIGHT_TEXT_LINES) || (best && passing(best.read) >= 1 && plausible(best.read.parsed))) break;
   }
+  // The located read is the better one when both fail; the quick one only when it alone found more.
+  if (quick && (!best || score(quick) > score(best.read))) best = { read: quick, rotation: 0 };
   if (best) return { ...mrzResult(best.read, best.rotation), ms: performance.now() - t0 };
   return { ...(await vizResult(pool, texty.img, docType)), rotation: texty.rotation, ms: performance.now() - t0 };
+}
+
+/** The MRZ where the ink profiles put it, read without the OCR locating pass (most pages). */
+async function quickRead(pool: TesseractPool, img: GreyImage): Promise<MrzRead | null> {
+  const bands = await findMrzBands(img);
+  if (!bands) return null;
+  const block = { lines: [], formats: [], lineIdx: [] };
+  return readMrzRegion(pool, img, { block, rect: bands.rect, angleDeg: 0, lineHeight: bands.lineHeight, confidence: 0 });
 }
 
 /** A photo taken at a slant is levelled first: tesseract's line finding fails past a few degrees. */

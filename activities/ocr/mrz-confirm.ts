@@ -34,14 +34,20 @@ export function confirmed(parsed: ParsedMrz, reads: Read[]): ParsedMrz {
   const nameLines = uncheckedLines(parsed.format);
   const guarded = guardedPositions(spec);
   // Unchecked lines: two OCR runs read the whole line alike, one of them sure of every letter.
+  const templateDissents = (li: number, p: number) => norm.some(({ r, lines }) => {
+    const a = lines?.[li]?.[p];
+    if (!r.ranked || a === undefined || a === parsed.lines[li]![p] || !sureAt(r, li, p)) return false;
+    return !guarded.has(`${li}:${p}`) || charValue(a) % 10 === charValue(parsed.lines[li]![p]!) % 10;
+  });
   const linesOk = nameLines.every((li) => {
     const rs = norm.filter((n) => n.lines?.[li] === parsed.lines[li]).map((n) => n.r);
-    return new Set(rs.map((r) => r.pass)).size >= 2 && Math.max(0, ...rs.map((r) => r.letterConfidence?.[li] ?? 0)) >= MIN_LETTER_CONFIDENCE;
+    return new Set(rs.map((r) => r.pass)).size >= 2 && Math.max(0, ...rs.map((r) => r.letterConfidence?.[li] ?? 0)) >= MIN_LETTER_CONFIDENCE
+      && [...parsed.lines[li]!].every((_, p) => !templateDissents(li, p));
   });
   const disputed: Array<[number, number]> = [];
   const positionsOk = parsed.lines.every((line, li) => nameLines.includes(li) || [...line].every((c, p) => {
     const passes = new Set(norm.filter((n) => n.lines?.[li]?.[p] === c).map((n) => n.r.pass));
-    if (passes.size >= 2) return true;
+    if (passes.size >= 2) return !templateDissents(li, p);
     if (!guarded.has(`${li}:${p}`)) return false; // nothing checks it and only one run saw it
     if (norm.some((n) => n.lines && n.lines[li]![p] !== c)) disputed.push([li, p]);
     return unambiguous(c, li, p, spec, norm.map((n) => n.lines), reads);
@@ -49,6 +55,15 @@ export function confirmed(parsed: ParsedMrz, reads: Read[]): ParsedMrz {
   return linesOk && positionsOk && allVouched(spec, disputed, parsed.lines, norm.map((n) => n.lines))
     ? parsed : { ...parsed, valid: false, checks: { ...parsed.checks, unconfirmedLines: false } };
 }
+
+/**
+ * A sure match of templates that fit the print (their read passes its own checks) against two
+ * agreeing tesseract reads: the vote may side with tesseract, but where no check digit can tell
+ * the two apart (a name letter, G/6 or P/F in optional data) neither side is proof, so the MRZ is
+ * not reported valid.
+ */
+export const FITTING_TEMPLATE_WEIGHT = 1.9; // mrz-read's vote weight for such a match (fillers more)
+const sureAt = (r: Read, li: number, p: number) => typeof r.weight === 'object' && (r.weight[li]?.[p] ?? 0) >= FITTING_TEMPLATE_WEIGHT;
 
 /**
  * A mod-10 check with weights 7-3-1 catches any one wrong character but two can cancel out: a

@@ -104,12 +104,16 @@ function fixFillersBeforeDigits(line: string, classes: string): string {
 }
 
 /**
- * The document code: a TD3 code starts with P and a visa's with V (ICAO 9303 parts 4 and 7), so
- * any other first letter there is a misread (F for a blurred P); no ICAO code has K/L second, so
- * that is a '<' misread.
+ * The document code: a TD3 code starts with P and a visa's with V (ICAO 9303 parts 4 and 7); a
+ * letter no document code starts with that looks like them is a misread (F for a blurred P). Any
+ * other letter stays, so the parse can refuse a code the format does not take. No ICAO code has
+ * K/L second: that is a '<' misread.
  */
+const CODE_LOOKALIKES: Record<string, string> = { P: 'FR', V: 'Y' };
+
 function fixDocCode(line: string, spec: FormatSpec): string {
-  const first = spec.codeLetter ?? line[0] ?? '';
+  const read = line[0] ?? '';
+  const first = spec.codeLetter && CODE_LOOKALIKES[spec.codeLetter]!.includes(read) ? spec.codeLetter : read;
   return first + (/^[A-Z][KL]/.test(first + line.slice(1)) ? '<' + line.slice(2) : line.slice(1));
 }
 

@@ -5,7 +5,7 @@
 import { CROP_BORDER, cropPng, type GreyImage } from './image-prep.js';
 import { chevronTest, roundLeftTest } from './glyph-shape.js';
 import { correctMrz, normaliseRead } from './mrz-correct.js';
-import { confirmed, type Read } from './mrz-confirm.js';
+import { confirmed, FITTING_TEMPLATE_WEIGHT, type Read } from './mrz-confirm.js';
 import { evaluateCheck, parseMrz, type ParsedMrz } from './mrz-parse.js';
 import type { MrzLocation } from './mrz-locate.js';
 import { findMrzBlock, type MrzBlock } from './mrz-text.js';
@@ -44,7 +44,7 @@ export async function readMrzRegion(pool: TesseractPool, img: GreyImage, loc: Mr
   }
   crops.forEach((c, pass) => { if (c.block) reads.push(...gridReads(c.block, c.lines, c.confidence, pass, c.chevron, c.round)); });
   crops.forEach((c, pass) => { if (c.block) reads.push({ block: c.block, confidence: c.confidence, pass }); });
-  reads.push({ block: loc.block, confidence: loc.confidence, pass: crops.length + 1 });
+  if (loc.block.lines.length) reads.push({ block: loc.block, confidence: loc.confidence, pass: crops.length + 1 });
   return bestParse(reads);
 }
 
@@ -61,7 +61,7 @@ function templateWeight(lines: string[], margins: number[][], fits: boolean): nu
   return margins.map((l, li) => l.map((m, p) => {
     if (m < SURE_MARGIN / 2) return 0.8;
     if (!fits) return 1.5;
-    return lines[li]?.[p] === '<' ? 2.5 : 1.9;
+    return lines[li]?.[p] === '<' ? 2.5 : FITTING_TEMPLATE_WEIGHT;
   }));
 }
 

@@ -37,17 +37,24 @@ export async function estimateSkew(img: GreyImage): Promise<number> {
 
 /**
  * Thin dark strokes (a black-hat: closing minus image), so glyphs count and the straight edges
- * of large dark areas (photo, background, a phone's frame) do not.
+ * of large dark areas (photo, background, a phone's frame) do not. 1 marks ink.
  */
-async function inkPoints(img: GreyImage): Promise<{ xs: Float32Array; ys: Float32Array; span: number }> {
-  const scale = Math.min(1, SKEW_WIDTH / img.width);
+export async function inkMask(img: GreyImage, maxWidth: number, delta = INK_DELTA): Promise<{ mask: Uint8Array; width: number; height: number; scale: number }> {
+  const scale = Math.min(1, maxWidth / img.width);
   const small = await raw(img).resize({ width: Math.round(img.width * scale) }).normalise().extractChannel(0).raw().toBuffer({ resolveWithObject: true });
   const { width, height } = small.info;
   const closed = minFilter(maxFilter(small.data, width, height), width, height);
+  const mask = new Uint8Array(small.data.length);
+  for (let i = 0; i < mask.length; i++) mask[i] = closed[i]! - small.data[i]! > delta ? 1 : 0;
+  return { mask, width, height, scale: width / img.width };
+}
+
+async function inkPoints(img: GreyImage): Promise<{ xs: Float32Array; ys: Float32Array; span: number }> {
+  const { mask, width, height } = await inkMask(img, SKEW_WIDTH);
   const xs: number[] = [], ys: number[] = [];
-  for (let i = 0; i < small.data.length; i++) {
+  for (let i = 0; i < mask.length; i++) {
     // A fixed sub-pixel jitter, so the pixel grid itself does not make 0° and 90° look sharp.
-    if (closed[i]! - small.data[i]! > INK_DELTA) { xs.push((i % width) + jitter(i)); ys.push(Math.floor(i / width) + jitter(i + 7919)); }
+    if (mask[i]) { xs.push((i % width) + jitter(i)); ys.push(Math.floor(i / width) + jitter(i + 7919)); }
   }
   const stride = Math.max(1, Math.ceil(xs.length / MAX_INK_POINTS));
   const keep = (_: number, i: number) => i % stride === 0;

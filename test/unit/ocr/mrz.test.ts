@@ -110,9 +110,9 @@ describe('MRZ correction', () => {
     assert.equal(fixCountryCode('CMW'), 'CMW', 'no listed code is one lookalike away: left as read');
     assert.equal(fixCountryCode('D<<'), 'D<<');
   });
-  it('starts a TD3 with P and a visa with V: the only letters those layouts allow there', () => {
+  it('reads a lookalike of P starting a TD3 as P, but never turns one document code into another', () => {
     assert.deepEqual(correctMrz([['F' + TD3[0]!.slice(1), TD3[1]!]], 'TD3'), TD3);
-    assert.equal(correctMrz([['P' + TD3[0]!.slice(1), TD3[1]!]], 'MRVA')![0]![0], 'V');
+    assert.equal(correctMrz([TD3], 'MRVA')![0]![0], 'P', 'a passport read as a visa keeps its P, and fails as a visa');
   });
   it('keeps a TD1 with an invalid printed date check digit invalid', () => {
     const lines = ['IDESPBAB1834284<44282767Q0<<<<', '8001010F1301017ESP<<<<<<<<<<<3', 'MUESTRA<MUESTRA<<CARMEN<<<<<<<'];
@@ -149,5 +149,18 @@ describe('what check digits cannot vouch for', () => {
     assert.equal(parseMrz('TD1', swapped).valid, true, 'the swaps must cancel for this test');
     const r = (lines: string[], pass: number) => ({ block: { lines, formats: ['TD1' as const], lineIdx: [] }, confidence: 0.9, pass, letterConfidence: [100, 100, 100] });
     assert.equal(confirmed(parseMrz('TD1', swapped), [r(swapped, 0), r(printed, 1)]).valid, false);
+  });
+  it('two tesseract runs agreeing against a fitting, sure template match on a G/6: not confirmed', () => {
+    // G (16) and 6 weigh the same mod 10: the composite check cannot say which is printed.
+    const ocrRead = TD3; // personal number ZE184226B: position 35 is the 6
+    const printed = [TD3[0]!, TD3[1]!.slice(0, 35) + 'G' + TD3[1]!.slice(36)];
+    const tess = (pass: number) => ({ block: { lines: ocrRead, formats: ['TD3' as const], lineIdx: [] }, confidence: 0.9, pass, letterConfidence: [100, 100] });
+    const template = (weight: number) => ({
+      block: { lines: printed, formats: ['TD3' as const], lineIdx: [] }, confidence: 0.9, pass: 2, letterConfidence: [100, 100],
+      weight: printed.map((l) => [...l].map(() => weight)), ranked: [],
+    });
+    assert.equal(parseMrz('TD3', printed).valid, true, 'both readings must pass the checks for this test');
+    assert.equal(confirmed(parseMrz('TD3', ocrRead), [tess(0), tess(1), template(1.9)]).valid, false);
+    assert.equal(confirmed(parseMrz('TD3', ocrRead), [tess(0), tess(1), template(1.5)]).valid, true, 'a template that fits the print poorly does not block');
   });
 });

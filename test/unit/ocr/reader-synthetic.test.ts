@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createDocumentReader, type DocumentReader } from '../../../activities/ocr/document-reader.js';
 import { loadOriented } from '../../../activities/ocr/image-prep.js';
 import { estimateSkew } from '../../../activities/ocr/skew.js';
+import { findMrzBands } from '../../../activities/ocr/mrz-bands.js';
 import { generateDocument, MRZ_FONT_NOTE, type Degradation } from '../../support/synthetic-documents.js';
 
 describe(`document reader on synthetic documents (${MRZ_FONT_NOTE})`, () => {
@@ -55,6 +56,16 @@ describe(`document reader on synthetic documents (${MRZ_FONT_NOTE})`, () => {
     const res = await reader.read(slanted, { docType: 'PASSPORT' });
     assert.equal(res.mrz?.valid, true);
     assert.deepEqual(res.mrz?.lines, doc.truth.mrzLines);
+  });
+
+  it('finds the MRZ lines from the ink profile alone, at the bottom of the page', async () => {
+    for (const [kind, lines] of [['TD3', 2], ['TD1', 3]] as const) {
+      const doc = await generateDocument({ kind, seed: 15 });
+      const img = await loadOriented(doc.png);
+      const bands = await findMrzBands(img);
+      assert.equal(bands?.lines, lines, `${kind}: ${JSON.stringify(bands)}`);
+      assert.ok(bands.rect.top > img.height / 2 && bands.rect.width > img.width / 2, `${kind}: ${JSON.stringify(bands.rect)}`);
+    }
   });
 
   it('leaves a level page level', async () => {
