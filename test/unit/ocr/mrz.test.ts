@@ -163,4 +163,18 @@ describe('what check digits cannot vouch for', () => {
     assert.equal(confirmed(parseMrz('TD3', ocrRead), [tess(0), tess(1), template(1.9)]).valid, false);
     assert.equal(confirmed(parseMrz('TD3', ocrRead), [tess(0), tess(1), template(1.5)]).valid, true, 'a template that fits the print poorly does not block');
   });
+  it('a character no run read, however well it passes the checks, is not confirmed', () => {
+    const misread = [TD3[0]!, TD3[1]!.replace('L898902C3', 'L898902G3')];
+    const r = (pass: number) => ({ block: { lines: misread, formats: ['TD3' as const], lineIdx: [] }, confidence: 0.9, pass, letterConfidence: [90, 90] });
+    assert.equal(confirmed(parseMrz('TD3', TD3), [r(0), r(1)]).valid, false);
+  });
+  it('a filler a fitting template is sure of stands where the tesseract runs each misread it their own way', () => {
+    const withName = (name: string) => [name, TD3[1]!];
+    const tess = (name: string, pass: number) => ({ block: { lines: withName(name), formats: ['TD3' as const], lineIdx: [] }, confidence: 0.9, pass, letterConfidence: [90, 90] });
+    const template = { block: { lines: TD3, formats: ['TD3' as const], lineIdx: [] }, confidence: 0.9, pass: 2, letterConfidence: [20, 20], weight: TD3.map((l) => [...l].map(() => 2.5)), ranked: [] };
+    const p = parseMrz('TD3', TD3);
+    const at = (c: string) => TD3[0]!.slice(0, 13) + c + TD3[0]!.slice(14); // the '<' after ERIKSSON
+    assert.equal(confirmed(p, [tess(at('C'), 0), tess(at('S'), 1), template]).valid, true);
+    assert.equal(confirmed(p, [tess(at('C'), 0), tess(at('C'), 1), template]).valid, false, 'two runs agreeing on a letter there: not proof either way');
+  });
 });
