@@ -1,6 +1,7 @@
 /**
- * Document reader: MRZ first (located, cropped, OCR'd several ways, corrected by check digits),
- * labelled visual-zone text as the fallback. One warm tesseract pool serves every read.
+ * Document reader: the page levelled, then the MRZ first (found from the ink map or by an OCR
+ * pass, cropped, OCR'd several ways, corrected by check digits), labelled visual-zone text as the
+ * fallback. One warm tesseract pool serves every read.
  */
 import { loadOriented, pagePng, rotateFree, rotateGrey, type GreyImage } from './image-prep.js';
 import { estimateSkew } from './skew.js';
@@ -33,19 +34,30 @@ export async function createDocumentReader(opts?: { workers?: number }): Promise
 
 async function readDocument(pool: TesseractPool, image: Buffer, docType?: DocTypeHint): Promise<DocumentReadResult> {
   const t0 = performance.now();
+  const done = (r: Omit<DocumentReadResult, 'ms'>): DocumentReadResult => ({ ...r, ms: performance.now() - t0 });
   let base: GreyImage;
   try {
     base = await deskewed(await loadOriented(image));
   } catch (err) {
-    return { ...noneResult(docType), issues: [{ code: 'UNREADABLE', message: `not a readable image: ${(err as Error).message}` }], ms: performance.now() - t0 };
+    return done({ ...noneResult(docType), issues: [{ code: 'UNREADABLE', message: `not a readable image: ${(err as Error).message}` }] });
   }
   const quick = await quickRead(pool, base);
-  if (quick?.parsed.valid) return { ...mrzResult(quick, 0), ms: performance.now() - t0 };
-  // Otherwise the OCR locating pass looks for it. Turns are tried while no valid MRZ is read, until a plausible MRZ whose check digits partly
-  // pass turns up (the orientation is right, the read is poor or the print wrong), or, where the
-  // document need not carry an MRZ, one orientation shows plenty of confident text (the page is
-  // upright there). A passport's MRZ may run across an upright page (an open booklet held
-  // sideways), so there every turn is tried.
+  if (quick?.parsed.valid) return done(mrzResult(quick, 0));
+  const { best, texty } = await searchTurns(pool, base, docType);
+  // The located read is the better one when both fail; the quick one only when it alone found more.
+  const pick = quick && (!best || score(quick) > score(best.read)) ? { read: quick, rotation: 0 as Rotation } : best;
+  if (pick) return done(mrzResult(pick.read, pick.rotation));
+  return done({ ...(await vizResult(pool, texty.img, docType)), rotation: texty.rotation });
+}
+
+/**
+ * The OCR locating pass, turn by turn, while no valid MRZ is read: it stops at a plausible MRZ
+ * whose check digits partly pass (the orientation is right, the read is poor or the print wrong),
+ * or, where the document need not carry an MRZ, at an orientation with plenty of confident text
+ * (the page is upright there). A passport's MRZ may run across an upright page (an open booklet
+ * held sideways), so there every turn is tried.
+ */
+async function searchTurns(pool: TesseractPool, base: GreyImage, docType?: DocTypeHint) {
   const mrzRequired = docType === 'PASSPORT' || docType === 'VISA';
   let best: { read: MrzRead; rotation: Rotation } | null = null;
   let texty = { img: base, rotation: 0 as Rotation, lines: -1 };
@@ -55,14 +67,11 @@ async function readDocument(pool: TesseractPool, image: Buffer, docType?: DocTyp
     const loc = await locateMrz(pool, img, page);
     if (page.lines > texty.lines) texty = { img, rotation, lines: page.lines };
     const read = loc ? await readMrzRegion(pool, img, loc) : null;
-    if (read?.parsed.valid) return { ...mrzResult(read, rotation), ms: performance.now() - t0 };
     if (read && (!best || score(read) > score(best.read))) best = { read, rotation };
+    if (read?.parsed.valid) break;
     if ((!mrzRequired && page.lines >= UPRIGHT_TEXT_LINES) || (best && passing(best.read) >= 1 && plausible(best.read.parsed))) break;
   }
-  // The located read is the better one when both fail; the quick one only when it alone found more.
-  if (quick && (!best || score(quick) > score(best.read))) best = { read: quick, rotation: 0 };
-  if (best) return { ...mrzResult(best.read, best.rotation), ms: performance.now() - t0 };
-  return { ...(await vizResult(pool, texty.img, docType)), rotation: texty.rotation, ms: performance.now() - t0 };
+  return { best, texty };
 }
 
 /** The MRZ where the ink profiles put it, read without the OCR locating pass (most pages). */
@@ -80,7 +89,7 @@ async function deskewed(img: GreyImage): Promise<GreyImage> {
 }
 
 const passing = (r: MrzRead) => Object.values(r.parsed.checks).filter(Boolean).length;
-const score = (r: MrzRead) => passing(r) + (plausible(r.parsed) ? 10 : 0);
+const score = (r: MrzRead) => (r.parsed.valid ? 100 : 0) + passing(r) + (plausible(r.parsed) ? 10 : 0);
 
 function mrzResult({ parsed, ocrConfidence }: MrzRead, rotation: Rotation): Omit<DocumentReadResult, 'ms'> {
   const issues: ReadIssue[] = [];

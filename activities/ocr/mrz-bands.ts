@@ -11,6 +11,7 @@ import { inkMask } from './skew.js';
 const BAND_WIDTH = 900; // px of the mask: MRZ glyphs of a booklet photo stay ≥ 6 px high
 const BAND_INK_DELTA = 60; // MRZ print is black: a strict ink threshold drops guilloche and tinted print
 const MIN_ROW_INK = 0.02; // share of a row's pixels that are ink for the row to hold text
+const MIN_LINE_ROWS = 4; // thinner bands are rules and specks, not text
 const MIN_LINE_ASPECT = 14; // an MRZ line is ≥ 30 glyphs of about 0.6 × their height
 const MIN_FILL = 0.55; // share of columns across the line that carry ink (monospace, no spaces)
 const MAX_GAP = 1.2; // largest gap inside a line, in line heights
@@ -40,7 +41,7 @@ function textBands(mask: Uint8Array, width: number, height: number): Band[] {
     if (y < height) for (let x = 0; x < width; x++) ink += mask[y * width + x]!;
     const texty = y < height && ink >= MIN_ROW_INK * width;
     if (texty && top < 0) top = y;
-    if (!texty && top >= 0) { if (y - top >= 4) out.push({ top, bottom: y, left: 0, right: width }); top = -1; }
+    if (!texty && top >= 0) { if (y - top >= MIN_LINE_ROWS) out.push({ top, bottom: y, left: 0, right: width }); top = -1; }
   }
   return out;
 }
@@ -49,25 +50,21 @@ function textBands(mask: Uint8Array, width: number, height: number): Band[] {
 function lineExtent(mask: Uint8Array, width: number, band: Band): Band | null {
   const h = band.bottom - band.top;
   const maxGap = Math.max(2, Math.round(MAX_GAP * h));
-  let best: Band | null = null, bestInk = 0;
-  let start = -1, last = -1, inkCols = 0;
-  const close = () => {
-    const len = last - start + 1;
-    if (start >= 0 && len >= MIN_LINE_ASPECT * h && inkCols >= MIN_FILL * len && len > (best ? best.right - best.left : 0)) {
-      best = { ...band, left: start, right: last + 1 };
-      bestInk = inkCols;
-    }
-  };
+  const runs: Array<{ left: number; right: number; inkCols: number }> = [];
   for (let x = 0; x < width; x++) {
-    let ink = false;
-    for (let y = band.top; y < band.bottom && !ink; y++) ink = mask[y * width + x] === 1;
-    if (!ink) continue;
-    if (start < 0 || x - last > maxGap) { close(); start = x; inkCols = 0; }
-    last = x;
-    inkCols++;
+    if (!columnHasInk(mask, width, band, x)) continue;
+    const run = runs.at(-1);
+    if (run && x - run.right < maxGap) { run.right = x + 1; run.inkCols++; } else runs.push({ left: x, right: x + 1, inkCols: 1 });
   }
-  close();
-  return bestInk ? best : null;
+  const lines = runs.filter((r) => r.right - r.left >= MIN_LINE_ASPECT * h && r.inkCols >= MIN_FILL * (r.right - r.left));
+  if (!lines.length) return null;
+  const longest = lines.reduce((a, b) => (b.right - b.left > a.right - a.left ? b : a));
+  return { ...band, left: longest.left, right: longest.right };
+}
+
+function columnHasInk(mask: Uint8Array, width: number, band: Band, x: number): boolean {
+  for (let y = band.top; y < band.bottom; y++) if (mask[y * width + x]) return true;
+  return false;
 }
 
 /** The lowest run of two or three MRZ-like lines of similar height, extent and spacing. */
