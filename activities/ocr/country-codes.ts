@@ -28,8 +28,6 @@ const LOOKALIKES: Record<string, string> = {
   I: 'LTJ', L: 'I', T: 'I', J: 'I', V: 'UY', Y: 'V', M: 'NH', N: 'MH', H: 'NM', K: 'X', X: 'K', W: 'V',
 };
 
-export const isCountryCode = (code: string) => CODES.has(code);
-
 /** The listed code one lookalike away from an unlisted read, if there is exactly one. */
 export function fixCountryCode(code: string): string {
   if (code.length !== 3 || CODES.has(code) || /^[A-Z]<</.test(code)) return code;

@@ -3,7 +3,7 @@
  * pass, cropped, OCR'd several ways, corrected by check digits), labelled visual-zone text as the
  * fallback. One warm tesseract pool serves every read.
  */
-import { loadOriented, pagePng, rotateFree, rotateGrey, type GreyImage } from './image-prep.js';
+import { loadOriented, pagePng, rotateGrey, type GreyImage } from './image-prep.js';
 import { estimateSkew } from './skew.js';
 import { findMrzBands } from './mrz-bands.js';
 import { locateMrz, type PageText } from './mrz-locate.js';
@@ -85,7 +85,7 @@ async function quickRead(pool: TesseractPool, img: GreyImage): Promise<MrzRead |
 /** A photo taken at a slant is levelled first: tesseract's line finding fails past a few degrees. */
 async function deskewed(img: GreyImage): Promise<GreyImage> {
   const skew = await estimateSkew(img);
-  return skew ? rotateFree(img, -skew) : img;
+  return skew ? rotateGrey(img, -skew) : img;
 }
 
 const passing = (r: MrzRead) => Object.values(r.parsed.checks).filter(Boolean).length;

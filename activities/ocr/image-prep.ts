@@ -18,6 +18,10 @@ export async function loadOriented(image: Buffer): Promise<GreyImage> {
 
 export const raw = (img: GreyImage) => sharp(img.data, { raw: { width: img.width, height: img.height, channels: 1 } });
 
+/**
+ * Turn clockwise by any angle. New corners stay black: white ones made tesseract miss the text of
+ * washed-out photos levelled by a few degrees.
+ */
 export async function rotateGrey(img: GreyImage, degrees: number): Promise<GreyImage> {
   // sharp's rotate hands back three channels even for one-channel input: keep one.
   const { data, info } = await raw(img).rotate(degrees).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
@@ -86,10 +90,4 @@ function threshold(data: Buffer, t: number): Buffer {
   const out = Buffer.allocUnsafe(data.length);
   for (let i = 0; i < data.length; i++) out[i] = data[i]! > t ? 255 : 0;
   return out;
-}
-
-/** Turn by an arbitrary angle (clockwise positive). New corners stay black: white ones made tesseract miss the text of washed-out photos. */
-export async function rotateFree(img: GreyImage, degrees: number): Promise<GreyImage> {
-  const { data, info } = await raw(img).rotate(degrees).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
-  return { data, width: info.width, height: info.height };
 }

@@ -6,7 +6,7 @@
  */
 import type { GreyImage, Rect } from './image-prep.js';
 import { clampRect } from './image-prep.js';
-import { inkMask } from './skew.js';
+import { inkMask } from './ink-mask.js';
 
 const BAND_WIDTH = 900; // px of the mask: MRZ glyphs of a booklet photo stay ≥ 6 px high
 const BAND_INK_DELTA = 60; // MRZ print is black: a strict ink threshold drops guilloche and tinted print

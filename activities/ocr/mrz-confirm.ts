@@ -33,7 +33,6 @@ export function confirmed(parsed: ParsedMrz, reads: Read[]): ParsedMrz {
   const norm = reads.map((r) => ({ r, lines: normaliseRead(r.block.lines, parsed.format) }));
   const nameLines = uncheckedLines(parsed.format);
   const guarded = guardedPositions(spec);
-  // Unchecked lines: two OCR runs read the whole line alike, one of them sure of every letter.
   const templateDissents = (li: number, p: number) => norm.some(({ r, lines }) => {
     const a = lines?.[li]?.[p];
     if (!r.ranked || a === undefined || a === parsed.lines[li]![p] || !sureAt(r, li, p)) return false;
@@ -45,9 +44,13 @@ export function confirmed(parsed: ParsedMrz, reads: Read[]): ParsedMrz {
   const templateFiller = (li: number, p: number) => parsed.lines[li]![p] === '<'
     && norm.some(({ r, lines }) => r.ranked && lines?.[li]?.[p] === '<' && sureAt(r, li, p))
     && !norm.some(({ lines }) => { const a = lines?.[li]?.[p]; return a !== undefined && a !== '<' && passesReading(li, p, a).size >= 2; });
+  // Unchecked lines: every character read alike by two runs (a filler: or a sure template), and
+  // one run that read every letter so, sure of its letters.
   const linesOk = nameLines.every((li) => {
-    const sure = norm.some(({ r, lines }) => lines?.[li] && (r.letterConfidence?.[li] ?? 0) >= MIN_LETTER_CONFIDENCE);
-    return sure && [...parsed.lines[li]!].every((c, p) => (passesReading(li, p, c).size >= 2 || templateFiller(li, p)) && !templateDissents(li, p));
+    const line = parsed.lines[li]!;
+    const sure = norm.some(({ r, lines }) => (r.letterConfidence?.[li] ?? 0) >= MIN_LETTER_CONFIDENCE
+      && [...line].every((c, p) => c === '<' || lines?.[li]?.[p] === c));
+    return sure && [...line].every((c, p) => (passesReading(li, p, c).size >= 2 || templateFiller(li, p)) && !templateDissents(li, p));
   });
   const disputed: Array<[number, number]> = [];
   const positionsOk = parsed.lines.every((line, li) => nameLines.includes(li) || [...line].every((c, p) => {

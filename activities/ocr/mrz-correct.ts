@@ -112,9 +112,9 @@ function fixFillersBeforeDigits(line: string, classes: string): string {
 const CODE_LOOKALIKES: Record<string, string> = { P: 'FR', V: 'Y' };
 
 function fixDocCode(line: string, spec: FormatSpec): string {
-  const read = line[0] ?? '';
-  const first = spec.codeLetter && CODE_LOOKALIKES[spec.codeLetter]!.includes(read) ? spec.codeLetter : read;
-  return first + (/^[A-Z][KL]/.test(first + line.slice(1)) ? '<' + line.slice(2) : line.slice(1));
+  const lookalike = spec.codeLetter && CODE_LOOKALIKES[spec.codeLetter]!.includes(line[0] ?? '');
+  const code = lookalike ? spec.codeLetter + line.slice(1) : line;
+  return /^[A-Z][KL]/.test(code) ? code[0] + '<' + code.slice(2) : code;
 }
 
 function fixCountryCodes(lines: string[], spec: FormatSpec): string[] {

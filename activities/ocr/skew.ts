@@ -2,14 +2,15 @@
  * Skew estimation: a photo taken at a slant is levelled before its MRZ is looked for, since
  * tesseract's line finding fails past a few degrees.
  */
-import { raw, type GreyImage } from './image-prep.js';
+import type { GreyImage } from './image-prep.js';
+import { inkMask } from './ink-mask.js';
 
 const SKEW_WIDTH = 600;
 const SKEW_RANGE = 30; // degrees either side; a page turned further is a quarter turn plus this
 const SKEW_GAIN = 1.3; // how much sharper the best angle must be than level to turn the page
+const SKEW_INK_DELTA = 24; // grey levels darker than the neighbourhood that count as ink: faint print helps here
 const MIN_INK_POINTS = 200;
 const MAX_INK_POINTS = 20_000; // a sample this size fixes the angle as well as all of them
-const INK_DELTA = 24; // grey levels darker than the neighbourhood that count as ink
 
 /**
  * Skew of the text lines modulo 90°, in degrees (positive: lines fall to the right), from the
@@ -35,22 +36,8 @@ export async function estimateSkew(img: GreyImage): Promise<number> {
   return fine.score > level.score * SKEW_GAIN ? Math.round(fine.deg * 10) / 10 : 0;
 }
 
-/**
- * Thin dark strokes (a black-hat: closing minus image), so glyphs count and the straight edges
- * of large dark areas (photo, background, a phone's frame) do not. 1 marks ink.
- */
-export async function inkMask(img: GreyImage, maxWidth: number, delta = INK_DELTA): Promise<{ mask: Uint8Array; width: number; height: number; scale: number }> {
-  const scale = Math.min(1, maxWidth / img.width);
-  const small = await raw(img).resize({ width: Math.round(img.width * scale) }).normalise().extractChannel(0).raw().toBuffer({ resolveWithObject: true });
-  const { width, height } = small.info;
-  const closed = minFilter(maxFilter(small.data, width, height), width, height);
-  const mask = new Uint8Array(small.data.length);
-  for (let i = 0; i < mask.length; i++) mask[i] = closed[i]! - small.data[i]! > delta ? 1 : 0;
-  return { mask, width, height, scale: width / img.width };
-}
-
 async function inkPoints(img: GreyImage): Promise<{ xs: Float32Array; ys: Float32Array; span: number }> {
-  const { mask, width, height } = await inkMask(img, SKEW_WIDTH);
+  const { mask, width, height } = await inkMask(img, SKEW_WIDTH, SKEW_INK_DELTA);
   const xs: number[] = [], ys: number[] = [];
   for (let i = 0; i < mask.length; i++) {
     // A fixed sub-pixel jitter, so the pixel grid itself does not make 0° and 90° look sharp.
@@ -62,34 +49,6 @@ async function inkPoints(img: GreyImage): Promise<{ xs: Float32Array; ys: Float3
 }
 
 const jitter = (i: number) => (((i * 2654435761) >>> 0) / 2 ** 32) - 0.5;
-
-const STROKE_WINDOW = 4; // half-width in px at SKEW_WIDTH: wider than a glyph stroke there
-
-const maxFilter = (d: Uint8Array, w: number, h: number) => transpose(windowPass(transpose(windowPass(d, w, h, true), w, h), h, w, true), h, w);
-const minFilter = (d: Uint8Array, w: number, h: number) => transpose(windowPass(transpose(windowPass(d, w, h, false), w, h), h, w, false), h, w);
-
-/** Max (or min) over a window of ±STROKE_WINDOW along each row. */
-function windowPass(d: Uint8Array, w: number, h: number, max: boolean): Uint8Array {
-  const out = new Uint8Array(d.length);
-  for (let y = 0; y < h; y++) {
-    const row = y * w;
-    for (let x = 0; x < w; x++) {
-      const from = row + (x > STROKE_WINDOW ? x - STROKE_WINDOW : 0);
-      const to = row + (x + STROKE_WINDOW < w ? x + STROKE_WINDOW : w - 1);
-      let v = d[from]!;
-      if (max) for (let k = from + 1; k <= to; k++) { if (d[k]! > v) v = d[k]!; }
-      else for (let k = from + 1; k <= to; k++) { if (d[k]! < v) v = d[k]!; }
-      out[row + x] = v;
-    }
-  }
-  return out;
-}
-
-function transpose(d: Uint8Array, w: number, h: number): Uint8Array {
-  const out = new Uint8Array(d.length);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[x * h + y] = d[y * w + x]!;
-  return out;
-}
 
 /**
  * How peaked the profile of the points projected across lines at this angle is: the squared
