@@ -2,8 +2,8 @@ import { ApplicationFailure, metricMeter } from '@temporalio/activity';
 import type { Db } from 'mongodb';
 import type { DocType, DocumentError, DocumentFields, DocumentRead, QualitySummary } from '../domain/kyc-document.js';
 import { deleteFile, readFile } from '../stores/files.store.js';
-import { assessQuality, UnreadableImage, type QualityThresholds } from './document-quality.js';
-import type { DocumentReader, DocumentReadResult } from './ocr/document-reader.js';
+import { assessQuality, UnreadableImage, type QualityThresholds } from '../vision/document-quality.js';
+import type { DocumentReader, DocumentReadResult } from '../vision/ocr/document-reader.js';
 
 export interface DocumentActivityDeps {
   db: Db;

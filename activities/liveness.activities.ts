@@ -13,7 +13,7 @@ import {
   type FaceAnalyzer,
   type LivenessVideoResult,
   type RgbImage,
-} from './face/index.js';
+} from '../vision/face/index.js';
 
 export interface LivenessActivityDeps {
   db: Db;

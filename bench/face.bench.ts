@@ -2,7 +2,7 @@
 // pair of single-face photos, plus document portrait ↔ face photo pairs. `npm run bench:face`.
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { createFaceAnalyzer, cosineDistance, DEFAULT_MATCH_THRESHOLD, embedLargestFace } from '../activities/face/index.js';
+import { createFaceAnalyzer, cosineDistance, DEFAULT_MATCH_THRESHOLD, embedLargestFace } from '../vision/face/index.js';
 import { FIXTURES_MISSING, labelledFaces, portraitDocuments } from '../test/unit/face/face-fixtures.js';
 
 interface Pair {

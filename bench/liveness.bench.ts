@@ -9,7 +9,7 @@ import {
   scoreVideos,
   type LivenessAction,
   type LivenessVideoResult,
-} from '../activities/face/index.js';
+} from '../vision/face/index.js';
 import { SyntheticVideos } from '../test/support/synthetic-videos.js';
 import { fixtureVideo, FIXTURES_MISSING } from '../test/unit/face/face-fixtures.js';
 

@@ -8,10 +8,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createDocumentReader, type DocTypeHint, type DocumentReader, type ExtractedFields } from '../activities/ocr/document-reader.js';
-import { loadOriented, cropPng } from '../activities/ocr/image-prep.js';
-import { locateMrz } from '../activities/ocr/mrz-locate.js';
-import { createTesseractPool, MRZ_WHITELIST } from '../activities/ocr/tesseract-pool.js';
+import { createDocumentReader, type DocTypeHint, type DocumentReader, type ExtractedFields } from '../vision/ocr/document-reader.js';
+import { loadOriented, cropPng } from '../vision/ocr/image-prep.js';
+import { locateMrz } from '../vision/ocr/mrz-locate.js';
+import { createTesseractPool, MRZ_WHITELIST } from '../vision/ocr/tesseract-pool.js';
 import { DEGRADATIONS, generateDocument, MRZ_FONT_NOTE } from '../test/support/synthetic-documents.js';
 import { fixturesMissing, realDocuments } from '../test/support/real-documents.js';
 

@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import type { CardApplication } from '../domain/cards.js';
-import { isDuplicateKey } from './mongo.js';
+import { isDuplicateKey } from './mongo-errors.js';
 
 /** Card application read models (the user's cards are the issued ones). */
 export interface CardApplicationDoc extends Omit<CardApplication, 'createdAt' | 'updatedAt'> {

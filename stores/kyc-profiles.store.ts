@@ -1,6 +1,6 @@
 import type { Collection, Db, Filter } from 'mongodb';
 import type { KycStatusDto } from '../domain/kyc-profile.js';
-import { isDuplicateKey } from './mongo.js';
+import { isDuplicateKey } from './mongo-errors.js';
 
 /** The profile read model: one document per profile, written by the workflow's activities. */
 export interface KycProfileDoc extends Omit<KycStatusDto, 'createdAt' | 'updatedAt'> {

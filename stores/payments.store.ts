@@ -1,7 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import type { KycPaymentView } from '../domain/app-kyc.js';
 import type { FeePayment, PaymentType } from '../domain/payments.js';
-import { isDuplicateKey } from './mongo.js';
+import { isDuplicateKey } from './mongo-errors.js';
 
 /** Fee payment read models, the one-open-payment-per-user-and-type claims, and idempotency keys. */
 export interface FeePaymentDoc extends Omit<FeePayment, 'createdAt' | 'updatedAt' | 'expiresAt'> {

@@ -1,7 +1,7 @@
 // The worker process: connects to Temporal and MongoDB, runs until SIGINT/SIGTERM.
 import { NativeConnection, Runtime } from '@temporalio/worker';
-import { createFaceAnalyzer } from '../activities/face/index.js';
-import { createDocumentReader } from '../activities/ocr/document-reader.js';
+import { createFaceAnalyzer } from '../vision/face/index.js';
+import { createDocumentReader } from '../vision/ocr/document-reader.js';
 import { once } from '../domain/once.js';
 import { loadConfigOrExit } from '../config/config.js';
 import { connectMongo } from '../stores/mongo.js';

@@ -2,8 +2,8 @@ import { NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worke
 import type { Db } from 'mongodb';
 import { fileURLToPath } from 'node:url';
 import { createActivities, type ActivityConfig } from '../activities/index.js';
-import type { FaceAnalyzer } from '../activities/face/index.js';
-import type { DocumentReader } from '../activities/ocr/document-reader.js';
+import type { FaceAnalyzer } from '../vision/face/index.js';
+import type { DocumentReader } from '../vision/ocr/document-reader.js';
 import { encryptingDataConverter } from '../codec/payload-codec.js';
 import type { Config } from '../config/config.js';
 

@@ -6,8 +6,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import sharp from 'sharp';
-import { checkDigit } from '../../activities/ocr/check-digit.js';
-import { emptyFields, type ExtractedFields } from '../../activities/ocr/types.js';
+import { checkDigit } from '../../vision/ocr/check-digit.js';
+import { emptyFields, type ExtractedFields } from '../../vision/ocr/types.js';
 
 export type SyntheticKind = 'TD3' | 'TD1';
 export type Degradation = 'blur' | 'rotate' | 'lowlight' | 'glare' | 'jpeg' | 'screen';

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { useFaceKit } from './face-kit.js';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
-import { createFaceAnalyzer, decodeImage } from '../../../activities/face/index.js';
-import { loadTf } from '../../../activities/face/human-loader.js';
+import { createFaceAnalyzer, decodeImage } from '../../../vision/face/index.js';
+import { loadTf } from '../../../vision/face/human-loader.js';
 
 const fx = useFaceKit();
 

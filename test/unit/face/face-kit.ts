@@ -1,5 +1,5 @@
 import { after, before } from 'node:test';
-import { createFaceAnalyzer, type FaceAnalyzer } from '../../../activities/face/index.js';
+import { createFaceAnalyzer, type FaceAnalyzer } from '../../../vision/face/index.js';
 import { SyntheticVideos } from '../../support/synthetic-videos.js';
 
 /** One analyzer and one generated-video kit per test file, created before and released after it. */

@@ -10,7 +10,7 @@ import {
   embedLargestFace,
   matchFaces,
   NoFaceFound,
-} from '../../../activities/face/index.js';
+} from '../../../vision/face/index.js';
 import { fixtureFace, FIXTURES_MISSING, labelledFaces, portraitDocuments } from './face-fixtures.js';
 
 const fx = useFaceKit();

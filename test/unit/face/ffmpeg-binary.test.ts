@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { FfmpegUnavailable, probeVideo, resolveFfmpeg } from '../../../activities/face/index.js';
+import { FfmpegUnavailable, probeVideo, resolveFfmpeg } from '../../../vision/face/index.js';
 import { SyntheticVideos } from '../../support/synthetic-videos.js';
 
 let kit: SyntheticVideos;

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { after, before, describe, test } from 'node:test';
-import { extractFrames, VideoRejected, type VideoRejectionCode } from '../../../activities/face/index.js';
+import { extractFrames, VideoRejected, type VideoRejectionCode } from '../../../vision/face/index.js';
 import sharp from 'sharp';
-import { JpegSplitter, splitJpegStream } from '../../../activities/face/jpeg-stream.js';
+import { JpegSplitter, splitJpegStream } from '../../../vision/face/jpeg-stream.js';
 import { SyntheticVideos } from '../../support/synthetic-videos.js';
 
 let kit: SyntheticVideos;

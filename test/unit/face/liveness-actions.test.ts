@@ -1,7 +1,7 @@
 // scoreAction on made-up measurement series: the rules, without models or videos.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { scoreAction, type FaceObservation, type FrameFaces } from '../../../activities/face/index.js';
+import { scoreAction, type FaceObservation, type FrameFaces } from '../../../vision/face/index.js';
 
 const neutral: FaceObservation = {
   box: { x: 100, y: 100, width: 200, height: 200 },

@@ -1,10 +1,10 @@
 // The optional-model passes of liveness scoring, on made-up measurements and a fake analyzer.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { refineEyelids } from '../../../activities/face/blink-refine.js';
-import { refineSmile } from '../../../activities/face/smile-refine.js';
-import { scoreAction, type AnalyzeOptions, type FaceAnalyzer, type FaceObservation, type FrameFaces, type RgbImage } from '../../../activities/face/index.js';
-import type { VideoFrame } from '../../../activities/face/ffmpeg-frames.js';
+import { refineEyelids } from '../../../vision/face/blink-refine.js';
+import { refineSmile } from '../../../vision/face/smile-refine.js';
+import { scoreAction, type AnalyzeOptions, type FaceAnalyzer, type FaceObservation, type FrameFaces, type RgbImage } from '../../../vision/face/index.js';
+import type { VideoFrame } from '../../../vision/face/ffmpeg-frames.js';
 
 const neutral: FaceObservation = {
   box: { x: 100, y: 100, width: 200, height: 200 },

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { useFaceKit } from './face-kit.js';
 import { describe, test } from 'node:test';
-import { samePerson, scoreVideo } from '../../../activities/face/index.js';
+import { samePerson, scoreVideo } from '../../../vision/face/index.js';
 import { fixtureVideo, FIXTURES_MISSING } from './face-fixtures.js';
 
 const fx = useFaceKit();

@@ -1,12 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkDigit, checkDigitMatches } from '../../../activities/ocr/check-digit.js';
-import { correctMrz } from '../../../activities/ocr/mrz-correct.js';
-import { fixCountryCode } from '../../../activities/ocr/country-codes.js';
-import { mrzDate } from '../../../activities/ocr/mrz-dates.js';
-import { parseMrz } from '../../../activities/ocr/mrz-parse.js';
-import { findMrzBlock } from '../../../activities/ocr/mrz-text.js';
-import { confirmed } from '../../../activities/ocr/mrz-confirm.js';
+import { checkDigit, checkDigitMatches } from '../../../vision/ocr/check-digit.js';
+import { correctMrz } from '../../../vision/ocr/mrz-correct.js';
+import { fixCountryCode } from '../../../vision/ocr/country-codes.js';
+import { mrzDate } from '../../../vision/ocr/mrz-dates.js';
+import { parseMrz } from '../../../vision/ocr/mrz-parse.js';
+import { findMrzBlock } from '../../../vision/ocr/mrz-text.js';
+import { confirmed } from '../../../vision/ocr/mrz-confirm.js';
 
 const TD3 = ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<<10'];
 const TD1 = ['I<UTOD231458907<<<<<<<<<<<<<<<', '7408122F1204159UTO<<<<<<<<<<<6', 'ERIKSSON<<ANNA<MARIA<<<<<<<<<<'];

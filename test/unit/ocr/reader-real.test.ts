@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { createDocumentReader, type DocumentReadResult } from '../../../activities/ocr/document-reader.js';
+import { createDocumentReader, type DocumentReadResult } from '../../../vision/ocr/document-reader.js';
 import { fixturesMissing, realDocuments, type RealDocument } from '../../support/real-documents.js';
 
 // Measured rates minus a margin; see bench/ocr.bench.ts for the current numbers.

@@ -1,9 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createDocumentReader, type DocumentReader } from '../../../activities/ocr/document-reader.js';
-import { loadOriented } from '../../../activities/ocr/image-prep.js';
-import { estimateSkew } from '../../../activities/ocr/skew.js';
-import { findMrzBands } from '../../../activities/ocr/mrz-bands.js';
+import { createDocumentReader, type DocumentReader } from '../../../vision/ocr/document-reader.js';
+import { loadOriented } from '../../../vision/ocr/image-prep.js';
+import { estimateSkew } from '../../../vision/ocr/skew.js';
+import { findMrzBands } from '../../../vision/ocr/mrz-bands.js';
 import { generateDocument, MRZ_FONT_NOTE, type Degradation } from '../../support/synthetic-documents.js';
 
 describe(`document reader on synthetic documents (${MRZ_FONT_NOTE})`, () => {

@@ -1,6 +1,6 @@
 /**
  * Regenerates glyph-templates.ts from the OCR-B font (Debian fonts-ocr-b, public domain):
- *   npx tsx activities/ocr/glyph-templates.gen.ts
+ *   npx tsx vision/ocr/glyph-templates.gen.ts
  * Each MRZ character is rendered large, binarised and described by glyphFeatures, plainly and with
  * strokes thickened and thinned (printing and binarisation change the stroke weight).
  */
