@@ -2,108 +2,198 @@ import { z } from 'zod';
 import { parseEncryptionKeys } from '../codec/payload-codec.js';
 
 /**
- * The one place settings are read from the environment. Every setting has a safe local default,
- * except secrets when NODE_ENV=production. A wrong value stops start-up naming the setting.
+ * The one place settings are read from the environment, grouped by area. Every setting has a safe
+ * local default; a secret's default is a public development value, so in production every secret
+ * must be set, and strong (see `secretProblem`). A wrong value stops start-up naming the setting.
+ *
+ * Add a setting to the area it belongs to (README "Configuration" lists them the same way); declare
+ * a credential with `secret()` so the production rule covers it.
  */
-const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-0123456789';
-const DEV_VEXORA_SECRET = 'dev-vexora-app-secret';
-const DEV_PAYMENTS_SECRET = 'dev-payments-webhook-secret';
-const DEV_LIVENESS_SECRET = 'dev-liveness-callback-secret';
-// A fixed 32-byte key so local histories are encrypted too; refused in production.
-const DEV_PAYLOAD_KEYS = `dev1:${Buffer.from('kycflow-dev-payload-key-32-bytes').toString('base64')}`;
 
 const port = z.coerce.number().int().min(0).max(65535);
 const url = z.string().url();
 const duration = z.coerce.number().int().positive();
+const flag = z.enum(['true', 'false']).default('false').transform((v) => v === 'true');
+
+/** Development values of the secrets, by setting name (public: they are in this file). */
+const DEV_SECRETS = new Map<string, string>();
+
+/** A credential: `devValue` outside production; in production it must be set, and strong. */
+function secret(name: string, devValue: string, minLength: number) {
+  DEV_SECRETS.set(name, devValue);
+  return z.string().min(minLength, `must be at least ${minLength} characters`).default(devValue);
+}
+
+// A fixed 32-byte key so local histories are encrypted too; refused in production.
+const DEV_PAYLOAD_KEY = Buffer.from('kycflow-dev-payload-key-32-bytes');
+
+/** The API process: where it listens and what it logs. */
+const server = {
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port.default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Internal listeners for Prometheus (keep them off the public network). */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  API_METRICS_PORT: port.default(9464),
+  WORKER_METRICS_PORT: port.default(9465),
+};
+
+/** Bearer tokens. */
+const auth = {
+  JWT_SECRET: secret('JWT_SECRET', 'dev-only-jwt-secret-change-me-0123456789', 32),
+  JWT_ISSUER: z.string().min(1).default('kycflow'),
+};
+
+/** Temporal, and the payload encryption of everything it stores. */
+const temporal = {
+  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('kycflow'),
+  /** `id:base64key[,id:base64key…]`, newest first: it encrypts, all decrypt (rotation). */
+  PAYLOAD_ENCRYPTION_KEYS: secret('PAYLOAD_ENCRYPTION_KEYS', `dev1:${DEV_PAYLOAD_KEY.toString('base64')}`, 1)
+    .refine((spec) => { try { parseEncryptionKeys(spec); return true; } catch { return false; } }, 'must be "<id>:<base64 of 32 bytes>[,<id>:<base64>…]"'),
+  /** Origin of the Temporal UI allowed to call the codec endpoint (CORS). */
+  TEMPORAL_UI_ORIGIN: z.string().default('http://127.0.0.1:8233'),
+  /**
+   * Local development only: the codec endpoint decrypts for the UI's Origin from loopback without a
+   * token (the dev UI has no login). Off unless set; refused in production.
+   */
+  CODEC_TRUST_LOCAL_UI: flag,
+};
+
+/** MongoDB (read models, uploaded files). */
+const mongodb = {
+  MONGODB_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL').default('mongodb://127.0.0.1:27017/'),
+  MONGODB_DB: z.string().min(1).default('kycflow'),
+};
+
+/** The KYC journey: expiry, fees, liveness, face match, provider polling, manual review. */
+const kyc = {
+  KYC_PROFILE_TTL_HOURS: duration.default(24 * 30),
+  /** Deployments that do not charge for KYC set this to true. */
+  KYC_FEE_WAIVED: flag,
+  OCR_WORKERS: z.coerce.number().int().min(0).max(16).default(0),
+  LIVENESS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  /** Cosine distance at or below which the document portrait and the selfie are one person (bench:face). */
+  FACE_MATCH_THRESHOLD: z.coerce.number().min(0).max(2).default(0.4),
+  VEXORA_POLL_INITIAL_SECONDS: duration.default(5),
+  VEXORA_POLL_MAX_SECONDS: duration.default(600),
+  VEXORA_DEADLINE_HOURS: duration.default(72),
+  VEXORA_UNDER_REVIEW_MAX_HOURS: duration.default(24),
+  REVIEW_SLA_HOURS: duration.default(48),
+  REVIEW_RESET_WINDOW_HOURS: duration.default(24 * 7),
+};
+
+/** Fees, in minor units, and how long an unpaid payment stays open. */
+const fees = {
+  FEE_CURRENCY: z.string().regex(/^[A-Z]{3}$/).default('USD'),
+  FEE_KYC_MINOR: z.coerce.number().int().positive().default(500),
+  FEE_VIRTUAL_MINOR: z.coerce.number().int().positive().default(1_000),
+  FEE_PHYSICAL_MINOR: z.coerce.number().int().positive().default(2_500),
+  PAYMENT_TTL_MINUTES: duration.default(30),
+};
+
+/**
+ * External providers and the callbacks they send us. Base URLs default to the local simulators
+ * (`SIMULATOR_PORT`), webhook URLs to this API (`PORT`), so moving a port moves them too.
+ */
+const providers = {
+  SIMULATOR_PORT: port.default(4010),
+  VEXORA_BASE_URL: url.optional(),
+  VEXORA_MERCHANT_NO: z.string().min(1).default('M100001'),
+  VEXORA_APP_SECRET: secret('VEXORA_APP_SECRET', 'dev-vexora-app-secret', 16),
+  PAYMENTS_BASE_URL: url.optional(),
+  PAYMENTS_API_KEY: secret('PAYMENTS_API_KEY', 'dev-payments-api-key', 8),
+  PAYMENTS_WEBHOOK_SECRET: secret('PAYMENTS_WEBHOOK_SECRET', 'dev-payments-webhook-secret', 16),
+  /** Where the processor (simulator) delivers webhooks: this API's `/payments/callback`. */
+  PAYMENTS_WEBHOOK_URL: url.optional(),
+  ISSUER_BASE_URL: url.optional(),
+  ISSUER_API_KEY: secret('ISSUER_API_KEY', 'dev-issuer-api-key', 8),
+  ISSUER_WEBHOOK_SECRET: secret('ISSUER_WEBHOOK_SECRET', 'dev-issuer-webhook-secret', 16),
+  /** Where the issuer (simulator) sends fulfilment callbacks: this API's `/card/callback`. */
+  ISSUER_WEBHOOK_URL: url.optional(),
+  /** HMAC secret of the liveness vendor's server-to-server callback. */
+  LIVENESS_CALLBACK_SECRET: secret('LIVENESS_CALLBACK_SECRET', 'dev-liveness-callback-secret', 16),
+  /** Where profile events (status changes, decisions, review reminders) are posted; none when unset. */
+  WEBHOOK_URL: url.optional(),
+  WEBHOOK_SECRET: secret('WEBHOOK_SECRET', 'dev-outbound-webhook-secret', 16),
+};
+
+/** What one client may send and how long it waits. */
+const limits = {
+  UPLOAD_MAX_IMAGE_BYTES: z.coerce.number().int().min(1_024).default(10 * 1_048_576),
+  UPLOAD_MAX_VIDEO_BYTES: z.coerce.number().int().min(1_024).default(30 * 1_048_576),
+  RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  RATE_LIMIT_WRITES_PER_USER_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  /** How long `POST /card/apply` waits for the issuer before answering with the task id only. */
+  CARD_APPLY_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(3_000),
+};
 
 const schema = z
-  .object({
-    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-    HOST: z.string().min(1).default('127.0.0.1'),
-    PORT: port.default(3000),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_JWT_SECRET),
-    JWT_ISSUER: z.string().min(1).default('kycflow'),
-    TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
-    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-    TEMPORAL_TASK_QUEUE: z.string().min(1).default('kycflow'),
-    MONGODB_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL').default('mongodb://127.0.0.1:27017/'),
-    MONGODB_DB: z.string().min(1).default('kycflow'),
-    KYC_PROFILE_TTL_HOURS: duration.default(24 * 30),
-    UPLOAD_MAX_IMAGE_BYTES: z.coerce.number().int().min(1_024).default(10 * 1_048_576),
-    OCR_WORKERS: z.coerce.number().int().min(0).max(16).default(0),
-    VEXORA_BASE_URL: url.default('http://127.0.0.1:4010'),
-    VEXORA_MERCHANT_NO: z.string().min(1).default('M100001'),
-    VEXORA_APP_SECRET: z.string().min(16, 'must be at least 16 characters').default(DEV_VEXORA_SECRET),
-    SIMULATOR_PORT: port.default(4010),
-    PAYMENTS_BASE_URL: url.default('http://127.0.0.1:4010'),
-    PAYMENTS_API_KEY: z.string().min(8).default('dev-payments-api-key'),
-    PAYMENTS_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').default(DEV_PAYMENTS_SECRET),
-    /** Where the processor (simulator) delivers webhooks: this API's `/payments/callback`. */
-    PAYMENTS_WEBHOOK_URL: url.default('http://127.0.0.1:3000/payments/callback'),
-    PAYMENT_TTL_MINUTES: duration.default(30),
-    FEE_CURRENCY: z.string().regex(/^[A-Z]{3}$/).default('USD'),
-    FEE_KYC_MINOR: z.coerce.number().int().positive().default(500),
-    FEE_VIRTUAL_MINOR: z.coerce.number().int().positive().default(1_000),
-    FEE_PHYSICAL_MINOR: z.coerce.number().int().positive().default(2_500),
-    /** Deployments that do not charge for KYC set this to true. */
-    /** Cosine distance at or below which the document portrait and the selfie are one person (bench:face). */
-    FACE_MATCH_THRESHOLD: z.coerce.number().min(0).max(2).default(0.4),
-    VEXORA_POLL_INITIAL_SECONDS: duration.default(5),
-    VEXORA_POLL_MAX_SECONDS: duration.default(600),
-    VEXORA_DEADLINE_HOURS: duration.default(72),
-    VEXORA_UNDER_REVIEW_MAX_HOURS: duration.default(24),
-    UPLOAD_MAX_VIDEO_BYTES: z.coerce.number().int().min(1_024).default(30 * 1_048_576),
-    /** HMAC secret of the liveness vendor's server-to-server callback. */
-    LIVENESS_CALLBACK_SECRET: z.string().min(16, 'must be at least 16 characters').default(DEV_LIVENESS_SECRET),
-    /** Where profile events (status changes, decisions, review reminders) are posted; none when unset. */
-    WEBHOOK_URL: url.optional(),
-    WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').default('dev-outbound-webhook-secret'),
-    REVIEW_SLA_HOURS: duration.default(48),
-    LIVENESS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
-    REVIEW_RESET_WINDOW_HOURS: duration.default(24 * 7),
-    ISSUER_BASE_URL: url.default('http://127.0.0.1:4010'),
-    ISSUER_API_KEY: z.string().min(8).default('dev-issuer-api-key'),
-    ISSUER_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').default('dev-issuer-webhook-secret'),
-    /** Where the issuer (simulator) sends fulfilment callbacks: this API's `/card/callback`. */
-    ISSUER_WEBHOOK_URL: url.default('http://127.0.0.1:3000/card/callback'),
-    /** How long `POST /card/apply` waits for the issuer before answering with the task id only. */
-    CARD_APPLY_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(3_000),
-    KYC_FEE_WAIVED: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
-    /** Internal listeners for Prometheus (keep them off the public network). */
-    METRICS_HOST: z.string().min(1).default('127.0.0.1'),
-    API_METRICS_PORT: port.default(9464),
-    WORKER_METRICS_PORT: port.default(9465),
-    RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().positive().default(600),
-    RATE_LIMIT_WRITES_PER_USER_PER_MINUTE: z.coerce.number().int().positive().default(60),
-    /** `id:base64key[,id:base64key…]`, newest first: it encrypts, all decrypt (rotation). */
-    PAYLOAD_ENCRYPTION_KEYS: z
-      .string()
-      .default(DEV_PAYLOAD_KEYS)
-      .refine((spec) => { try { parseEncryptionKeys(spec); return true; } catch { return false; } }, 'must be "<id>:<base64 of 32 bytes>[,<id>:<base64>…]"'),
-    /** Origin of the Temporal UI allowed to call the codec endpoint (CORS). */
-    TEMPORAL_UI_ORIGIN: z.string().default('http://127.0.0.1:8233'),
-  })
-  .superRefine((env, ctx) => {
-    if (env.NODE_ENV !== 'production') return;
-    if (env.JWT_SECRET === DEV_JWT_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'must be set in production' });
-    }
-    if (env.PAYLOAD_ENCRYPTION_KEYS === DEV_PAYLOAD_KEYS) {
-      ctx.addIssue({ code: 'custom', path: ['PAYLOAD_ENCRYPTION_KEYS'], message: 'must be set in production' });
-    }
-    if (env.LIVENESS_CALLBACK_SECRET === DEV_LIVENESS_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['LIVENESS_CALLBACK_SECRET'], message: 'must be set in production' });
-    }
-    if (env.PAYMENTS_WEBHOOK_SECRET === DEV_PAYMENTS_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['PAYMENTS_WEBHOOK_SECRET'], message: 'must be set in production' });
-    }
-    if (env.VEXORA_APP_SECRET === DEV_VEXORA_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['VEXORA_APP_SECRET'], message: 'must be set in production' });
-    }
+  .object({ ...server, ...auth, ...temporal, ...mongodb, ...kyc, ...fees, ...providers, ...limits })
+  .transform(({ VEXORA_BASE_URL, PAYMENTS_BASE_URL, ISSUER_BASE_URL, PAYMENTS_WEBHOOK_URL, ISSUER_WEBHOOK_URL, ...env }) => {
+    const simulators = `http://127.0.0.1:${env.SIMULATOR_PORT}`;
+    const api = `http://${isWildcard(env.HOST) ? '127.0.0.1' : env.HOST}:${env.PORT}`;
+    return {
+      ...env,
+      VEXORA_BASE_URL: VEXORA_BASE_URL ?? simulators,
+      PAYMENTS_BASE_URL: PAYMENTS_BASE_URL ?? simulators,
+      ISSUER_BASE_URL: ISSUER_BASE_URL ?? simulators,
+      PAYMENTS_WEBHOOK_URL: PAYMENTS_WEBHOOK_URL ?? `${api}/payments/callback`,
+      ISSUER_WEBHOOK_URL: ISSUER_WEBHOOK_URL ?? `${api}/card/callback`,
+    };
   });
 
-export type Config = z.infer<typeof schema>;
+const isWildcard = (host: string) => host === '0.0.0.0' || host === '::';
+
+export type Config = z.output<typeof schema>;
+
+/** The names of every credential setting: each must be set, and strong, in production. */
+export const SECRET_SETTINGS: readonly string[] = [...DEV_SECRETS.keys()];
+
+/** Why a production secret is not acceptable, or undefined. `raw` is the environment's value. */
+function secretProblem(name: string, raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return 'must be set in production';
+  if (raw !== raw.trim()) return 'has leading or trailing whitespace';
+  const publicValues = [...DEV_SECRETS.values()];
+  if (name === 'PAYLOAD_ENCRYPTION_KEYS') return payloadKeysProblem(raw);
+  if (publicValues.some((value) => value.toLowerCase() === raw.toLowerCase())) return 'is a public development value; set a random one';
+  if (isWeak(raw)) return 'too weak: use a random value (e.g. `openssl rand -hex 32`)';
+  return undefined;
+}
+
+function payloadKeysProblem(spec: string): string | undefined {
+  let keys: Buffer[];
+  try {
+    keys = [...parseEncryptionKeys(spec).keys.values()];
+  } catch {
+    return undefined; // the format rule already names it
+  }
+  if (keys.some((key) => key.equals(DEV_PAYLOAD_KEY))) return 'holds the public development key; remove it';
+  if (keys.some((key) => new Set(key).size < 16)) return 'too weak: each key must be 32 random bytes (`openssl rand -base64 32`)';
+  return undefined;
+}
+
+/** Few distinct characters, or one short block repeated ("aaaa…", "passwordpassword", "1234567890" × 4). */
+function isWeak(value: string): boolean {
+  if (new Set(value).size < 8) return true;
+  for (let period = 1; period <= value.length / 2; period++) {
+    if (value === value.slice(0, period).repeat(Math.ceil(value.length / period)).slice(0, value.length)) return true;
+  }
+  return false;
+}
+
+/** Production-only rules, on the raw environment: every secret set and strong, development conveniences off. */
+function productionProblems(env: NodeJS.ProcessEnv, alreadyNamed: ReadonlySet<string>): string[] {
+  if (env.NODE_ENV !== 'production') return [];
+  const problems = SECRET_SETTINGS.filter((name) => !alreadyNamed.has(name)).flatMap((name) => {
+    const problem = secretProblem(name, env[name]);
+    return problem ? [`  ${name}: ${problem}`] : [];
+  });
+  if (env.CODEC_TRUST_LOCAL_UI === 'true') problems.push('  CODEC_TRUST_LOCAL_UI: must not be true in production');
+  return problems;
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -112,9 +202,13 @@ export class ConfigError extends Error {
 /** Parses settings; throws a ConfigError listing every bad setting by name. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const result = schema.safeParse(env);
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-  throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  const issues = result.success ? [] : result.error.issues;
+  const problems = [
+    ...issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`),
+    ...productionProblems(env, new Set(issues.map((issue) => String(issue.path[0])))),
+  ];
+  if (result.success && problems.length === 0) return result.data;
+  throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
 }
 
 /** For process entry points: print the bad settings and exit instead of a stack trace. */
