@@ -9,8 +9,9 @@ import { assertAdmin, authenticate } from '../plugins/auth.js';
  * Temporal's remote codec protocol (`POST /codec/encode|decode` with `{payloads: [{metadata, data}]}`,
  * base64 values), so the Temporal UI and CLI can show decrypted payloads to admins.
  *
- * Local development only: the dev UI has no login to pass a token, so requests from loopback with
- * the UI's Origin are served without one when NODE_ENV=development. Everywhere else: admin token.
+ * Every request needs an admin token, except with CODEC_TRUST_LOCAL_UI (local development only,
+ * refused in production): the dev UI has no login to pass a token, so a request straight from
+ * loopback (no proxy headers) with the UI's Origin is served without one.
  */
 const wirePayloads = z.object({
   payloads: z.array(z.object({ metadata: z.record(z.string(), z.string()).default({}), data: z.string().default('') })).max(1_000),
@@ -30,10 +31,11 @@ const toWire = (payloads: Awaited<ReturnType<PayloadCodec['encode']>>): WirePayl
   })),
 });
 
-export const codecRoutes: FastifyPluginAsync<{ codec: PayloadCodec; config: Pick<Config, 'NODE_ENV' | 'TEMPORAL_UI_ORIGIN'> }> = async (app, { codec, config }) => {
+export const codecRoutes: FastifyPluginAsync<{ codec: PayloadCodec; config: Pick<Config, 'CODEC_TRUST_LOCAL_UI' | 'TEMPORAL_UI_ORIGIN'> }> = async (app, { codec, config }) => {
   const isLoopback = (ip: string) => ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1';
+  const viaProxy = (request: FastifyRequest) => request.headers['x-forwarded-for'] !== undefined || request.headers.forwarded !== undefined;
   const fromDevUi = (request: FastifyRequest) =>
-    config.NODE_ENV === 'development' && request.headers.origin === config.TEMPORAL_UI_ORIGIN && isLoopback(request.ip);
+    config.CODEC_TRUST_LOCAL_UI && request.headers.origin === config.TEMPORAL_UI_ORIGIN && isLoopback(request.socket.remoteAddress ?? '') && !viaProxy(request);
 
   function cors(reply: FastifyReply): void {
     reply.header('access-control-allow-origin', config.TEMPORAL_UI_ORIGIN);
