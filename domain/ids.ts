@@ -1,4 +1,14 @@
 /** Id formats and the deterministic workflow ids derived from them. */
+
+/**
+ * A user id (a token's `sub`): letters, digits and `_ . @ | -`. No `:`, which separates the parts of
+ * composite keys (`{userId}:{type}`), so two users' keys can never collide.
+ */
+export const USER_ID_PATTERN = /^[\w.@|-]{1,64}$/;
+
+/** Names the service uses for itself (e.g. files it stores); never a subject, whatever the token says. */
+const RESERVED_USER_IDS = new Set(['system', 'admin', 'root', 'anonymous', 'unknown', 'null', 'undefined', 'kycflow']);
+export const isReservedUserId = (userId: string): boolean => RESERVED_USER_IDS.has(userId.toLowerCase());
 export const PROFILE_ID_PATTERN = /^profile_[0-9a-f]{24}$/;
 
 export const kycProfileWorkflowId = (profileId: string): string => `kyc-profile:${profileId}`;

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { PROFILE_ID_PATTERN } from './ids.js';
+import { isReservedUserId, PROFILE_ID_PATTERN, USER_ID_PATTERN } from './ids.js';
 import { DOC_TYPES } from './kyc-document.js';
 
 /** Seed 003 request schemas (`/api/web/kycService/*`); the API validates with them and documents them. */
 const country = z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 code, upper case (e.g. SG)');
 
 export const submitProfileBody = z.object({
-  userId: z.string().trim().min(1).max(64).regex(/^[\w.:@-]+$/, 'letters, digits and _ . : @ - only'),
+  userId: z.string().trim().regex(USER_ID_PATTERN, '1 to 64 letters, digits and _ . @ | - only').refine((id) => !isReservedUserId(id), 'a reserved name'),
   country,
 });
 export type SubmitProfileBody = z.infer<typeof submitProfileBody>;

@@ -2,14 +2,21 @@ import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Config } from '../../config/config.js';
+import { isReservedUserId, USER_ID_PATTERN } from '../../domain/ids.js';
 import { HttpError } from '../http-error.js';
 
 /**
  * Bearer JWT (HS256, `sub` = user id, `role` user | admin) on every route unless the route says
  * `config: { public: true }`. Secure by default: a new route is authenticated without extra code.
+ * A token must carry `iss` (= JWT_ISSUER) and `exp`; `exp`, `nbf` and `iat` get 30 s of clock skew.
  */
-const claimsSchema = z.object({ sub: z.string().min(1).max(64), role: z.enum(['user', 'admin']) });
-export type AuthClaims = z.infer<typeof claimsSchema>;
+const CLOCK_TOLERANCE_MS = 30_000;
+const claimsSchema = z.object({
+  sub: z.string().regex(USER_ID_PATTERN).refine((sub) => !isReservedUserId(sub)),
+  role: z.enum(['user', 'admin']),
+  iat: z.number().optional(),
+});
+export type AuthClaims = Omit<z.infer<typeof claimsSchema>, 'iat'>;
 
 declare module '@fastify/jwt' {
   interface FastifyJWT {
@@ -28,7 +35,8 @@ export async function registerAuth(app: FastifyInstance, config: Pick<Config, 'J
   await app.register(fastifyJwt, {
     secret: config.JWT_SECRET,
     sign: { algorithm: 'HS256', iss: config.JWT_ISSUER, expiresIn: '1h' },
-    verify: { algorithms: ['HS256'], allowedIss: config.JWT_ISSUER, clockTolerance: 30 },
+    // fast-jwt counts the tolerance in milliseconds.
+    verify: { algorithms: ['HS256'], allowedIss: config.JWT_ISSUER, requiredClaims: ['iss', 'exp'], clockTolerance: CLOCK_TOLERANCE_MS },
   });
   app.addHook('onRequest', async (request) => {
     if (!request.routeOptions.config?.public) await authenticate(request);
@@ -44,7 +52,9 @@ export async function authenticate(request: FastifyRequest): Promise<void> {
   }
   const claims = claimsSchema.safeParse(request.user);
   if (!claims.success) throw new HttpError(401, 'token lacks a valid sub or role');
-  request.user = claims.data;
+  const { iat, ...user } = claims.data;
+  if (iat !== undefined && iat * 1_000 > Date.now() + CLOCK_TOLERANCE_MS) throw new HttpError(401, 'token issued in the future');
+  request.user = user;
 }
 
 export function assertAdmin(request: FastifyRequest): void {
