@@ -13,11 +13,11 @@ import { createLivenessService } from './liveness.service.js';
 import { livenessCallbackRoutes } from './routes/liveness-callback.routes.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerDocs } from './plugins/docs.js';
-import { registerErrorHandling } from './plugins/errors.js';
+import { frameworkErrors, registerErrorHandling } from './plugins/errors.js';
 import { loggerOptions, registerRequestLogging } from './plugins/logging.js';
 import { registerMetrics } from './plugins/metrics.js';
 import { registerMultipart } from './plugins/multipart.js';
-import { registerRateLimit, writeLimit } from './plugins/rate-limit.js';
+import { registerRateLimit } from './plugins/rate-limit.js';
 import { createPaymentService } from './payment.service.js';
 import { createAdminReviewService } from './admin-review.service.js';
 import { adminRoutes } from './routes/admin.routes.js';
@@ -50,6 +50,7 @@ export async function buildApp({ config, client, db, logStream }: AppDeps): Prom
     ...loggerOptions(config.LOG_LEVEL, logStream),
     bodyLimit: 1_048_576,
     requestTimeout: 60_000,
+    frameworkErrors,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -58,9 +59,9 @@ export async function buildApp({ config, client, db, logStream }: AppDeps): Prom
   await app.register(fastifyHelmet, { contentSecurityPolicy: false });
   registerRequestLogging(app);
   app.decorate('metrics', registerMetrics(app));
+  // Rate limits first: every request counts per IP, also those that fail authentication.
+  await registerRateLimit(app, { perIpPerMinute: config.RATE_LIMIT_PER_IP_PER_MINUTE, writesPerUserPerMinute: config.RATE_LIMIT_WRITES_PER_USER_PER_MINUTE });
   await registerAuth(app, config);
-  const limits = { perIpPerMinute: config.RATE_LIMIT_PER_IP_PER_MINUTE, writesPerUserPerMinute: config.RATE_LIMIT_WRITES_PER_USER_PER_MINUTE };
-  await registerRateLimit(app, limits);
   await registerDocs(app);
   await registerMultipart(app, { maxFileBytes: config.UPLOAD_MAX_IMAGE_BYTES, maxFiles: 3 });
 
@@ -72,16 +73,16 @@ export async function buildApp({ config, client, db, logStream }: AppDeps): Prom
   });
   await app.register(codecRoutes, { codec: new AesGcmPayloadCodec(parseEncryptionKeys(config.PAYLOAD_ENCRYPTION_KEYS)), config });
   const payments = createPaymentService({ client, db, config });
-  await app.register(paymentRoutes, { payments, writeLimit: writeLimit(limits) });
+  await app.register(paymentRoutes, { payments });
   await app.register(paymentCallbackRoutes, { payments, webhookSecret: config.PAYMENTS_WEBHOOK_SECRET });
   await app.register(appKycRoutes, { db, feeWaived: config.KYC_FEE_WAIVED });
   const cards = createCardService({ client, db, config });
-  await app.register(cardRoutes, { cards, writeLimit: writeLimit(limits) });
+  await app.register(cardRoutes, { cards });
   await app.register(cardCallbackRoutes, { cards, secret: config.ISSUER_WEBHOOK_SECRET });
   const profiles = createKycProfileService({ client, db, config });
   const documents = createKycDocumentService({ client, db, profiles });
   const liveness = createLivenessService({ client, db, profiles, maxVideoBytes: config.UPLOAD_MAX_VIDEO_BYTES });
-  await app.register(kycServiceRoutes, { prefix: '/api/web/kycService', profiles, documents, liveness, writeLimit: writeLimit(limits) });
+  await app.register(kycServiceRoutes, { prefix: '/api/web/kycService', profiles, documents, liveness });
   await app.register(livenessCallbackRoutes, { prefix: '/api/web/kycService', liveness, secret: config.LIVENESS_CALLBACK_SECRET });
   await app.register(fileRoutes, { prefix: '/api/web/kycService', db });
   const review = createAdminReviewService({ client, db });

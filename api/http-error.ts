@@ -22,6 +22,7 @@ function defaultCode(status: number): number {
     case 409: return ApiCode.CONFLICT;
     case 410: return ApiCode.GONE;
     case 413: return ApiCode.PAYLOAD_TOO_LARGE;
+    case 414: return ApiCode.URI_TOO_LONG;
     case 415: return ApiCode.UNSUPPORTED_MEDIA_TYPE;
     case 422: return ApiCode.UNPROCESSABLE;
     case 429: return ApiCode.RATE_LIMITED;

@@ -33,6 +33,24 @@ function toHttpError(error: FastifyError): HttpError | undefined {
   return undefined;
 }
 
+/** Paths echoed in messages are cut short: an error answer never mirrors a long request back. */
+const shortPath = (url: string): string => {
+  const path = url.split('?')[0]!;
+  return path.length > 80 ? `${path.slice(0, 80)}…` : path;
+};
+
+/**
+ * Errors the router raises before any route or hook runs (Fastify's `frameworkErrors` option): a
+ * path parameter over the length limit (414) or a malformed URL (400), in the route's envelope.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const known = error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+    ? new HttpError(414, 'the URL is too long')
+    : new HttpError(400, 'the URL is malformed');
+  reply.header('x-request-id', request.id);
+  void send(request, reply, known);
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const known = toHttpError(error);
@@ -40,5 +58,5 @@ export function registerErrorHandling(app: FastifyInstance): void {
     request.log.error({ err: error }, 'unhandled error');
     return send(request, reply, new HttpError(500, 'internal error'));
   });
-  app.setNotFoundHandler((request, reply) => send(request, reply, new HttpError(404, `route ${request.method} ${request.url.split('?')[0]} not found`)));
+  app.setNotFoundHandler((request, reply) => send(request, reply, new HttpError(404, `route ${request.method} ${shortPath(request.url)} not found`)));
 }

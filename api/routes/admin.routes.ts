@@ -6,6 +6,7 @@ import { KYC_STAGES } from '../../domain/kyc-stage.js';
 import type { AdminReviewService } from '../admin-review.service.js';
 import { apiResponses } from '../openapi.js';
 import { assertAdmin } from '../plugins/auth.js';
+import { writeRoute } from '../plugins/rate-limit.js';
 
 const listBody = z.object({
   profileIds: z.array(profileIdSchema).max(100).optional(),
@@ -36,7 +37,7 @@ export const adminRoutes: FastifyPluginAsyncZod<{ review: AdminReviewService; up
   app.get('/detail/:profileId', { schema: { params: z.object({ profileId: profileIdSchema }), response: apiResponses(403, 404) } }, async (request) =>
     ok(await review.detail(request.params.profileId), 'query success'));
 
-  app.post(updatePath, { schema: { body: updateStatusBody, response: apiResponses(403, 404, 409) } }, async (request) => {
+  app.post(updatePath, { schema: { body: updateStatusBody, response: apiResponses(403, 404, 409) }, config: writeRoute }, async (request) => {
     const { profileId, status, remark } = request.body;
     return ok(await review.decide(profileId, request.user.sub, status, remark ?? null), 'decision accepted');
   });

@@ -5,6 +5,7 @@ import { TASK_ID_PATTERN, type CardApplication } from '../../domain/cards.js';
 import { applyCardBody } from '../../domain/kyc-service.schemas.js';
 import type { CardService } from '../card.service.js';
 import { applyCardResponse, appResponses } from '../openapi.js';
+import { writeRoute } from '../plugins/rate-limit.js';
 import { keepRawJson, verifiedBody } from '../signed-callback.js';
 
 const taskView = (a: CardApplication) => ({
@@ -19,8 +20,8 @@ const taskView = (a: CardApplication) => ({
 });
 
 /** Seed 001 `POST /card/apply`, plus what a client needs around it: task progress and the user's cards. */
-export const cardRoutes: FastifyPluginAsyncZod<{ cards: CardService; writeLimit: object }> = async (app, { cards, writeLimit }) => {
-  app.post('/card/apply', { schema: { body: applyCardBody, response: appResponses(applyCardResponse, 402) }, config: { rateLimit: writeLimit } }, async (request) => {
+export const cardRoutes: FastifyPluginAsyncZod<{ cards: CardService }> = async (app, { cards }) => {
+  app.post('/card/apply', { schema: { body: applyCardBody, response: appResponses(applyCardResponse, 402) }, config: writeRoute }, async (request) => {
     const { application, taskId, kycId } = await cards.apply(request.user, request.body);
     return {
       data: { ...(application?.cardId ? { card_id: application.cardId } : {}), kyc_id: kycId, physical: request.body.physical, task_id: taskId },

@@ -15,6 +15,7 @@ import type { KycDocumentService } from '../kyc-document.service.js';
 import type { KycProfileService } from '../kyc-profile.service.js';
 import type { LivenessService } from '../liveness.service.js';
 import { assertSelfOrAdmin } from '../plugins/auth.js';
+import { writeRoute } from '../plugins/rate-limit.js';
 
 const REVIEW_MESSAGES: Record<DocumentReviewStatus, string> = {
   [DocumentReviewStatus.AUTO_APPROVED]: 'Document approved automatically',
@@ -27,12 +28,10 @@ export interface KycServiceRouteDeps {
   profiles: KycProfileService;
   documents: KycDocumentService;
   liveness: LivenessService;
-  /** Per-user rate limit of the write routes. */
-  writeLimit: object;
 }
 
-export const kycServiceRoutes: FastifyPluginAsyncZod<KycServiceRouteDeps> = async (app, { profiles, documents, liveness, writeLimit }) => {
-  const write = { rateLimit: writeLimit };
+export const kycServiceRoutes: FastifyPluginAsyncZod<KycServiceRouteDeps> = async (app, { profiles, documents, liveness }) => {
+  const write = writeRoute;
   app.post('/submit', { schema: { body: submitProfileBody, response: apiResponses(402, 403) }, config: write }, async (request) => {
     assertSelfOrAdmin(request, request.body.userId);
     const { profileId, created } = await profiles.submit(request.body);

@@ -3,16 +3,17 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PAYMENT_ID_PATTERN, PAYMENT_TYPES, type PaymentEvent } from '../../domain/payments.js';
 import { paymentView, type PaymentService } from '../payment.service.js';
+import { writeRoute } from '../plugins/rate-limit.js';
 import { keepRawJson, verifiedBody } from '../signed-callback.js';
 
 /** Fee payments for the signed-in user (seed 000's `{error, details}` envelope on errors). */
-export const paymentRoutes: FastifyPluginAsyncZod<{ payments: PaymentService; writeLimit: object }> = async (app, { payments, writeLimit }) => {
+export const paymentRoutes: FastifyPluginAsyncZod<{ payments: PaymentService }> = async (app, { payments }) => {
   app.post('/payments', {
     schema: {
       body: z.object({ type: z.enum(PAYMENT_TYPES) }),
       headers: z.object({ 'idempotency-key': z.string().regex(/^[\w.:-]{8,128}$/, '8 to 128 letters, digits, _ . : -').optional() }),
     },
-    config: { rateLimit: writeLimit },
+    config: writeRoute,
   }, async (request, reply) => {
     const { payment, created } = await payments.create(request.user, request.body.type, request.headers['idempotency-key']);
     return reply.status(created ? 201 : 200).send(paymentView(payment));

@@ -1,0 +1,119 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createSigner } from 'fast-jwt';
+import { buildHttpOnlyApp } from '../../helpers/http-only-app.js';
+
+/**
+ * The HTTP layer alone (no Temporal, no MongoDB): token checks, rate limits, framework errors and
+ * what the logs keep. Each case here was a defect found by an adversarial probe (issue #14).
+ */
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+describe('bearer tokens', async () => {
+  const { app, config } = await buildHttpOnlyApp();
+  const sign = (claims: Record<string, unknown>) => createSigner({ key: config.JWT_SECRET, algorithm: 'HS256' })(claims);
+  const valid = () => ({ sub: 'u1', role: 'user', iss: config.JWT_ISSUER, iat: nowSeconds(), exp: nowSeconds() + 600 });
+  // A route that needs only authentication and answers without Temporal or MongoDB: a 400 after auth.
+  const status = async (claims: Record<string, unknown>) =>
+    (await app.inject({ method: 'GET', url: '/payments/not-a-payment-id', headers: { authorization: `Bearer ${sign(claims)}` } })).statusCode;
+
+  it('a complete, current token passes authentication', async () => {
+    assert.equal(await status(valid()), 400);
+  });
+
+  it('refuses a token without exp (an admin token would never expire) or without iss', async () => {
+    const { exp: _exp, ...noExp } = valid();
+    const { iss: _iss, ...noIss } = valid();
+    assert.equal(await status(noExp), 401);
+    assert.equal(await status({ ...noExp, role: 'admin' }), 401);
+    assert.equal(await status(noIss), 401);
+    assert.equal(await status({ sub: 'u1', role: 'admin' }), 401);
+  });
+
+  it('allows 30 seconds of clock skew on exp and nbf, not more', async () => {
+    assert.equal(await status({ ...valid(), exp: nowSeconds() - 2 }), 400, 'a second past exp is within tolerance');
+    assert.equal(await status({ ...valid(), nbf: nowSeconds() + 2 }), 400, 'a second before nbf is within tolerance');
+    assert.equal(await status({ ...valid(), exp: nowSeconds() - 45 }), 401);
+    assert.equal(await status({ ...valid(), nbf: nowSeconds() + 45 }), 401);
+  });
+
+  it('refuses a token issued in the future beyond the tolerance', async () => {
+    assert.equal(await status({ ...valid(), iat: nowSeconds() + 5 }), 400);
+    assert.equal(await status({ ...valid(), iat: nowSeconds() + 3_600, exp: nowSeconds() + 7_200 }), 401);
+  });
+
+  it('refuses reserved subjects', async () => {
+    for (const sub of ['system', 'System', 'admin', 'anonymous', 'root']) assert.equal(await status({ ...valid(), sub }), 401, sub);
+  });
+});
+
+describe('rate limits count every request per IP', () => {
+  it('unauthenticated floods and unknown routes meet a 429 in the route envelope', async () => {
+    const { app } = await buildHttpOnlyApp({ RATE_LIMIT_PER_IP_PER_MINUTE: '5' });
+    const badToken = { authorization: 'Bearer nope' };
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await app.inject({ method: 'GET', url: '/api/web/kycService/status/x', headers: badToken })).statusCode);
+    statuses.push((await app.inject({ method: 'GET', url: '/no/such/route' })).statusCode);
+    const limited = await app.inject({ method: 'GET', url: '/no/such/route' });
+    assert.deepEqual(statuses, [401, 401, 401, 401, 401], 'an unknown route is not revealed to an anonymous caller');
+    assert.equal(limited.statusCode, 429);
+    assert.ok(Number(limited.headers['retry-after']) > 0);
+    const seed3 = await app.inject({ method: 'GET', url: '/api/web/kycService/status/x', headers: badToken });
+    assert.equal(seed3.statusCode, 429);
+    assert.equal(seed3.json().code, 42900, 'seed-003 envelope');
+    assert.match((await app.inject({ method: 'GET', url: '/cards', headers: badToken })).json().error, /too many requests/, 'seed-000 envelope');
+    const elsewhere = await app.inject({ method: 'GET', url: '/healthz', remoteAddress: '198.51.100.7' });
+    assert.equal(elsewhere.statusCode, 200, 'another IP is not limited');
+    await app.close();
+  });
+
+  it('write routes keep the per-IP limit besides the per-user one', async () => {
+    const { app, token } = await buildHttpOnlyApp({ RATE_LIMIT_PER_IP_PER_MINUTE: '5', RATE_LIMIT_WRITES_PER_USER_PER_MINUTE: '100' });
+    const statuses = [];
+    for (let i = 0; i < 6; i++) {
+      // Different users from one IP, each with a bad body (answered before any store is reached).
+      const res = await app.inject({ method: 'POST', url: '/payments', headers: { authorization: `Bearer ${token(`user_${i}`)}` }, payload: { type: 'bogus' } });
+      statuses.push(res.statusCode);
+    }
+    assert.deepEqual(statuses, [400, 400, 400, 400, 400, 429]);
+    await app.close();
+  });
+});
+
+describe('framework errors use the route envelope and echo nothing back', () => {
+  it('an over-long path parameter is a 414 in the envelope, without the path', async () => {
+    const { app, token } = await buildHttpOnlyApp();
+    const headers = { authorization: `Bearer ${token('u1')}` };
+    const long = 'a'.repeat(8_000);
+    const seed3 = await app.inject({ method: 'GET', url: `/api/web/kycService/status/${long}`, headers });
+    assert.equal(seed3.statusCode, 414);
+    assert.equal(seed3.json().code, 41400);
+    assert.ok(seed3.body.length < 300, `answer of ${seed3.body.length} bytes`);
+    assert.doesNotMatch(seed3.body, /FST_|aaaaaaaaaa/);
+    const seed1 = await app.inject({ method: 'GET', url: `/card/tasks/${long}`, headers });
+    assert.equal(seed1.statusCode, 414);
+    assert.deepEqual(Object.keys(seed1.json()).sort(), ['details', 'error']);
+    assert.doesNotMatch(seed1.body, /FST_|aaaaaaaaaa/);
+    await app.close();
+  });
+
+  it('an unknown route does not echo a long path', async () => {
+    const { app, token } = await buildHttpOnlyApp();
+    const res = await app.inject({ method: 'GET', url: `/${'x/'.repeat(4_000)}`, headers: { authorization: `Bearer ${token('u1')}` } });
+    assert.equal(res.statusCode, 404);
+    assert.ok(res.body.length < 300, `answer of ${res.body.length} bytes`);
+    await app.close();
+  });
+});
+
+describe('logs', () => {
+  it('never hold a token or signature sent in the query string', async () => {
+    const { app, logs } = await buildHttpOnlyApp();
+    await app.inject({ method: 'GET', url: '/healthz?access_token=eyJhbGciOi.secretpart.sig&profileId=p1' });
+    await app.inject({ method: 'GET', url: '/cards?token=another-secret-value' });
+    await app.inject({ method: 'GET', url: '/healthz?signature=abcdef0123456789&apiKey=k-123456789' });
+    assert.match(logs.text, /profileId=p1/, 'harmless parameters stay readable');
+    for (const secret of ['eyJhbGciOi', 'secretpart', 'another-secret-value', 'abcdef0123456789', 'k-123456789']) assert.ok(!logs.text.includes(secret), secret);
+    await app.close();
+  });
+});
