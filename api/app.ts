@@ -5,7 +5,7 @@ import type { Registry } from 'prom-client';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Db } from 'mongodb';
 import type { Config } from '../config/config.js';
-import { AesGcmPayloadCodec, parseEncryptionKeys } from '../codec/payload-codec.js';
+import { payloadCodecFor } from '../codec/payload-codec.js';
 import { pingMongo } from '../stores/mongo.js';
 import { createKycDocumentService } from './kyc-document.service.js';
 import { createKycProfileService } from './kyc-profile.service.js';
@@ -71,7 +71,7 @@ export async function buildApp({ config, client, db, logStream }: AppDeps): Prom
       mongodb: () => pingMongo(db),
     },
   });
-  await app.register(codecRoutes, { codec: new AesGcmPayloadCodec(parseEncryptionKeys(config.PAYLOAD_ENCRYPTION_KEYS)), config });
+  await app.register(codecRoutes, { codec: payloadCodecFor(config.PAYLOAD_ENCRYPTION_KEYS, db), config });
   const payments = createPaymentService({ client, db, config });
   await app.register(paymentRoutes, { payments });
   await app.register(paymentCallbackRoutes, { payments, webhookSecret: config.PAYMENTS_WEBHOOK_SECRET });

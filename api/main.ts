@@ -9,7 +9,7 @@ import { startMetricsServer } from './plugins/metrics.js';
 const config = loadConfigOrExit();
 const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
 const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: encryptingDataConverter(config.PAYLOAD_ENCRYPTION_KEYS) });
+const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: encryptingDataConverter(config.PAYLOAD_ENCRYPTION_KEYS, mongo.db) });
 const app = await buildApp({ config, client, db: mongo.db });
 
 const metricsServer = await startMetricsServer(app.metrics, config.METRICS_HOST, config.API_METRICS_PORT);

@@ -2,6 +2,7 @@ import { MongoClient, type Db } from 'mongodb';
 import { ensureKycProfileIndexes } from './kyc-profiles.store.js';
 import { ensurePaymentIndexes } from './payments.store.js';
 import { ensureCardIndexes } from './cards.store.js';
+import { ensureDataKeyIndexes } from '../codec/data-keys.js';
 
 export interface Mongo {
   client: MongoClient;
@@ -16,6 +17,7 @@ export async function connectMongo(url: string, dbName: string): Promise<Mongo> 
   await ensureKycProfileIndexes(db);
   await ensurePaymentIndexes(db);
   await ensureCardIndexes(db);
+  await ensureDataKeyIndexes(db);
   return { client, db };
 }
 

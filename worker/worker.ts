@@ -25,7 +25,7 @@ export function createWorker({ config, connection, db, documentReader, faceAnaly
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    dataConverter: encryptingDataConverter(config.PAYLOAD_ENCRYPTION_KEYS),
+    dataConverter: encryptingDataConverter(config.PAYLOAD_ENCRYPTION_KEYS, db),
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities({ config, db, documentReader, faceAnalyzer }),
   });

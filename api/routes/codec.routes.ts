@@ -1,7 +1,8 @@
-import type { PayloadCodec } from '@temporalio/common';
+import type { Payload, PayloadCodec } from '@temporalio/common';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Config } from '../../config/config.js';
+import { PayloadErasedError } from '../../codec/payload-codec.js';
 import { HttpError } from '../http-error.js';
 import { assertAdmin, authenticate } from '../plugins/auth.js';
 
@@ -59,10 +60,27 @@ export const codecRoutes: FastifyPluginAsync<{ codec: PayloadCodec; config: Pick
       const body = wirePayloads.safeParse(request.body);
       if (!body.success) throw new HttpError(400, 'expected {"payloads":[{"metadata":{…},"data":"<base64>"}]}');
       try {
-        return toWire(await codec[op](fromWire(body.data)));
+        const payloads = fromWire(body.data);
+        return toWire(op === 'encode' ? await codec.encode(payloads) : await decodeShowingErasure(codec, payloads));
       } catch (err) {
         throw new HttpError(400, `cannot ${op}: ${(err as Error).message}`);
       }
     });
   }
 };
+
+/**
+ * Decodes each payload; one whose data key an erasure destroyed is answered as a JSON note saying
+ * so (the UI shows it in place of the content), the others as usual.
+ */
+async function decodeShowingErasure(codec: PayloadCodec, payloads: Payload[]): Promise<Payload[]> {
+  return Promise.all(payloads.map(async (payload) => {
+    try {
+      return (await codec.decode([payload]))[0]!;
+    } catch (err) {
+      if (!(err instanceof PayloadErasedError)) throw err;
+      const note = { erased: true, erasedAt: err.erasedAt.toISOString(), message: 'erased: the data key of this subject was destroyed; the content can no longer be read' };
+      return { metadata: { encoding: Buffer.from('json/plain'), 'kycflow-erased': Buffer.from('true') }, data: Buffer.from(JSON.stringify(note)) };
+    }
+  }));
+}

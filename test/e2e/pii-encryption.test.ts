@@ -34,6 +34,15 @@ describe('PII in workflow history is encrypted', { timeout: 60_000 }, () => {
     for (const value of PII) assert.ok(!bytes.includes(value) && !bytes.includes(value.toUpperCase()), `${value} appears in clear`);
   });
 
+  it("every payload is sealed with the profile's own data key, none with the master key", async () => {
+    const history = await rawHistory();
+    const sealed = (history.events ?? []).flatMap((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.args?.payloads ?? []);
+    const keyIds = new Set(sealed.map((p) => Buffer.from(p.metadata?.['encryption-data-key-id'] ?? []).toString()));
+    assert.equal(keyIds.size, 1);
+    const key = await t.mongo.db.collection('payload_data_keys').findOne({ _id: [...keyIds][0] as never });
+    assert.equal(key?.workflowId, kycProfileWorkflowId(profileId));
+  });
+
   it('the codec endpoint decrypts them for an admin, and only for an admin', async () => {
     const events = (await rawHistory()).events ?? [];
     const payloads = events.flatMap((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.args?.payloads ?? []);
