@@ -4,9 +4,9 @@ import type { Db, Filter } from 'mongodb';
 import { kycProfileWorkflowId } from '../domain/ids.js';
 import { decisionRefusal, type AdminDecisionStatus, type KycStatusDto } from '../domain/kyc-profile.js';
 import type { KycStage, LocalKycStatus } from '../domain/kyc-stage.js';
-import { listKycProfiles, type KycProfileDoc } from '../stores/kyc-profiles.store.js';
+import { findKycProfile, listKycProfiles, type KycProfileDoc } from '../stores/kyc-profiles.store.js';
 import { adminDecisionSignal, getStatusQuery } from '../workflows/kyc-profile.messages.js';
-import { HttpError } from './http-error.js';
+import { HttpError, notFound } from './http-error.js';
 import { callWorkflow } from './workflow-errors.js';
 
 export interface ListQuery {
@@ -22,6 +22,15 @@ export interface ListQuery {
 /** Admin review: lists from the read models, details and decisions through the workflows. */
 export function createAdminReviewService({ client, db }: { client: Client; db: Db }) {
   const handle = (profileId: string) => client.workflow.getHandle(kycProfileWorkflowId(profileId));
+
+  /** Polls the profile's read model (by key) until its version passes `version`. */
+  async function projectionPast(profileId: string, version: number): Promise<void> {
+    const deadline = Date.now() + PROJECTION_WAIT_MS;
+    for (let delay = 5; Date.now() < deadline; delay = Math.min(delay * 2, 100)) {
+      if (((await findKycProfile(db, profileId))?.version ?? 0) > version) return;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
 
   return {
     async list(query: ListQuery) {
@@ -48,16 +57,24 @@ export function createAdminReviewService({ client, db }: { client: Client; db: D
       return { profile: status, files: fileLinks(status), timeline };
     },
 
-    /** Refused with the reason when the decision does not fit the stage; else signalled. */
+    /**
+     * Refused with the reason when the decision does not fit the stage; else signalled. Answers once
+     * the read model holds a newer version than the one decided on (or after `PROJECTION_WAIT_MS`),
+     * so the reviewer's next list or status read shows the decision.
+     */
     async decide(profileId: string, adminId: string, status: AdminDecisionStatus, remark: string | null) {
-      const current = await callWorkflow('profile', () => handle(profileId).query(getStatusQuery));
+      const current = await findKycProfile(db, profileId);
+      if (!current) throw notFound('profile');
       const refusal = decisionRefusal(current.stage, status);
       if (refusal) throw new HttpError(409, refusal);
-      await handle(profileId).signal(adminDecisionSignal, { adminId, status, remark });
+      await callWorkflow('profile', () => handle(profileId).signal(adminDecisionSignal, { adminId, status, remark }));
+      await projectionPast(profileId, current.version);
       return { profileId, status, previousStage: current.stage };
     },
   };
 }
+
+const PROJECTION_WAIT_MS = 5_000;
 
 export type AdminReviewService = ReturnType<typeof createAdminReviewService>;
 

@@ -4,12 +4,13 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/config.js';
 import { cardApplicationWorkflowId, type CardApplication, type FulfilmentStage } from '../domain/cards.js';
 import type { ApplyCardBody } from '../domain/kyc-service.schemas.js';
-import { cardsOfUser } from '../stores/cards.store.js';
-import { latestProfileOfUser } from '../stores/kyc-profiles.store.js';
+import { cardApplicationDto, cardsOfUser, findCardApplication } from '../stores/cards.store.js';
+import { findKycUser } from '../stores/kyc-users.store.js';
 import { consumePayment, releasePayment } from '../stores/payments.store.js';
 import { awaitIssuanceUpdate, fulfilmentSignal, getCardApplicationQuery } from '../workflows/card-application.messages.js';
 import type { cardApplicationWorkflow } from '../workflows/card-application.workflow.js';
 import { HttpError, notFound } from './http-error.js';
+import { ownedBy } from './ownership.js';
 import type { AuthClaims } from './plugins/auth.js';
 import { callWorkflow } from './workflow-errors.js';
 
@@ -23,7 +24,7 @@ export function createCardService({ client, db, config }: { client: Client; db: 
      * payment is then used by this application). Starts the workflow and waits briefly for the card.
      */
     async apply(viewer: AuthClaims, body: ApplyCardBody): Promise<{ application: CardApplication | null; taskId: string; kycId: number }> {
-      const profile = await latestProfileOfUser(db, viewer.sub);
+      const profile = (await findKycUser(db, viewer.sub))?.latestProfile;
       if (profile?.stage !== 'APPROVED') throw new HttpError(400, 'KYC not approved', undefined, 'complete KYC verification before applying for a card');
       const type = body.physical ? 'physical' : 'virtual';
       const taskId = `task_${randomBytes(12).toString('hex')}`;
@@ -48,10 +49,9 @@ export function createCardService({ client, db, config }: { client: Client; db: 
       }
     },
 
+    /** From the read model, by key. */
     async task(viewer: AuthClaims, taskId: string): Promise<CardApplication> {
-      const application = await callWorkflow('card application', () => handle(taskId).query(getCardApplicationQuery));
-      if (application.userId !== viewer.sub && viewer.role !== 'admin') throw notFound('card application');
-      return application;
+      return cardApplicationDto(ownedBy(await findCardApplication(db, taskId), viewer, 'card application'));
     },
 
     cards: (viewer: AuthClaims) => cardsOfUser(db, viewer.sub),

@@ -15,7 +15,8 @@ import {
   type DocumentMetadataInput,
   type UploadDocumentResult,
 } from '../workflows/kyc-profile.messages.js';
-import { HttpError, notFound } from './http-error.js';
+import { HttpError } from './http-error.js';
+import { ownedBy } from './ownership.js';
 import type { KycProfileService } from './kyc-profile.service.js';
 import { readMultipartForm } from './multipart-form.js';
 import type { AuthClaims } from './plugins/auth.js';
@@ -33,8 +34,7 @@ export interface KycDocumentServiceDeps {
 export function createKycDocumentService({ client, db, profiles }: KycDocumentServiceDeps) {
   /** The profile workflow that holds `documentId`, if the viewer may act on it. */
   async function documentHandle(documentId: number, viewer: AuthClaims) {
-    const owner = await findProfileByDocumentId(db, documentId);
-    if (!owner || (owner.userId !== viewer.sub && viewer.role !== 'admin')) throw notFound('document');
+    const owner = ownedBy(await findProfileByDocumentId(db, documentId), viewer, 'document');
     return client.workflow.getHandle(kycProfileWorkflowId(owner._id));
   }
 

@@ -7,13 +7,14 @@ import type { KycStatusDto } from '../domain/kyc-profile.js';
 import type { SubmitProfileBody } from '../domain/kyc-service.schemas.js';
 import { ApiCode } from '../domain/api-response.js';
 import { kycEligibility } from '../domain/app-kyc.js';
-import { activeProfileOf, claimActiveProfile, latestProfileOfUser, releaseActiveProfile } from '../stores/kyc-profiles.store.js';
-import { consumePayment, kycPaymentView } from '../stores/payments.store.js';
-import { awaitPublishedUpdate, getStatusQuery } from '../workflows/kyc-profile.messages.js';
+import { activeProfileOf, claimActiveProfile, findKycProfile, profileDto, releaseActiveProfile } from '../stores/kyc-profiles.store.js';
+import { findKycUser, kycPaymentViewOf, type KycUserDoc } from '../stores/kyc-users.store.js';
+import { consumeKycPayment } from '../stores/payments.store.js';
+import { awaitPublishedUpdate } from '../workflows/kyc-profile.messages.js';
 import type { kycProfileWorkflow } from '../workflows/kyc-profile.workflow.js';
 import type { AuthClaims } from './plugins/auth.js';
-import { HttpError, notFound } from './http-error.js';
-import { callWorkflow } from './workflow-errors.js';
+import { HttpError } from './http-error.js';
+import { ownedBy } from './ownership.js';
 
 export interface KycProfileServiceDeps {
   client: Client;
@@ -51,8 +52,8 @@ export function createKycProfileService({ client, db, config }: KycProfileServic
   }
 
   /** Seed 000: KYC needs its fee paid first (402 with what to do, as `/kyc/eligibility` says). */
-  async function assertFeePaid(userId: string): Promise<void> {
-    const eligibility = kycEligibility(await kycPaymentView(db, userId), false);
+  function assertFeePaid(user: KycUserDoc | null): void {
+    const eligibility = kycEligibility(kycPaymentViewOf(user), false);
     if (!eligibility.eligible) {
       throw new HttpError(402, eligibility.reason, ApiCode.PAYMENT_REQUIRED, { required_action: eligibility.required_action, payment_status: eligibility.payment_status });
     }
@@ -64,11 +65,12 @@ export function createKycProfileService({ client, db, config }: KycProfileServic
      * start idempotent. Returns the profile and whether it is new.
      */
     async submit(body: SubmitProfileBody): Promise<{ profileId: string; created: boolean }> {
-      const active = await activeProfileOf(db, body.userId);
-      if (!active && (await latestProfileOfUser(db, body.userId))?.stage === 'APPROVED') {
+      // Two reads by key, side by side: the user's active claim and their latest profile and fee.
+      const [active, user] = await Promise.all([activeProfileOf(db, body.userId), findKycUser(db, body.userId)]);
+      if (!active && user?.latestProfile?.stage === 'APPROVED') {
         throw new HttpError(409, 'KYC is already approved for this user; no need to submit again');
       }
-      if (!config.KYC_FEE_WAIVED && !active) await assertFeePaid(body.userId);
+      if (!config.KYC_FEE_WAIVED && !active) assertFeePaid(user);
       for (let attempt = 0; attempt < 2; attempt++) {
         const candidate = formatProfileId(randomBytes(12).toString('hex'));
         const profileId = await claimActiveProfile(db, body.userId, candidate);
@@ -76,7 +78,7 @@ export function createKycProfileService({ client, db, config }: KycProfileServic
           await startProfile(profileId, body);
           const created = profileId === candidate;
           // The fee pays for this profile; a later profile (after a rejection) needs a new payment.
-          if (created && !config.KYC_FEE_WAIVED) await consumePayment(db, body.userId, 'kyc', profileId);
+          if (created && !config.KYC_FEE_WAIVED && user?.kycPayment) await consumeKycPayment(db, body.userId, user.kycPayment.paymentId, profileId);
           return { profileId, created };
         } catch (err) {
           if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
@@ -87,17 +89,15 @@ export function createKycProfileService({ client, db, config }: KycProfileServic
       throw new Error(`could not claim an active profile for a user`);
     },
 
-    /** The live status from the workflow; someone else's profile reads as not found. */
+    /** The status from the read model (one read by key); someone else's profile reads as not found. */
     async status(profileId: string, viewer: AuthClaims): Promise<KycStatusDto> {
-      return (await this.open(profileId, viewer)).status;
+      return profileDto(ownedBy(await findKycProfile(db, profileId), viewer, 'profile'));
     },
 
-    /** The profile's workflow handle and status, for a viewer allowed to see it. */
+    /** The profile's workflow handle and status (read model), for a viewer allowed to see it. */
     async open(profileId: string, viewer: AuthClaims): Promise<{ handle: WorkflowHandle<typeof kycProfileWorkflow>; status: KycStatusDto }> {
-      const handle = client.workflow.getHandle<typeof kycProfileWorkflow>(kycProfileWorkflowId(profileId));
-      const status = await callWorkflow('profile', () => handle.query(getStatusQuery));
-      if (status.userId !== viewer.sub && viewer.role !== 'admin') throw notFound('profile');
-      return { handle, status };
+      const status = await this.status(profileId, viewer);
+      return { handle: client.workflow.getHandle<typeof kycProfileWorkflow>(kycProfileWorkflowId(profileId)), status };
     },
   };
 }

@@ -7,11 +7,12 @@ import { kycProfileWorkflowId } from '../domain/ids.js';
 import { profileIdSchema } from '../domain/kyc-service.schemas.js';
 import type { LivenessCallbackRecord, LivenessSession } from '../domain/liveness.js';
 import { deleteFile, storeUpload, UploadRejected } from '../stores/files.store.js';
-import { claimVideoHash, findProfileByLivenessSession } from '../stores/kyc-profiles.store.js';
-import { getStatusQuery, livenessCallbackSignal, startLivenessUpdate, verifyLivenessUpdate } from '../workflows/kyc-profile.messages.js';
+import { claimVideoHash, findKycProfile, findProfileByLivenessSession } from '../stores/kyc-profiles.store.js';
+import { livenessCallbackSignal, startLivenessUpdate, verifyLivenessUpdate } from '../workflows/kyc-profile.messages.js';
 import { HttpError, notFound } from './http-error.js';
 import type { KycProfileService } from './kyc-profile.service.js';
 import { readMultipartForm } from './multipart-form.js';
+import { isVisibleTo } from './ownership.js';
 import type { AuthClaims } from './plugins/auth.js';
 import { callWorkflow, isRefusedStep } from './workflow-errors.js';
 
@@ -61,11 +62,11 @@ export function createLivenessService({ client, db, profiles, maxVideoBytes }: {
       }
     },
 
+    /** From the read model: the session's ref, then its profile, both by key. */
     async session(sessionId: string, viewer: AuthClaims): Promise<LivenessSession> {
       const owner = await findProfileByLivenessSession(db, sessionId);
-      if (!owner || (owner.userId !== viewer.sub && viewer.role !== 'admin')) throw new HttpError(404, 'liveness session not found', undefined, { sessionId, status: 'NOT_FOUND' });
-      const status = await callWorkflow('profile', () => client.workflow.getHandle(kycProfileWorkflowId(owner._id)).query(getStatusQuery));
-      const session = status.liveness?.sessions.find((s) => s.sessionId === sessionId);
+      const profile = owner && isVisibleTo(owner, viewer) ? await findKycProfile(db, owner._id) : null;
+      const session = profile?.liveness?.sessions.find((s) => s.sessionId === sessionId);
       if (!session) throw new HttpError(404, 'liveness session not found', undefined, { sessionId, status: 'NOT_FOUND' });
       if (session.status === 'EXPIRED') throw new HttpError(410, 'liveness session expired; start a new one', undefined, session);
       return session;

@@ -3,10 +3,11 @@ import type { Db } from 'mongodb';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/config.js';
 import { feePaymentWorkflowId, isFinalPayment, type FeePayment, type PaymentEvent, type PaymentType } from '../domain/payments.js';
-import { claimOpenPayment, findPayment, releaseOpenPayment, rememberIdempotencyKey } from '../stores/payments.store.js';
+import { claimOpenPayment, findPayment, paymentDto, releaseOpenPayment, rememberIdempotencyKey } from '../stores/payments.store.js';
 import { awaitCheckoutUpdate, getPaymentQuery, paymentEventSignal } from '../workflows/fee-payment.messages.js';
 import type { feePaymentWorkflow } from '../workflows/fee-payment.workflow.js';
 import { HttpError, notFound } from './http-error.js';
+import { ownedBy } from './ownership.js';
 import type { AuthClaims } from './plugins/auth.js';
 import { callWorkflow } from './workflow-errors.js';
 
@@ -54,10 +55,9 @@ export function createPaymentService({ client, db, config }: { client: Client; d
       throw new Error('could not open a payment');
     },
 
+    /** From the read model, by key. */
     async get(viewer: AuthClaims, paymentId: string): Promise<FeePayment> {
-      const payment = await callWorkflow('payment', () => handle(paymentId).query(getPaymentQuery));
-      if (payment.userId !== viewer.sub && viewer.role !== 'admin') throw notFound('payment');
-      return payment;
+      return paymentDto(ownedBy(await findPayment(db, paymentId), viewer, 'payment'));
     },
 
     /** Applies a verified processor event; says why when it changes nothing. */

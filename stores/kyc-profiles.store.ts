@@ -1,6 +1,8 @@
 import type { Collection, Db, Filter } from 'mongodb';
 import type { KycStatusDto } from '../domain/kyc-profile.js';
+import { noteLatestProfile } from './kyc-users.store.js';
 import { isDuplicateKey } from './mongo-errors.js';
+import { saveSnapshot } from './snapshots.js';
 
 /** The profile read model: one document per profile, written by the workflow's activities. */
 export interface KycProfileDoc extends Omit<KycStatusDto, 'createdAt' | 'updatedAt'> {
@@ -17,18 +19,30 @@ interface ActiveProfileDoc {
   claimedAt: Date;
 }
 
+/**
+ * Seed 003 addresses documents and liveness sessions by their own ids: a reference document per id
+ * (`document:<id>`, `session:<id>`) finds the profile and its owner by key.
+ */
+interface ProfileRefDoc {
+  _id: string;
+  profileId: string;
+  userId: string;
+}
+export type ProfileOwner = Pick<KycProfileDoc, '_id' | 'userId'>;
+
 const profiles = (db: Db): Collection<KycProfileDoc> => db.collection('kyc_profiles');
 const activeProfiles = (db: Db): Collection<ActiveProfileDoc> => db.collection('kyc_active_profiles');
+const profileRefs = (db: Db): Collection<ProfileRefDoc> => db.collection('kyc_profile_refs');
 
 export async function ensureKycProfileIndexes(db: Db): Promise<void> {
-  // One createIndex call per index: FerretDB 1.24 drops the connection when a multi-index
+  // Reads by id need only `_id`. These serve the admin list filters, newest first. One
+  // createIndex call per index: FerretDB 1.24 drops the connection when a multi-index
   // createIndexes names indexes that already exist.
-  await profiles(db).createIndex({ userId: 1, createdAt: -1 }, { name: 'by_user' });
-  await profiles(db).createIndex({ stage: 1, createdAt: -1, _id: -1 }, { name: 'by_stage' });
-  await profiles(db).createIndex({ 'document.documentId': 1 }, { name: 'by_document' });
-  await profiles(db).createIndex({ 'liveness.sessions.sessionId': 1 }, { name: 'by_liveness_session' });
-  await profiles(db).createIndex({ country: 1, createdAt: -1, _id: -1 }, { name: 'by_country' });
   await profiles(db).createIndex({ createdAt: -1, _id: -1 }, { name: 'newest_first' });
+  await profiles(db).createIndex({ stage: 1, createdAt: -1, _id: -1 }, { name: 'by_stage' });
+  await profiles(db).createIndex({ status: 1, createdAt: -1, _id: -1 }, { name: 'by_status' });
+  await profiles(db).createIndex({ country: 1, createdAt: -1, _id: -1 }, { name: 'by_country' });
+  await profiles(db).createIndex({ reviewOverdue: 1, createdAt: -1, _id: -1 }, { name: 'by_overdue' });
 }
 
 /**
@@ -43,20 +57,45 @@ export async function saveKycProfile(db: Db, version: number, status: KycStatusD
     createdAt: new Date(status.createdAt),
     updatedAt: new Date(status.updatedAt),
   };
-  try {
-    await profiles(db).replaceOne({ _id: doc._id, version: { $lt: version } }, doc, { upsert: true });
-  } catch (err) {
-    // The upsert tried to insert because the filter missed: an equal or newer version is stored.
-    if (!isDuplicateKey(err)) throw err;
-  }
+  await saveProfileRefs(db, status);
+  if (!(await saveSnapshot(profiles(db), doc))) return;
+  const { recordId, agentUid, stage, failReason, createdAt, updatedAt } = doc;
+  await noteLatestProfile(db, status.userId, { profileId: doc._id, recordId, agentUid, stage, failReason, version, createdAt, updatedAt });
+}
+
+/** Refs before the snapshot: once a reader sees a document or session id, its ref exists. */
+async function saveProfileRefs(db: Db, status: KycStatusDto): Promise<void> {
+  const keys = [
+    ...(status.document ? [`document:${status.document.documentId}`] : []),
+    ...(status.liveness?.sessions ?? []).map((s) => `session:${s.sessionId}`),
+  ];
+  await Promise.all(keys.map(async (key) => {
+    try {
+      await profileRefs(db).insertOne({ _id: key, profileId: status.profileId, userId: status.userId });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err; // written by an earlier version: refs never change
+    }
+  }));
 }
 
 export const findKycProfile = (db: Db, profileId: string): Promise<KycProfileDoc | null> =>
   profiles(db).findOne({ _id: profileId });
 
-/** The profile whose current document is `documentId` (documents are addressed by id alone in seed 003). */
-export const findProfileByDocumentId = (db: Db, documentId: number): Promise<Pick<KycProfileDoc, '_id' | 'userId'> | null> =>
-  profiles(db).findOne({ 'document.documentId': documentId }, { projection: { _id: 1, userId: 1 } });
+/** The status DTO as the workflow holds it, from its read model. */
+export function profileDto({ _id, version, ...status }: KycProfileDoc): KycStatusDto {
+  return { ...status, createdAt: status.createdAt.toISOString(), updatedAt: status.updatedAt.toISOString() };
+}
+
+/** The profile a document id belongs to (documents are addressed by id alone in seed 003). */
+export const findProfileByDocumentId = (db: Db, documentId: number): Promise<ProfileOwner | null> => findRef(db, `document:${documentId}`);
+
+/** The profile that holds a liveness session (seed 003 addresses sessions by id alone). */
+export const findProfileByLivenessSession = (db: Db, sessionId: string): Promise<ProfileOwner | null> => findRef(db, `session:${sessionId}`);
+
+async function findRef(db: Db, key: string): Promise<ProfileOwner | null> {
+  const ref = await profileRefs(db).findOne({ _id: key });
+  return ref && { _id: ref.profileId, userId: ref.userId };
+}
 
 /** Claims `candidate` as the user's active profile; returns the profile that holds the claim. */
 export async function claimActiveProfile(db: Db, userId: string, candidate: string): Promise<string> {
@@ -76,21 +115,14 @@ export async function claimActiveProfile(db: Db, userId: string, candidate: stri
   return holder.profileId;
 }
 
-/** Frees the user's claim, but only if this profile still holds it. */
+/** Frees the user's claim, but only if this profile still holds it (read, then delete by key). */
 export async function releaseActiveProfile(db: Db, userId: string, profileId: string): Promise<void> {
-  await activeProfiles(db).deleteOne({ _id: userId, profileId });
+  const holder = await activeProfiles(db).findOne({ _id: userId });
+  if (holder?.profileId === profileId) await activeProfiles(db).deleteOne({ _id: userId });
 }
-
-/** The user's most recent profile, for seed 000's `/didit/status`. */
-export const latestProfileOfUser = (db: Db, userId: string): Promise<KycProfileDoc | null> =>
-  profiles(db).find({ userId }).sort({ createdAt: -1, _id: -1 }).limit(1).next();
 
 export const activeProfileOf = async (db: Db, userId: string): Promise<string | null> =>
   (await activeProfiles(db).findOne({ _id: userId }))?.profileId ?? null;
-
-/** The profile that holds a liveness session (seed 003 addresses sessions by id alone). */
-export const findProfileByLivenessSession = (db: Db, sessionId: string): Promise<Pick<KycProfileDoc, '_id' | 'userId'> | null> =>
-  profiles(db).findOne({ 'liveness.sessions.sessionId': sessionId }, { projection: { _id: 1, userId: 1 } });
 
 /** Replay defence: a liveness video (by sha256) may be used once, ever. False if it was seen before. */
 export async function claimVideoHash(db: Db, sha256: string, sessionId: string): Promise<boolean> {

@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
-import type { KycPaymentView } from '../domain/app-kyc.js';
 import type { FeePayment, PaymentType } from '../domain/payments.js';
+import { noteKycPaymentUsed, noteLatestKycPayment } from './kyc-users.store.js';
 import { isDuplicateKey } from './mongo-errors.js';
 
 /** Fee payment read models, the one-open-payment-per-user-and-type claims, and idempotency keys. */
@@ -23,8 +23,13 @@ export async function ensurePaymentIndexes(db: Db): Promise<void> {
   await payments(db).createIndex({ userId: 1, type: 1, createdAt: -1 }, { name: 'by_user_type' });
 }
 
-/** Versioned upsert that never moves backwards and never touches `consumedBy`. */
+/**
+ * Versioned upsert that never moves backwards and never touches `consumedBy`. Filters are a bare
+ * `_id` (see stores/snapshots.ts): the version is compared after a read by key.
+ */
 export async function saveFeePayment(db: Db, version: number, payment: FeePayment): Promise<void> {
+  const stored = await payments(db).findOne({ _id: payment.paymentId }, { projection: { version: 1 } });
+  if (stored && stored.version >= version) return;
   const fields = {
     ...payment,
     version,
@@ -33,29 +38,32 @@ export async function saveFeePayment(db: Db, version: number, payment: FeePaymen
     expiresAt: new Date(payment.expiresAt),
   };
   try {
-    await payments(db).updateOne(
-      { _id: payment.paymentId, version: { $lt: version } },
-      { $set: fields, $setOnInsert: { consumedBy: null } },
-      { upsert: true },
-    );
+    await payments(db).updateOne({ _id: payment.paymentId }, { $set: fields, $setOnInsert: { consumedBy: null } }, { upsert: true });
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
+  }
+  if (payment.type === 'kyc') {
+    await noteLatestKycPayment(db, payment.userId, { paymentId: payment.paymentId, status: payment.status, version, createdAt: fields.createdAt });
   }
 }
 
 export const findPayment = (db: Db, paymentId: string) => payments(db).findOne({ _id: paymentId });
 
-/** The user's most recent payment of a type. */
-export const latestPayment = (db: Db, userId: string, type: PaymentType) =>
-  payments(db).find({ userId, type }).sort({ createdAt: -1, _id: -1 }).limit(1).next();
-
-/** The user's latest KYC fee payment, as eligibility reads it. */
-export async function kycPaymentView(db: Db, userId: string): Promise<KycPaymentView | null> {
-  const payment = await latestPayment(db, userId, 'kyc');
-  return payment ? { status: payment.status, consumed: payment.consumedBy != null } : null; // missing counts as unused
+/** The payment as the workflow holds it, from its read model. */
+export function paymentDto({ _id, version, consumedBy, ...payment }: FeePaymentDoc): FeePayment {
+  return { ...payment, createdAt: payment.createdAt.toISOString(), updatedAt: payment.updatedAt.toISOString(), expiresAt: payment.expiresAt.toISOString() };
 }
 
-/** Marks a completed, unused payment of `type` as used by `consumer`; null when there is none. */
+/** The KYC fee `paymentId` pays for `profileId` (the submit that created it; one profile per fee). */
+export async function consumeKycPayment(db: Db, userId: string, paymentId: string, profileId: string): Promise<void> {
+  await payments(db).updateOne({ _id: paymentId }, { $set: { consumedBy: profileId } });
+  await noteKycPaymentUsed(db, userId, paymentId, profileId);
+}
+
+/**
+ * Marks a completed, unused payment of `type` as used by `consumer`; null when there is none.
+ * (Card applications: index `by_user_type` on MongoDB; a scan on the embedded FerretDB.)
+ */
 export async function consumePayment(db: Db, userId: string, type: PaymentType, consumer: string): Promise<FeePaymentDoc | null> {
   return payments(db).findOneAndUpdate(
     { userId, type, status: 'completed', consumedBy: null },
@@ -66,7 +74,8 @@ export async function consumePayment(db: Db, userId: string, type: PaymentType, 
 
 /** Gives a consumed payment back (its purchase failed), if `consumer` still holds it. */
 export async function releasePayment(db: Db, paymentId: string, consumer: string): Promise<void> {
-  await payments(db).updateOne({ _id: paymentId, consumedBy: consumer }, { $set: { consumedBy: null } });
+  const payment = await payments(db).findOne({ _id: paymentId }, { projection: { consumedBy: 1 } });
+  if (payment?.consumedBy === consumer) await payments(db).updateOne({ _id: paymentId }, { $set: { consumedBy: null } });
 }
 
 /** Claims `candidate` as the user's open payment of `type`; returns the payment holding the claim. */
@@ -84,7 +93,8 @@ export async function claimOpenPayment(db: Db, userId: string, type: PaymentType
 }
 
 export async function releaseOpenPayment(db: Db, userId: string, type: PaymentType, paymentId: string): Promise<void> {
-  await openClaims(db).deleteOne({ _id: `${userId}:${type}`, paymentId });
+  const claim = await openClaims(db).findOne({ _id: `${userId}:${type}` });
+  if (claim?.paymentId === paymentId) await openClaims(db).deleteOne({ _id: `${userId}:${type}` });
 }
 
 /** Records (or finds) the payment an `Idempotency-Key` stands for. */

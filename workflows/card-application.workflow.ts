@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { CardActivities } from '../activities/card.activities.js';
 import { FULFILMENT_STAGES, isSettled, type CardApplication, type CardApplicationInput, type CardStage } from '../domain/cards.js';
 import { awaitIssuanceUpdate, fulfilmentSignal, getCardApplicationQuery } from './card-application.messages.js';
@@ -38,7 +38,14 @@ export async function cardApplicationWorkflow(input: CardApplicationInput): Prom
   };
   const seen = new Set<string>();
   let version = 0;
-  const publish = () => saveCardApplication({ version: ++version, application: app });
+  let written = 0; // the newest version the read model is known to hold
+  let publishedStages = 0; // how many stages the newest published snapshot holds
+  const publish = async () => {
+    const next = ++version;
+    publishedStages = app.stages.length;
+    await saveCardApplication({ version: next, application: app });
+    written = Math.max(written, next);
+  };
   const moveTo = (stage: CardStage) => {
     app.stage = stage;
     app.updatedAt = now();
@@ -46,8 +53,11 @@ export async function cardApplicationWorkflow(input: CardApplicationInput): Prom
   };
 
   setHandler(getCardApplicationQuery, () => app);
+  // Since 'issuance-after-projection' the answer waits for the read model too, so a task read
+  // after it shows the card (older histories answered before the write).
   setHandler(awaitIssuanceUpdate, async () => {
-    await condition(() => isSettled(app));
+    const afterProjection = patched('issuance-after-projection');
+    await condition(() => isSettled(app) && (!afterProjection || written === version));
     return app;
   });
   setHandler(fulfilmentSignal, ({ eventId, stage }) => {
@@ -77,5 +87,8 @@ export async function cardApplicationWorkflow(input: CardApplicationInput): Prom
     if (!(await condition(() => app.stage !== stage, SHIPPING_WAIT))) break;
     await publish();
   }
+  // Callbacks that arrived while the last snapshot was being written (e.g. DELIVERED right after
+  // SHIPPED) were not in it; older histories ended without this write.
+  if (app.stages.length !== publishedStages && patched('final-fulfilment-projection')) await publish();
   return app;
 }

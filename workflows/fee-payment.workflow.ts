@@ -1,4 +1,4 @@
-import { condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { PaymentActivities } from '../activities/payment.activities.js';
 import { isFinalPayment, type FeePayment, type FeePaymentInput, type PaymentEvent } from '../domain/payments.js';
 import { awaitCheckoutUpdate, getPaymentQuery, paymentEventSignal } from './fee-payment.messages.js';
@@ -33,15 +33,21 @@ export async function feePaymentWorkflow(input: FeePaymentInput): Promise<FeePay
   };
   let changed = false;
   let version = 0;
+  let written = 0; // the newest version the read model is known to hold
   const publish = async () => {
     payment.updatedAt = now();
-    await saveFeePayment({ version: ++version, payment });
+    const next = ++version;
+    await saveFeePayment({ version: next, payment });
+    written = Math.max(written, next);
   };
 
   setHandler(getPaymentQuery, () => payment);
-  // Answers once the checkout exists (or the payment already ended): the API's create call waits on it.
+  // Answers once the checkout exists (or the payment already ended): the API's create call waits on
+  // it. Since 'checkout-after-projection' also once the read model holds it, so reads that follow
+  // the answer see the payment (older histories answered before the write).
   setHandler(awaitCheckoutUpdate, async () => {
-    await condition(() => payment.checkoutUrl !== null || isFinalPayment(payment.status));
+    const afterProjection = patched('checkout-after-projection');
+    await condition(() => (payment.checkoutUrl !== null || isFinalPayment(payment.status)) && (!afterProjection || written === version));
     return payment;
   });
   setHandler(paymentEventSignal, (event: PaymentEvent) => {
