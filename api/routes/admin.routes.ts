@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ok } from '../../domain/api-response.js';
 import { profileIdSchema } from '../../domain/kyc-service.schemas.js';
 import { KYC_STAGES } from '../../domain/kyc-stage.js';
+import { plainText } from '../../domain/text-fields.js';
 import type { AdminReviewService } from '../admin-review.service.js';
 import { apiResponses } from '../openapi.js';
 import { assertAdmin } from '../plugins/auth.js';
@@ -22,7 +23,7 @@ const updateStatusBody = z.object({
   profileId: profileIdSchema,
   // The seed's DTO carries it as a string ("2"); numbers are accepted too.
   status: z.union([z.enum(['-1', '0', '2']).transform(Number), z.literal(-1), z.literal(0), z.literal(2)]) as z.ZodType<-1 | 0 | 2>,
-  remark: z.string().trim().max(500).optional(),
+  remark: plainText(500).optional(),
 });
 
 /**
