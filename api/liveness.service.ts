@@ -7,6 +7,7 @@ import { kycProfileWorkflowId } from '../domain/ids.js';
 import { profileIdSchema } from '../domain/kyc-service.schemas.js';
 import type { LivenessCallbackRecord, LivenessSession } from '../domain/liveness.js';
 import { deleteFile, storeUpload, UploadRejected } from '../stores/files.store.js';
+import { claimDelivery, releaseDelivery } from '../stores/callback-events.store.js';
 import { claimVideoHash, findKycProfile, findProfileByLivenessSession } from '../stores/kyc-profiles.store.js';
 import { livenessCallbackSignal, startLivenessUpdate, verifyLivenessUpdate } from '../workflows/kyc-profile.messages.js';
 import { HttpError, notFound } from './http-error.js';
@@ -72,10 +73,17 @@ export function createLivenessService({ client, db, profiles, maxVideoBytes }: {
       return session;
     },
 
-    /** A vendor's signed result for a profile: recorded on the workflow. */
-    async recordCallback(profileId: string, callback: Omit<LivenessCallbackRecord, 'receivedAt'>): Promise<void> {
+    /** A vendor's signed result for a profile, recorded on the workflow once per delivery; false for a replay. */
+    async recordCallback(delivery: string, profileId: string, callback: Omit<LivenessCallbackRecord, 'receivedAt'>): Promise<boolean> {
+      if (!(await claimDelivery(db, 'liveness', delivery))) return false;
       const handle = client.workflow.getHandle(kycProfileWorkflowId(profileId));
-      await callWorkflow('profile', () => handle.signal(livenessCallbackSignal, callback));
+      try {
+        await callWorkflow('profile', () => handle.signal(livenessCallbackSignal, callback));
+      } catch (err) {
+        await releaseDelivery(db, 'liveness', delivery);
+        throw err;
+      }
+      return true;
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { checkSignature } from '../domain/hmac-signature.js';
 import { HttpError } from './http-error.js';
@@ -29,4 +30,13 @@ export function verifiedBody<T extends z.ZodType>(
   const parsed = opts.schema.safeParse(json);
   if (!parsed.success) throw new HttpError(400, `invalid ${opts.what}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;
+}
+
+/**
+ * Names one signed delivery: a hash of what the signature covers (timestamp and body). A replay of
+ * it within the signature window has the same id; the sender's own retry is signed anew.
+ */
+export function deliveryId(request: FastifyRequest, timestampHeader: string): string {
+  const raw = typeof request.body === 'string' ? request.body : '';
+  return createHash('sha256').update(`${String(request.headers[timestampHeader])}.${raw}`).digest('hex');
 }
