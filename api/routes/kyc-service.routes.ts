@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApiCode, ok } from '../../domain/api-response.js';
 import { DocumentReviewStatus } from '../../domain/kyc-document.js';
+import { statusForUser } from '../../domain/kyc-status-for-user.js';
 import {
   confirmDocumentBody,
   documentIdQuery,
@@ -14,7 +15,7 @@ import { apiResponses } from '../openapi.js';
 import type { KycDocumentService } from '../kyc-document.service.js';
 import type { KycProfileService } from '../kyc-profile.service.js';
 import type { LivenessService } from '../liveness.service.js';
-import { assertSelfOrAdmin } from '../plugins/auth.js';
+import { assertSelfOrAdmin, isAdmin } from '../plugins/auth.js';
 import { writeRoute } from '../plugins/rate-limit.js';
 
 const REVIEW_MESSAGES: Record<DocumentReviewStatus, string> = {
@@ -40,7 +41,7 @@ export const kycServiceRoutes: FastifyPluginAsyncZod<KycServiceRouteDeps> = asyn
 
   app.get('/status/:profileId', { schema: { params: z.object({ profileId: profileIdSchema }), response: apiResponses(404) } }, async (request) => {
     const status = await profiles.status(request.params.profileId, request.user);
-    return ok({ status }, 'query success');
+    return ok({ status: isAdmin(request) ? status : statusForUser(status) }, 'query success');
   });
 
   app.post('/document', { schema: { body: documentMetadataBody, response: apiResponses(404, 409) }, config: write }, async (request) => {

@@ -1,0 +1,24 @@
+import type { KycStatusDto } from './kyc-profile.js';
+import type { LivenessSession } from './liveness.js';
+
+/**
+ * The profile as its own user sees it (`GET /status/{profileId}`). Reviewers' identities, their
+ * internal remarks, why the automatic checks chose review, vendor callbacks and face-match scores
+ * are for staff: they would tell a fraudster what to tune. The user keeps every step's outcome,
+ * what was decided and when, and the rejection reason meant for them (`failReason`).
+ */
+export interface KycStatusForUser extends Omit<KycStatusDto, 'decisions' | 'reviewReasons' | 'liveness' | 'faceMatch'> {
+  decisions: Array<Pick<KycStatusDto['decisions'][number], 'status' | 'at'>>;
+  liveness: { sessions: LivenessSession[] } | null;
+  faceMatch: { passed: boolean } | null;
+}
+
+export function statusForUser(status: KycStatusDto): KycStatusForUser {
+  const { decisions, reviewReasons: _internal, liveness, faceMatch, ...shown } = status;
+  return {
+    ...shown,
+    decisions: decisions.map(({ status: decided, at }) => ({ status: decided, at })),
+    liveness: liveness && { sessions: liveness.sessions },
+    faceMatch: faceMatch && { passed: faceMatch.passed },
+  };
+}
