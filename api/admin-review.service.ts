@@ -2,9 +2,9 @@ import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import type { Db, Filter } from 'mongodb';
 import { kycProfileWorkflowId } from '../domain/ids.js';
-import { decisionRefusal, type AdminDecisionStatus, type KycStatusDto } from '../domain/kyc-profile.js';
+import { ADMIN_DECISIONS, decisionRefusal, type AdminDecisionStatus, type KycStatusDto } from '../domain/kyc-profile.js';
 import type { KycStage, LocalKycStatus } from '../domain/kyc-stage.js';
-import { findKycProfile, listKycProfiles, type KycProfileDoc } from '../stores/kyc-profiles.store.js';
+import { activeProfileOf, findKycProfile, listKycProfiles, type KycProfileDoc } from '../stores/kyc-profiles.store.js';
 import { adminDecisionSignal, getStatusQuery } from '../workflows/kyc-profile.messages.js';
 import { HttpError, notFound } from './http-error.js';
 import { callWorkflow } from './workflow-errors.js';
@@ -67,6 +67,9 @@ export function createAdminReviewService({ client, db }: { client: Client; db: D
       if (!current) throw notFound('profile');
       const refusal = decisionRefusal(current.stage, status);
       if (refusal) throw new HttpError(409, refusal);
+      // A reset makes the profile active again: not while the user has started another one.
+      const active = status === ADMIN_DECISIONS.RESET ? await activeProfileOf(db, current.userId) : null;
+      if (active && active !== profileId) throw new HttpError(409, `the user has another active profile (${active}); decide that one instead`);
       await callWorkflow('profile', () => handle(profileId).signal(adminDecisionSignal, { adminId, status, remark }));
       await projectionPast(profileId, current.version);
       return { profileId, status, previousStage: current.stage };
