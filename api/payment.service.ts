@@ -35,11 +35,15 @@ export function createPaymentService({ client, db, config }: { client: Client; d
     async create(viewer: AuthClaims, type: PaymentType, idempotencyKey?: string): Promise<{ payment: FeePayment; created: boolean }> {
       for (let attempt = 0; attempt < 3; attempt++) {
         const candidate = `pay_${randomBytes(12).toString('hex')}`;
-        let paymentId = await claimOpenPayment(db, viewer.sub, type, candidate);
+        const paymentId = await claimOpenPayment(db, viewer.sub, type, candidate);
         if (idempotencyKey) {
           const remembered = await rememberIdempotencyKey(db, viewer.sub, idempotencyKey, type, paymentId);
-          if (remembered && remembered.type !== type) throw new HttpError(409, 'Idempotency-Key was already used for a different payment type');
-          if (remembered && remembered.paymentId !== paymentId) return { payment: await this.get(viewer, remembered.paymentId), created: false };
+          if (remembered && (remembered.type !== type || remembered.paymentId !== paymentId)) {
+            // Answered by an earlier payment (or refused): a claim taken just now for nothing goes again.
+            if (paymentId === candidate) await releaseOpenPayment(db, viewer.sub, type, candidate);
+            if (remembered.type !== type) throw new HttpError(409, 'Idempotency-Key was already used for a different payment type');
+            return { payment: await this.get(viewer, remembered.paymentId), created: false };
+          }
         }
         let payment: FeePayment;
         try {
