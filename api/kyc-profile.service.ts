@@ -6,6 +6,7 @@ import { formatProfileId, kycProfileWorkflowId } from '../domain/ids.js';
 import type { KycStatusDto } from '../domain/kyc-profile.js';
 import type { SubmitProfileBody } from '../domain/kyc-service.schemas.js';
 import { ApiCode } from '../domain/api-response.js';
+import { isFinalStage } from '../domain/kyc-stage.js';
 import { kycEligibility } from '../domain/app-kyc.js';
 import { activeProfileOf, claimActiveProfile, findKycProfile, profileDto, releaseActiveProfile } from '../stores/kyc-profiles.store.js';
 import { findKycUser, kycPaymentViewOf, type KycUserDoc } from '../stores/kyc-users.store.js';
@@ -59,6 +60,17 @@ export function createKycProfileService({ client, db, config }: KycProfileServic
     }
   }
 
+  /**
+   * Whether the claimed profile is still open. A decided profile frees its claim just after its read
+   * model shows the decision; a claim seen in between is stale and is freed here.
+   */
+  async function openProfile(userId: string, profileId: string): Promise<string | null> {
+    const profile = await findKycProfile(db, profileId);
+    if (!profile || !isFinalStage(profile.stage)) return profileId;
+    await releaseActiveProfile(db, userId, profileId);
+    return null;
+  }
+
   return {
     /**
      * One active profile per user: the claim in MongoDB picks the profile, the workflow id makes the
@@ -66,7 +78,8 @@ export function createKycProfileService({ client, db, config }: KycProfileServic
      */
     async submit(body: SubmitProfileBody): Promise<{ profileId: string; created: boolean }> {
       // Two reads by key, side by side: the user's active claim and their latest profile and fee.
-      const [active, user] = await Promise.all([activeProfileOf(db, body.userId), findKycUser(db, body.userId)]);
+      const [claimed, user] = await Promise.all([activeProfileOf(db, body.userId), findKycUser(db, body.userId)]);
+      const active = claimed && (await openProfile(body.userId, claimed));
       if (!active && user?.latestProfile?.stage === 'APPROVED') {
         throw new HttpError(409, 'KYC is already approved for this user; no need to submit again');
       }
