@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { FastifyRequest } from 'fastify';
 import type { Db } from 'mongodb';
 import { IMAGE_TYPES } from '../domain/file-types.js';
+import { ImageTooLarge, inspectImage } from '../vision/image-decode.js';
 import { kycProfileWorkflowId } from '../domain/ids.js';
 import type { DocumentFields } from '../domain/kyc-document.js';
 import { uploadDocumentFields } from '../domain/kyc-service.schemas.js';
@@ -33,6 +34,16 @@ export interface KycDocumentServiceDeps {
 /** The seed-003 document routes: files to GridFS, steps to the profile workflow as Updates. */
 export function createKycDocumentService({ client, db, profiles }: KycDocumentServiceDeps) {
   /** The profile workflow that holds `documentId`, if the viewer may act on it. */
+  /** Decompression bombs are refused from the header, before anything decodes them (413). */
+  const refuseOversized = (field: string) => async (bytes: Buffer) => {
+    try {
+      await inspectImage(bytes);
+    } catch (err) {
+      if (err instanceof ImageTooLarge) throw new UploadRejected(413, `${field}: ${err.message}`);
+      // Other unreadable files go on to the document step, which answers UNREADABLE_IMAGE (422).
+    }
+  };
+
   async function documentHandle(documentId: number, viewer: AuthClaims) {
     const owner = ownedBy(await findProfileByDocumentId(db, documentId), viewer, 'document');
     return client.workflow.getHandle(kycProfileWorkflowId(owner._id));
@@ -46,7 +57,7 @@ export function createKycDocumentService({ client, db, profiles }: KycDocumentSe
     async upload(request: FastifyRequest, viewer: AuthClaims): Promise<UploadDocumentResult> {
       const form = await readMultipartForm(request, {
         fileFields: IMAGE_FIELDS,
-        store: (part) => storeUpload(db, part.file, { field: part.fieldname, owner: { userId: viewer.sub, purpose: 'document' }, accept: IMAGE_TYPES }),
+        store: (part) => storeUpload(db, part.file, { field: part.fieldname, owner: { userId: viewer.sub, purpose: 'document' }, accept: IMAGE_TYPES, check: refuseOversized(part.fieldname) }),
       });
       const stored = [...form.files.values()];
       let handedOver = false;

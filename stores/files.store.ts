@@ -33,20 +33,26 @@ export class UploadRejected extends Error {
 
 const bucket = (db: Db) => new GridFSBucket(db, { bucketName: BUCKET });
 
-/** Streams `source` into GridFS, hashing and sniffing on the way; rejects types not in `accept`. */
+/**
+ * Streams `source` into GridFS, hashing and sniffing on the way; rejects types not in `accept`.
+ * `check`, if given, sees the whole file once stored (e.g. an image's pixel count from its
+ * header) and may refuse it by throwing UploadRejected; the file is then deleted.
+ */
 export async function storeUpload(
   db: Db,
   source: Readable,
-  opts: { field: string; owner: FileOwner; accept: readonly SniffedType[] },
+  opts: { field: string; owner: FileOwner; accept: readonly SniffedType[]; check?: (bytes: Buffer, type: SniffedType) => Promise<void> },
 ): Promise<StoredFile> {
   const hash = createHash('sha256');
   let size = 0;
   let head = Buffer.alloc(0);
   let contentType: SniffedType | undefined;
   let refused = false;
+  const kept: Buffer[] = [];
   const inspect = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       hash.update(chunk);
+      if (opts.check && !refused) kept.push(chunk);
       size += chunk.length;
       if (!contentType && !refused && head.length < SNIFF_BYTES) {
         head = Buffer.concat([head, chunk]).subarray(0, SNIFF_BYTES);
@@ -65,6 +71,7 @@ export async function storeUpload(
     if ((source as Readable & { truncated?: boolean }).truncated) throw new UploadRejected(413, `${opts.field}: file too large`);
     if (size === 0) throw new UploadRejected(400, `${opts.field}: the file is empty`);
     if (refused || !contentType) throw new UploadRejected(415, `${opts.field}: unsupported file type; expected ${opts.accept.join(', ')}`);
+    await opts.check?.(Buffer.concat(kept), contentType);
   } catch (err) {
     await deleteFile(db, upload.id.toString());
     throw err;

@@ -1,4 +1,7 @@
-import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp';
+import sharp, { type OutputInfo } from 'sharp';
+import { decodeImage, inspectImage, UnreadableImage } from './image-decode.js';
+
+export { MAX_INPUT_PIXELS, UnreadableImage } from './image-decode.js';
 
 /**
  * Photo quality checks before OCR: resolution, sharpness (variance of the Laplacian), glare
@@ -44,33 +47,21 @@ export const DEFAULT_QUALITY_THRESHOLDS: QualityThresholds = {
   maxBrightness: 235,
 };
 
-/** Images larger than this many pixels are refused before decoding (decompression bombs). */
-export const MAX_INPUT_PIXELS = 50_000_000;
 const ANALYSIS_WIDTH = 1000;
 const CLIPPED = 250;
 const LAPLACIAN = { width: 3, height: 3, kernel: [0, 1, 0, 1, -4, 1, 0, 1, 0], offset: 128 };
 
-export class UnreadableImage extends Error {
-  override name = 'UnreadableImage';
-}
-
-/** Decodes fully (truncated or corrupt files fail here) and applies EXIF orientation. */
-export function decodeImage(image: Buffer): Sharp {
-  return sharp(image, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated' }).rotate();
-}
-
 export async function assessQuality(image: Buffer, thresholds = DEFAULT_QUALITY_THRESHOLDS): Promise<QualityReport> {
   let grey: { data: Buffer; info: OutputInfo };
-  let meta: Metadata;
+  let width: number, height: number;
   try {
-    meta = await sharp(image, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
-    grey = await decodeImage(image).resize({ width: ANALYSIS_WIDTH, withoutEnlargement: true }).greyscale().raw().toBuffer({ resolveWithObject: true });
+    ({ width, height } = await inspectImage(image));
+    // Decoded fully (a truncated file fails here), EXIF orientation applied.
+    grey = await (await decodeImage(image)).resize({ width: ANALYSIS_WIDTH, withoutEnlargement: true }).greyscale().raw().toBuffer({ resolveWithObject: true });
   } catch (err) {
+    if (err instanceof UnreadableImage) throw err;
     throw new UnreadableImage(`the image could not be decoded: ${(err as Error).message}`);
   }
-  const rotated = (meta.orientation ?? 1) >= 5;
-  const width = (rotated ? meta.height : meta.width) ?? grey.info.width;
-  const height = (rotated ? meta.width : meta.height) ?? grey.info.height;
   const edges = await sharp(grey.data, { raw: { width: grey.info.width, height: grey.info.height, channels: 1 } })
     .convolve(LAPLACIAN)
     .raw()

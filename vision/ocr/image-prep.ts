@@ -1,5 +1,6 @@
 /** sharp preprocessing: EXIF orientation, greyscale working copy, rotations and MRZ crops. */
 import sharp from 'sharp';
+import { decodeImage } from '../image-decode.js';
 
 export interface GreyImage { data: Buffer; width: number; height: number }
 export interface Rect { left: number; top: number; width: number; height: number }
@@ -7,8 +8,7 @@ export interface Rect { left: number; top: number; width: number; height: number
 const MAX_SIDE = 2400; // larger photos only cost time: MRZ glyphs are still > 20 px there
 
 export async function loadOriented(image: Buffer): Promise<GreyImage> {
-  const { data, info } = await sharp(image, { failOn: 'none' })
-    .rotate() // EXIF orientation
+  const { data, info } = await (await decodeImage(image)) // EXIF orientation applied
     .resize({ width: MAX_SIDE, height: MAX_SIDE, fit: 'inside', withoutEnlargement: true })
     .greyscale()
     .raw()
