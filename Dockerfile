@@ -11,6 +11,7 @@ COPY workflows ./workflows
 COPY activities ./activities
 COPY stores ./stores
 COPY api ./api
+COPY vision ./vision
 COPY worker ./worker
 COPY simulators ./simulators
 USER node

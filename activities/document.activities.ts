@@ -64,7 +64,13 @@ export function createDocumentActivities({ db, reader, qualityThresholds }: Docu
       const back = await ocr(backFileId);
       return summarise(pickBetter(front, back));
     },
+    ...createDocumentFileActivities(db),
+  };
+}
 
+/** File housekeeping: light, so the workflow worker runs it (no vision libraries needed). */
+export function createDocumentFileActivities(db: Db) {
+  return {
     /** Files of a refused or superseded upload are not kept. */
     async discardFiles({ fileIds }: { fileIds: string[] }): Promise<void> {
       await Promise.all(fileIds.map((fileId) => deleteFile(db, fileId)));

@@ -1,7 +1,7 @@
 import type { Db } from 'mongodb';
 import type { Config } from '../config/config.js';
 import { createCardActivities } from './card.activities.js';
-import { createDocumentActivities } from './document.activities.js';
+import { createDocumentActivities, createDocumentFileActivities } from './document.activities.js';
 import type { FaceAnalyzer } from '../vision/face/index.js';
 import { createLivenessActivities } from './liveness.activities.js';
 import type { DocumentReader } from '../vision/ocr/document-reader.js';
@@ -22,15 +22,24 @@ export interface ActivityDeps {
 
 export type ActivityConfig = Pick<Config, 'PAYMENTS_BASE_URL' | 'PAYMENTS_API_KEY' | 'VEXORA_BASE_URL' | 'VEXORA_MERCHANT_NO' | 'VEXORA_APP_SECRET' | 'FACE_MATCH_THRESHOLD' | 'WEBHOOK_URL' | 'WEBHOOK_SECRET' | 'ISSUER_BASE_URL' | 'ISSUER_API_KEY'>;
 
-/** Every activity the worker registers, built from its dependencies (real or simulated in tests). */
-export function createActivities(deps: ActivityDeps) {
+/** The light activities the workflow worker runs: read models, files, provider and issuer calls. */
+export function createWorkflowWorkerActivities(deps: Pick<ActivityDeps, 'config' | 'db'>) {
   return {
     ...createReadModelActivities(deps.db),
-    ...createDocumentActivities({ db: deps.db, reader: deps.documentReader }),
+    discardFiles: createDocumentFileActivities(deps.db).discardFiles,
     ...createPaymentActivities(deps.db, { baseUrl: deps.config.PAYMENTS_BASE_URL, apiKey: deps.config.PAYMENTS_API_KEY }),
-    ...createLivenessActivities({ db: deps.db, faceAnalyzer: deps.faceAnalyzer, faceMatchThreshold: deps.config.FACE_MATCH_THRESHOLD }),
     ...createCardActivities(deps.db, { baseUrl: deps.config.ISSUER_BASE_URL, apiKey: deps.config.ISSUER_API_KEY }),
     ...createWebhookActivities({ url: deps.config.WEBHOOK_URL, secret: deps.config.WEBHOOK_SECRET }),
     ...createProviderActivities(createVexoraClient({ baseUrl: deps.config.VEXORA_BASE_URL, merchantNo: deps.config.VEXORA_MERCHANT_NO, appSecret: deps.config.VEXORA_APP_SECRET })),
+  };
+}
+
+/** The CPU-heavy activities the vision worker runs on its own task queue: OCR, quality, face, liveness. */
+export function createVisionActivities(deps: ActivityDeps) {
+  const { checkDocumentQuality, readDocument } = createDocumentActivities({ db: deps.db, reader: deps.documentReader });
+  return {
+    checkDocumentQuality,
+    readDocument,
+    ...createLivenessActivities({ db: deps.db, faceAnalyzer: deps.faceAnalyzer, faceMatchThreshold: deps.config.FACE_MATCH_THRESHOLD }),
   };
 }

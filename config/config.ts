@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { parseEncryptionKeys } from '../codec/payload-codec.js';
 
@@ -37,6 +38,7 @@ const server = {
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   API_METRICS_PORT: port.default(9464),
   WORKER_METRICS_PORT: port.default(9465),
+  VISION_WORKER_METRICS_PORT: port.default(9466),
 };
 
 /** Bearer tokens. */
@@ -74,6 +76,8 @@ const kyc = {
   /** Deployments that do not charge for KYC set this to true. */
   KYC_FEE_WAIVED: flag,
   OCR_WORKERS: z.coerce.number().int().min(0).max(16).default(0),
+  /** Vision tasks (OCR, face, liveness) one vision worker runs at once; 0 = one per core. */
+  VISION_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(0).transform((n) => n || availableParallelism()),
   LIVENESS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   /** Cosine distance at or below which the document portrait and the selfie are one person (bench:face). */
   FACE_MATCH_THRESHOLD: z.coerce.number().min(0).max(2).default(0.4),

@@ -64,6 +64,7 @@ try {
   const env = { TEMPORAL_ADDRESS: temporal, MONGODB_URL: mongo };
   startNode('simulators', 'simulators/main.ts', env);
   startNode('worker', 'worker/main.ts', env);
+  startNode('vision-worker', 'worker/vision-main.ts', env);
   // The dev UI has no login to pass a token to the codec endpoint (README "Security").
   const api = startNode('api', 'api/main.ts', { ...env, CODEC_TRUST_LOCAL_UI: process.env.CODEC_TRUST_LOCAL_UI ?? 'true' });
   const apiUrl = `http://${config.HOST}:${config.PORT}`;

@@ -1,11 +1,12 @@
 import { NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { Db } from 'mongodb';
 import { fileURLToPath } from 'node:url';
-import { createActivities, type ActivityConfig } from '../activities/index.js';
+import { createVisionActivities, createWorkflowWorkerActivities, type ActivityConfig } from '../activities/index.js';
 import type { FaceAnalyzer } from '../vision/face/index.js';
 import type { DocumentReader } from '../vision/ocr/document-reader.js';
 import { encryptingDataConverter } from '../codec/payload-codec.js';
 import type { Config } from '../config/config.js';
+import { visionTaskQueueOf } from '../domain/task-queues.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -13,20 +14,44 @@ export interface WorkerDeps {
   config: Pick<Config, 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TASK_QUEUE' | 'PAYLOAD_ENCRYPTION_KEYS'> & ActivityConfig;
   connection: NativeConnection;
   db: Db;
-  documentReader: DocumentReader;
-  faceAnalyzer: () => Promise<FaceAnalyzer>;
   /** A pre-built bundle (tests build it once); otherwise the worker bundles `workflows/` itself. */
   workflowBundle?: WorkflowBundle;
 }
 
-/** The worker for every workflow and activity on the task queue; the caller runs and shuts it down. */
-export function createWorker({ config, connection, db, documentReader, faceAnalyzer, workflowBundle }: WorkerDeps): Promise<Worker> {
+export interface VisionWorkerDeps extends Omit<WorkerDeps, 'workflowBundle'> {
+  config: WorkerDeps['config'] & Pick<Config, 'VISION_CONCURRENCY'>;
+  documentReader: DocumentReader;
+  faceAnalyzer: () => Promise<FaceAnalyzer>;
+}
+
+/**
+ * The workflow worker: every workflow and the light activities (read models, files, provider,
+ * issuer and payment calls) on the task queue. It loads no vision library, so workflow tasks are
+ * never queued behind OCR or face scoring. The caller runs and shuts it down.
+ */
+export function createWorker({ config, connection, db, workflowBundle }: WorkerDeps): Promise<Worker> {
   return Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     dataConverter: encryptingDataConverter(config.PAYLOAD_ENCRYPTION_KEYS, db),
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities({ config, db, documentReader, faceAnalyzer }),
+    activities: createWorkflowWorkerActivities({ config, db }),
+  });
+}
+
+/**
+ * The vision worker: OCR, document quality, face match and liveness scoring on their own task
+ * queue, no workflows. Run as many as the load needs, on as many machines: each takes at most
+ * `VISION_CONCURRENCY` tasks at once and leaves the rest to the others.
+ */
+export function createVisionWorker({ config, connection, db, documentReader, faceAnalyzer }: VisionWorkerDeps): Promise<Worker> {
+  return Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: visionTaskQueueOf(config.TEMPORAL_TASK_QUEUE),
+    dataConverter: encryptingDataConverter(config.PAYLOAD_ENCRYPTION_KEYS, db),
+    activities: createVisionActivities({ config, db, documentReader, faceAnalyzer }),
+    maxConcurrentActivityTaskExecutions: config.VISION_CONCURRENCY,
   });
 }

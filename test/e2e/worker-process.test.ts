@@ -5,13 +5,17 @@ import { randomBytes } from 'node:crypto';
 import { freePort } from '../../devstack/processes.js';
 import { requireStackEnv } from '../helpers/app-under-test.js';
 
-/** The real worker entry point: it starts, serves Prometheus metrics (SDK + ours), and stops on SIGTERM. */
-describe('worker process', { timeout: 120_000 }, () => {
-  it('serves /metrics and shuts down cleanly on SIGTERM', async () => {
+/** The real worker entry points: each starts, serves Prometheus metrics (SDK + ours), and stops on SIGTERM. */
+describe('worker processes', { timeout: 120_000 }, () => {
+  for (const [entry, portSetting] of [['worker/main.ts', 'WORKER_METRICS_PORT'], ['worker/vision-main.ts', 'VISION_WORKER_METRICS_PORT']]) {
+    it(`${entry} serves /metrics and shuts down cleanly on SIGTERM`, () => runsAndStops(entry!, portSetting!));
+  }
+
+  async function runsAndStops(entry: string, portSetting: string): Promise<void> {
     requireStackEnv();
     const port = await freePort();
-    const worker = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
-      env: { ...process.env, WORKER_METRICS_PORT: String(port), TEMPORAL_TASK_QUEUE: `metrics-${randomBytes(3).toString('hex')}`, OCR_WORKERS: '1' },
+    const worker = spawn(process.execPath, ['--import', 'tsx', entry], {
+      env: { ...process.env, [portSetting]: String(port), TEMPORAL_TASK_QUEUE: `metrics-${randomBytes(3).toString('hex')}`, OCR_WORKERS: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -29,5 +33,5 @@ describe('worker process', { timeout: 120_000 }, () => {
       worker.kill('SIGTERM');
     }
     assert.equal(await exited, 0, output.slice(-2000));
-  });
+  }
 });

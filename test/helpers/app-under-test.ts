@@ -12,7 +12,7 @@ import { signAccessToken } from '../../api/tokens.js';
 import { loadConfig, type Config } from '../../config/config.js';
 import { buildSimulators } from '../../simulators/simulators.js';
 import { connectMongo, type Mongo } from '../../stores/mongo.js';
-import { createWorker } from '../../worker/worker.js';
+import { createVisionWorker, createWorker } from '../../worker/worker.js';
 
 /**
  * The real API (over HTTP on a random port) and a real worker, against the Temporal and MongoDB
@@ -63,9 +63,12 @@ export async function startAppUnderTest(overrides: Record<string, string> = {}, 
   const documentReader = await createDocumentReader({ workers: 1 });
   const faceAnalyzer = once(createFaceAnalyzer);
   const workflowBundle = bundlePath ? { code: readFileSync(bundlePath, 'utf8') } : undefined;
-  const newWorker = () => createWorker({ config, connection: nativeConnection, db: mongo.db, documentReader, faceAnalyzer, workflowBundle });
+  const newWorker = () => createWorker({ config, connection: nativeConnection, db: mongo.db, workflowBundle });
   let worker = await newWorker();
   let running = worker.run();
+  // The vision worker on its own task queue, as in production (a separate process there).
+  const visionWorker = await createVisionWorker({ config, connection: nativeConnection, db: mongo.db, documentReader, faceAnalyzer });
+  const visionRunning = visionWorker.run();
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: encryptingDataConverter(config.PAYLOAD_ENCRYPTION_KEYS, mongo.db) });
   const app = await buildApp({ config, client, db: mongo.db, logStream: opts.logStream });
@@ -80,7 +83,7 @@ export async function startAppUnderTest(overrides: Record<string, string> = {}, 
     app,
     client,
     mongo,
-    /** Stops the worker at once (in-flight activities are abandoned, as if it crashed) and starts a new one. */
+    /** Stops the workflow worker at once (in-flight activities are abandoned, as if it crashed) and starts a new one. */
     async restartWorker() {
       worker.shutdown();
       await running;
@@ -92,7 +95,8 @@ export async function startAppUnderTest(overrides: Record<string, string> = {}, 
       await app.close();
       await simulators.close();
       worker.shutdown();
-      await running;
+      visionWorker.shutdown();
+      await Promise.all([running, visionRunning]);
       await documentReader.close();
       await connection.close();
       await nativeConnection.close();

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
+import { visionTaskQueueOf } from '../../domain/task-queues.js';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { readFileSync } from 'node:fs';
 import type { DocumentRead } from '../../domain/kyc-document.js';
@@ -53,14 +54,16 @@ describe('kycProfileWorkflow document step (time-skipping server)', { skip: skip
       workflowBundle: { code: readFileSync(process.env.KYCFLOW_WORKFLOW_BUNDLE!, 'utf8') },
       activities: fakes.activities,
     });
-    return worker.runUntil(async () => {
+    // OCR, quality, face and liveness activities run on the vision worker's own queue.
+    const vision = await Worker.create({ connection: env.nativeConnection, taskQueue: visionTaskQueueOf(taskQueue), activities: fakes.activities });
+    return worker.runUntil(() => vision.runUntil(async () => {
       const handle = await env.client.workflow.start(kycProfileWorkflow, {
         workflowId: `kyc-profile:doc-test-${n}`,
         taskQueue,
         args: [{ profileId: `profile_${String(n).padStart(24, '0')}`, userId: 'u1', country: 'SG', ttlMs: 3_600_000 }],
       });
       return body(handle);
-    });
+    }));
   }
 
   const upload = { docType: 'PASSPORT' as const, country: 'SG', frontFileId: 'f1', backFileId: null };
@@ -78,7 +81,7 @@ describe('kycProfileWorkflow document step (time-skipping server)', { skip: skip
       const status = await handle.query(getStatusQuery);
       assert.equal(status.stage, 'LIVENESS');
       assert.equal(status.document.reviewStatus, 1);
-      await recordHistory('kyc-profile.document-approved', handle.fetchHistory());
+      await recordHistory('kyc-profile.document-approved.vision-queue', handle.fetchHistory());
     });
   });
 

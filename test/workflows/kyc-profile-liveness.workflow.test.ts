@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
+import { visionTaskQueueOf } from '../../domain/task-queues.js';
 import { readFileSync } from 'node:fs';
 import type { ProviderVerdict } from '../../activities/provider.activities.js';
 import type { DocumentRead } from '../../domain/kyc-document.js';
@@ -67,7 +68,9 @@ describe('kycProfileWorkflow liveness and decision (time-skipping server)', { sk
       workflowBundle: { code: readFileSync(process.env.KYCFLOW_WORKFLOW_BUNDLE!, 'utf8') },
       activities: activities(fakes),
     });
-    return worker.runUntil(async () => {
+    // OCR, quality, face and liveness activities run on the vision worker's own queue.
+    const vision = await Worker.create({ connection: env.nativeConnection, taskQueue: visionTaskQueueOf(taskQueue), activities: activities(fakes) });
+    return worker.runUntil(() => vision.runUntil(async () => {
       const handle: any = await env.client.workflow.start(kycProfileWorkflow, {
         workflowId: `kyc-profile:live-${n}`,
         taskQueue,
@@ -79,7 +82,7 @@ describe('kycProfileWorkflow liveness and decision (time-skipping server)', { sk
       await handle.executeUpdate(confirmDocumentUpdate, { args: [{ documentId, fields: {}, userModified: false }] });
       await handle.executeUpdate(submitDocumentUpdate, { args: [{ documentId }] });
       return body(handle);
-    });
+    }));
   }
   const videos = ['v1', 'v2', 'v3'];
 
@@ -119,7 +122,7 @@ describe('kycProfileWorkflow liveness and decision (time-skipping server)', { sk
       assert.equal(result.provider.outcome, 'APPROVED');
       assert.equal(result.faceMatch.passed, true);
       await assert.rejects(handle.executeUpdate(verifyLivenessUpdate, { args: [{ sessionId: session.sessionId, videoFileIds: videos }] }));
-      await recordHistory('kyc-profile.provider-approved', handle.fetchHistory());
+      await recordHistory('kyc-profile.provider-approved.vision-queue', handle.fetchHistory());
     });
   });
 

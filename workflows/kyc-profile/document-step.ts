@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, proxyActivities, setHandler, uuid4 } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, proxyActivities, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { DocumentActivities } from '../../activities/document.activities.js';
 import {
   emptyFields,
@@ -19,11 +19,16 @@ import {
   type UploadDocumentInput,
   type UploadDocumentResult,
 } from '../kyc-profile.messages.js';
+import { visionTaskQueueOf } from '../../domain/task-queues.js';
+import type { ActivityOptions } from '@temporalio/workflow';
 
-const { checkDocumentQuality, readDocument, discardFiles } = proxyActivities<DocumentActivities>({
+const DOCUMENT_ACTIVITY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '60 seconds',
   retry: { initialInterval: '1 second', maximumAttempts: 3, nonRetryableErrorTypes: ['UnreadableImage'] },
-});
+};
+const { discardFiles } = proxyActivities<DocumentActivities>(DOCUMENT_ACTIVITY_OPTIONS);
+/** Quality checks and OCR run on the vision worker's queue (named after this workflow's queue). */
+const vision = () => proxyActivities<DocumentActivities>({ ...DOCUMENT_ACTIVITY_OPTIONS, taskQueue: visionTaskQueueOf(workflowInfo().taskQueue) });
 
 /** What the document step needs from the profile workflow that hosts it. */
 export interface ProfileContext {
@@ -131,7 +136,7 @@ async function analyse(input: UploadDocumentInput, now: string): Promise<Analysi
   const fileIds = [input.frontFileId, input.backFileId].filter((id): id is string => !!id);
   let quality;
   try {
-    quality = await checkDocumentQuality({ fileIds });
+    quality = await vision().checkDocumentQuality({ fileIds });
   } catch (err) {
     if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'UnreadableImage') {
       return failed('UNREADABLE_IMAGE', null, [{ code: 'UNREADABLE_IMAGE', message: `${err.cause.message}; upload a complete JPEG, PNG or WebP photo` }]);
@@ -141,7 +146,7 @@ async function analyse(input: UploadDocumentInput, now: string): Promise<Analysi
   const summary: QualitySummary = { passed: quality.passed, scores: quality.scores };
   if (!quality.passed) return failed('IMAGE_QUALITY', summary, quality.errors);
 
-  const read = await readDocument({ frontFileId: input.frontFileId, backFileId: input.backFileId, docType: input.docType });
+  const read = await vision().readDocument({ frontFileId: input.frontFileId, backFileId: input.backFileId, docType: input.docType });
   if (read.source === 'NONE') {
     const code = input.docType === 'PASSPORT' ? 'MRZ_NOT_FOUND' : 'UNREADABLE';
     return failed(code, summary, read.errors.length ? read.errors : [{ code, message: 'The document could not be read; photograph the whole page, flat and in focus.' }]);

@@ -1,4 +1,4 @@
-import { ApplicationFailure, proxyActivities, setHandler, sleep, uuid4 } from '@temporalio/workflow';
+import { ApplicationFailure, proxyActivities, setHandler, sleep, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { LivenessActivities } from '../../activities/liveness.activities.js';
 import { DocumentReviewStatus } from '../../domain/kyc-document.js';
 import type { KycStatusDto } from '../../domain/kyc-profile.js';
@@ -6,9 +6,13 @@ import type { KycStage } from '../../domain/kyc-stage.js';
 import { drawActions, type LivenessSession } from '../../domain/liveness.js';
 import { livenessCallbackSignal, startLivenessUpdate, verifyLivenessUpdate } from '../kyc-profile.messages.js';
 
-const { scoreLivenessVideos, matchDocumentFace } = proxyActivities<LivenessActivities>({
+import { visionTaskQueueOf } from '../../domain/task-queues.js';
+
+/** Liveness scoring and face match run on the vision worker's queue (named after this workflow's queue). */
+const vision = () => proxyActivities<LivenessActivities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '2 seconds', maximumAttempts: 3 },
+  taskQueue: visionTaskQueueOf(workflowInfo().taskQueue),
 });
 
 export interface LivenessContext {
@@ -67,7 +71,7 @@ export function registerLivenessStep(ctx: LivenessContext): void {
   setHandler(verifyLivenessUpdate, async ({ sessionId, videoFileIds, mirrored }) => {
     const s = session(sessionId)!;
     s.status = 'VERIFYING';
-    const scoring = await scoreLivenessVideos({ actions: s.actions, fileIds: videoFileIds, mirrored: mirrored ?? false });
+    const scoring = await vision().scoreLivenessVideos({ actions: s.actions, fileIds: videoFileIds, mirrored: mirrored ?? false });
     s.results = scoring.results;
     s.samePerson = scoring.samePerson;
     s.confidence = Math.min(...scoring.results.map((r) => r.confidence));
@@ -79,7 +83,7 @@ export function registerLivenessStep(ctx: LivenessContext): void {
     if (s.status === 'PASSED') {
       const front = ctx.status.document?.frontFileId ?? null;
       ctx.status.faceMatch = scoring.bestFrameFileId && front
-        ? await matchDocumentFace({ documentFileId: front, selfieFileId: scoring.bestFrameFileId })
+        ? await vision().matchDocumentFace({ documentFileId: front, selfieFileId: scoring.bestFrameFileId })
         : { passed: false, similarity: null, distance: null, threshold: 0, reason: front ? 'no usable selfie frame' : 'no document photo to compare (metadata-only document)' };
     }
     await decide(s);

@@ -1,0 +1,182 @@
+// `npm run bench:api [-- --sizes 1000,100000 --duration 8]`: the API under load on this machine,
+// side by side with plain Fastify in the same run. The stack runs as `npm run dev` starts it (API,
+// workflow worker, vision worker, FerretDB, Temporal dev server: fresh, on free ports), with rate
+// limits raised for the load. At each size, profiles are seeded straight into the read model;
+// then each read route and the submit path are measured (50 connections), and bare workflow
+// starts on the same Temporal server are the submit path's baseline. Prints figures, not pass/fail.
+import { Client, Connection } from '@temporalio/client';
+import autocannon from 'autocannon';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import { signAccessToken } from '../api/tokens.js';
+import { loadConfig } from '../config/config.js';
+import { freePort, spawnService, stopService, waitUntilReady, type Service } from '../devstack/processes.js';
+import { startTestStack } from '../devstack/test-stack.js';
+import { ROOT } from '../devstack/tools.js';
+import { connectMongo } from '../stores/mongo.js';
+import { paymentOf, profileOf, seedUsers, taskOf, userOf } from './api/seed.js';
+
+const { values: args } = parseArgs({ options: { sizes: { type: 'string', default: '1000,100000' }, duration: { type: 'string', default: '8' }, submits: { type: 'string', default: '500' } } });
+const SIZES = args.sizes.split(',').map(Number);
+const DURATION = Number(args.duration);
+const SUBMITS = Number(args.submits);
+const CONNECTIONS = 50;
+const SAMPLE = 5_000; // distinct users whose tokens the load generator uses at each size
+
+interface Row { size: number; what: string; rps: number; p50: number; p99: number; errors: number; baseline?: string; note?: string }
+const rows: Row[] = [];
+
+const dir = mkdtempSync(join(tmpdir(), 'kycflow-bench-api-'));
+const services: Service[] = [];
+const stack = await startTestStack();
+const [apiPort, plainPort] = await Promise.all([freePort(), freePort()]);
+const env = {
+  ...stack.env,
+  NODE_ENV: 'development',
+  HOST: '127.0.0.1',
+  PORT: String(apiPort),
+  MONGODB_DB: 'kycflow_bench',
+  TEMPORAL_TASK_QUEUE: `bench-${randomBytes(3).toString('hex')}`,
+  KYC_FEE_WAIVED: 'true',
+  RATE_LIMIT_PER_IP_PER_MINUTE: '1000000000',
+  RATE_LIMIT_WRITES_PER_USER_PER_MINUTE: '1000000',
+  LOG_LEVEL: 'warn',
+  OCR_WORKERS: '1',
+};
+const config = loadConfig(env);
+const base = `http://127.0.0.1:${apiPort}`;
+
+try {
+  const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const client = new Client({ connection });
+
+  for (const [name, entry] of processesOf(env)) {
+    const metrics = { API_METRICS_PORT: String(await freePort()), WORKER_METRICS_PORT: String(await freePort()) };
+    services.push(spawnService(name, process.execPath, ['--import', 'tsx', join(ROOT, entry)], { env: { ...env, ...metrics }, cwd: ROOT, logFile: join(dir, `${name}.log`) }));
+  }
+  await waitUntilReady(services.at(-1)!, async () => {
+    const res = await fetch(`${base}/readyz`);
+    if (!res.ok) throw new Error(`readyz ${res.status}`);
+  }, 120_000);
+
+  let seeded = 0;
+  for (const size of SIZES) {
+    const started = Date.now();
+    await seedUsers(mongo.db, seeded, size);
+    seeded = size;
+    console.log(`seeded ${size} users in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    const sample = Array.from({ length: Math.min(SAMPLE, size) }, () => Math.floor(Math.random() * size));
+    const tokens = new Map(sample.map((i) => [i, signAccessToken(config, { sub: userOf(i), role: 'user' })]));
+    if (size === SIZES[0]) await startPlain(sample[0]!, tokens.get(sample[0]!)!);
+
+    const plain = await load(`http://127.0.0.1:${plainPort}`, () => ({ path: '/plain' }));
+    rows.push({ size, what: 'plain Fastify (baseline)', ...plain });
+    const read = (what: string, path: (i: number) => string) => load(base, () => {
+      const i = sample[Math.floor(Math.random() * sample.length)]!;
+      return { path: path(i), headers: { authorization: `Bearer ${tokens.get(i)}` } };
+    }).then((r) => rows.push({ size, what, ...r, baseline: share(r.rps, plain.rps) }));
+    await read('GET /api/web/kycService/status/{profileId}', (i) => `/api/web/kycService/status/${profileOf(i)}`);
+    await read('GET /kyc/eligibility', () => '/kyc/eligibility');
+    await read('GET /didit/status', () => '/didit/status');
+    await read('GET /payments/{paymentId}', (i) => `/payments/${paymentOf(i)}`);
+    await read('GET /card/tasks/{taskId}', (i) => `/card/tasks/${taskOf(i)}`);
+
+    const bare = await bareStarts(client, SUBMITS);
+    rows.push({ size, what: `bare workflow starts (${SUBMITS}, baseline)`, ...bare });
+    const submit = await submits(size, SUBMITS);
+    const lost = await countLost(mongo.db, size, SUBMITS);
+    rows.push({ size, what: `POST /submit (${SUBMITS} new users)`, ...submit, baseline: share(submit.rps, bare.rps), note: `${lost} lost` });
+  }
+  printTable();
+  await connection.close();
+  await mongo.client.close();
+} finally {
+  for (const service of services.reverse()) await stopService(service);
+  await stack.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** The processes `npm run dev` runs besides the servers, API last (it is the one waited on). */
+function processesOf(_env: Record<string, string>): Array<[string, string]> {
+  return [['worker', 'worker/main.ts'], ['api', 'api/main.ts']];
+}
+
+/** Plain Fastify answering a body of the size of a real status answer. */
+async function startPlain(i: number, token: string): Promise<void> {
+  const res = await fetch(`${base}/api/web/kycService/status/${profileOf(i)}`, { headers: { authorization: `Bearer ${token}` } });
+  if (!res.ok) throw new Error(`status of a seeded profile answered ${res.status}: ${await res.text()}`);
+  const bodyFile = join(dir, 'plain-body.json');
+  writeFileSync(bodyFile, await res.text());
+  const plain = spawnService('plain', process.execPath, ['--import', 'tsx', join(ROOT, 'bench/api/plain-fastify.ts')], { env: { PORT: String(plainPort), PLAIN_BODY_FILE: bodyFile }, cwd: ROOT, logFile: join(dir, 'plain.log') });
+  services.push(plain);
+  await waitUntilReady(plain, () => fetch(`http://127.0.0.1:${plainPort}/plain`).then((r) => { if (!r.ok) throw new Error(String(r.status)); }));
+}
+
+type Measured = Pick<Row, 'rps' | 'p50' | 'p99' | 'errors'>;
+
+/** autocannon at CONNECTIONS connections for DURATION seconds (after a 1 s warm-up). */
+async function load(url: string, request: () => { path: string; headers?: Record<string, string> }): Promise<Measured> {
+  const setupRequest = (req: any) => ({ ...req, ...request() });
+  await autocannon({ url, connections: CONNECTIONS, duration: 1, requests: [{ setupRequest }] });
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, requests: [{ setupRequest }] });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
+}
+
+/** `count` submits for new users, CONNECTIONS in flight. */
+async function submits(size: number, count: number): Promise<Measured> {
+  let n = 0;
+  const setupRequest = (req: any) => {
+    const userId = `submit_${size}_${n++}`;
+    return { ...req, method: 'POST', path: '/api/web/kycService/submit', headers: { authorization: `Bearer ${signAccessToken(config, { sub: userId, role: 'user' })}`, 'content-type': 'application/json' }, body: JSON.stringify({ userId, country: 'SG' }) };
+  };
+  const started = performance.now();
+  const r = await autocannon({ url: base, connections: CONNECTIONS, amount: count, timeout: 30, requests: [{ setupRequest }] });
+  return { rps: (r.requests.total / (performance.now() - started)) * 1000, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
+}
+
+/** Profiles of this size's submit run that are missing from the read model. */
+async function countLost(db: import('mongodb').Db, size: number, count: number): Promise<number> {
+  const users = await Promise.all(Array.from({ length: count }, (_, i) => db.collection<{ _id: string; latestProfile?: unknown }>('kyc_users').findOne({ _id: `submit_${size}_${i}` })));
+  return users.filter((u) => !u?.latestProfile).length;
+}
+
+/** `count` workflow starts of a type no worker runs, CONNECTIONS in flight: the server's start rate. */
+async function bareStarts(client: Client, count: number): Promise<Measured> {
+  const latencies: number[] = [];
+  let next = 0;
+  let errors = 0;
+  const queue = `bare-${randomBytes(3).toString('hex')}`;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
+    while (next < count) {
+      next++;
+      const t0 = performance.now();
+      try {
+        await client.workflow.start('bareWorkflow', { taskQueue: queue, workflowId: `bare-${randomBytes(8).toString('hex')}`, args: [] });
+        latencies.push(performance.now() - t0);
+      } catch {
+        errors++;
+      }
+    }
+  }));
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? NaN);
+  return { rps: latencies.length / seconds, p50: pct(0.5), p99: pct(0.99), errors };
+}
+
+function share(value: number, baseline: number): string {
+  return `${((value / baseline) * 100).toFixed(1)} %`;
+}
+
+function printTable(): void {
+  const header = ['profiles', 'what', 'req/s', 'share of baseline', 'p50 ms', 'p99 ms', 'errors', ''];
+  const lines = rows.map((r) => [r.size.toLocaleString('en'), r.what, r.rps.toFixed(0), r.baseline ?? '', String(r.p50), String(r.p99), String(r.errors), r.note ?? '']);
+  console.log(`\n${CONNECTIONS} connections, ${DURATION} s per read route, on ${process.env.HOSTNAME ?? 'this machine'}\n`);
+  console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
+  for (const line of lines) console.log(`| ${line.join(' | ')} |`);
+}

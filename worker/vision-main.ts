@@ -1,0 +1,26 @@
+// The vision worker process: OCR, document quality, face match and liveness scoring on the
+// `<TEMPORAL_TASK_QUEUE>-vision` task queue; scale it out with more processes or machines.
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { loadConfigOrExit } from '../config/config.js';
+import { once } from '../domain/once.js';
+import { visionTaskQueueOf } from '../domain/task-queues.js';
+import { connectMongo } from '../stores/mongo.js';
+import { createFaceAnalyzer } from '../vision/face/index.js';
+import { createDocumentReader } from '../vision/ocr/document-reader.js';
+import { createVisionWorker } from './worker.js';
+
+const config = loadConfigOrExit();
+// The SDK's own Prometheus exporter: activity metrics plus ours (OCR, quality, liveness durations).
+Runtime.install({
+  telemetryOptions: { metrics: { prometheus: { bindAddress: `${config.METRICS_HOST}:${config.VISION_WORKER_METRICS_PORT}` } } },
+});
+const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
+const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+const documentReader = await createDocumentReader({ workers: config.OCR_WORKERS || undefined });
+const faceAnalyzer = once(createFaceAnalyzer);
+const worker = await createVisionWorker({ config, connection, db: mongo.db, documentReader, faceAnalyzer });
+console.log(`vision worker polling task queue "${visionTaskQueueOf(config.TEMPORAL_TASK_QUEUE)}" on ${config.TEMPORAL_ADDRESS}`);
+await worker.run();
+await documentReader.close();
+await connection.close();
+await mongo.client.close();
