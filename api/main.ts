@@ -4,11 +4,12 @@ import { encryptingDataConverter } from '../codec/payload-codec.js';
 import { loadConfigOrExit } from '../config/config.js';
 import { connectMongo } from '../stores/mongo.js';
 import { buildApp } from './app.js';
+import { temporalConnectionOptions } from './unavailable.js';
 import { startMetricsServer } from './plugins/metrics.js';
 
 const config = loadConfigOrExit();
 const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
-const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+const connection = await Connection.connect(temporalConnectionOptions(config.TEMPORAL_ADDRESS));
 const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: encryptingDataConverter(config.PAYLOAD_ENCRYPTION_KEYS, mongo.db) });
 const app = await buildApp({ config, client, db: mongo.db });
 

@@ -55,7 +55,7 @@ try {
   const client = new Client({ connection });
 
   for (const [name, entry] of processesOf(env)) {
-    const metrics = { API_METRICS_PORT: String(await freePort()), WORKER_METRICS_PORT: String(await freePort()) };
+    const metrics = { API_METRICS_PORT: String(await freePort()), WORKER_METRICS_PORT: String(await freePort()), VISION_WORKER_METRICS_PORT: String(await freePort()) };
     services.push(spawnService(name, process.execPath, ['--import', 'tsx', join(ROOT, entry)], { env: { ...env, ...metrics }, cwd: ROOT, logFile: join(dir, `${name}.log`) }));
   }
   await waitUntilReady(services.at(-1)!, async () => {
@@ -102,7 +102,7 @@ try {
 
 /** The processes `npm run dev` runs besides the servers, API last (it is the one waited on). */
 function processesOf(_env: Record<string, string>): Array<[string, string]> {
-  return [['worker', 'worker/main.ts'], ['api', 'api/main.ts']];
+  return [['worker', 'worker/main.ts'], ['vision-worker', 'worker/vision-main.ts'], ['api', 'api/main.ts']];
 }
 
 /** Plain Fastify answering a body of the size of a real status answer. */

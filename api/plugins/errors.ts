@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { apiError } from '../../domain/api-response.js';
 import { HttpError } from '../http-error.js';
+import { isUnavailable, RETRY_AFTER_SECONDS, unavailable } from '../unavailable.js';
 
 /**
  * One error path for every route. Seed 003 routes answer `{code, message, data}`; seed 000/001
@@ -14,6 +15,7 @@ function send(request: FastifyRequest, reply: FastifyReply, error: HttpError): F
   const body = usesApiResponse(request.url)
     ? apiError(error.code, error.message, error.data)
     : { error: error.message, details: typeof error.data === 'string' ? error.data : error.message };
+  if (error.statusCode === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
   return reply.status(error.statusCode).send(body);
 }
 
@@ -55,6 +57,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const known = toHttpError(error);
     if (known) return send(request, reply, known);
+    if (isUnavailable(error)) {
+      request.log.warn({ err: error }, 'backing service unavailable');
+      return send(request, reply, unavailable());
+    }
     request.log.error({ err: error }, 'unhandled error');
     return send(request, reply, new HttpError(500, 'internal error'));
   });

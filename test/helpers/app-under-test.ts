@@ -7,6 +7,7 @@ import { createFaceAnalyzer } from '../../vision/face/index.js';
 import { createDocumentReader } from '../../vision/ocr/document-reader.js';
 import { once } from '../../domain/once.js';
 import { buildApp } from '../../api/app.js';
+import { temporalConnectionOptions } from '../../api/unavailable.js';
 import { encryptingDataConverter } from '../../codec/payload-codec.js';
 import { signAccessToken } from '../../api/tokens.js';
 import { loadConfig, type Config } from '../../config/config.js';
@@ -69,7 +70,7 @@ export async function startAppUnderTest(overrides: Record<string, string> = {}, 
   // The vision worker on its own task queue, as in production (a separate process there).
   const visionWorker = await createVisionWorker({ config, connection: nativeConnection, db: mongo.db, documentReader, faceAnalyzer });
   const visionRunning = visionWorker.run();
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const connection = await Connection.connect(temporalConnectionOptions(config.TEMPORAL_ADDRESS));
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: encryptingDataConverter(config.PAYLOAD_ENCRYPTION_KEYS, mongo.db) });
   const app = await buildApp({ config, client, db: mongo.db, logStream: opts.logStream });
   await app.listen({ host: '127.0.0.1', port: 0 });
