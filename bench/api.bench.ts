@@ -17,6 +17,7 @@ import { freePort, spawnService, stopService, waitUntilReady, type Service } fro
 import { startTestStack } from '../devstack/test-stack.js';
 import { ROOT } from '../devstack/tools.js';
 import { connectMongo } from '../stores/mongo.js';
+import { generateDocument } from '../test/support/synthetic-documents.js';
 import { paymentOf, profileOf, seedUsers, taskOf, userOf } from './api/seed.js';
 
 const { values: args } = parseArgs({ options: { sizes: { type: 'string', default: '1000,100000' }, duration: { type: 'string', default: '8' }, submits: { type: 'string', default: '500' } } });
@@ -25,6 +26,7 @@ const DURATION = Number(args.duration);
 const SUBMITS = Number(args.submits);
 const CONNECTIONS = 50;
 const SAMPLE = 5_000; // distinct users whose tokens the load generator uses at each size
+const UPLOADERS = 6;
 
 interface Row { size: number; what: string; rps: number; p50: number; p99: number; errors: number; baseline?: string; note?: string }
 const rows: Row[] = [];
@@ -73,23 +75,33 @@ try {
     const tokens = new Map(sample.map((i) => [i, signAccessToken(config, { sub: userOf(i), role: 'user' })]));
     if (size === SIZES[0]) await startPlain(sample[0]!, tokens.get(sample[0]!)!);
 
-    const plain = await load(`http://127.0.0.1:${plainPort}`, () => ({ path: '/plain' }));
-    rows.push({ size, what: 'plain Fastify (baseline)', ...plain });
-    const read = (what: string, path: (i: number) => string) => load(base, () => {
-      const i = sample[Math.floor(Math.random() * sample.length)]!;
-      return { path: path(i), headers: { authorization: `Bearer ${tokens.get(i)}` } };
-    }).then((r) => rows.push({ size, what, ...r, baseline: share(r.rps, plain.rps) }));
+    // Each route right after its own plain-Fastify run: the machine is shared, so pairs compare fairly.
+    const read = async (what: string, path: (i: number) => string) => {
+      const plain = await load(`http://127.0.0.1:${plainPort}`, () => ({ path: '/plain' }));
+      const route = await load(base, () => {
+        const i = sample[Math.floor(Math.random() * sample.length)]!;
+        return { path: path(i), headers: { authorization: `Bearer ${tokens.get(i)}` } };
+      });
+      rows.push({ size, what, ...route, baseline: `${share(route.rps, plain.rps)} of ${plain.rps.toFixed(0)}` });
+    };
     await read('GET /api/web/kycService/status/{profileId}', (i) => `/api/web/kycService/status/${profileOf(i)}`);
     await read('GET /kyc/eligibility', () => '/kyc/eligibility');
     await read('GET /didit/status', () => '/didit/status');
     await read('GET /payments/{paymentId}', (i) => `/payments/${paymentOf(i)}`);
     await read('GET /card/tasks/{taskId}', (i) => `/card/tasks/${taskOf(i)}`);
+    if (size === SIZES[0]) {
+      const during = await whileUploading(UPLOADERS, () => load(base, () => {
+        const i = sample[Math.floor(Math.random() * sample.length)]!;
+        return { path: `/api/web/kycService/status/${profileOf(i)}`, headers: { authorization: `Bearer ${tokens.get(i)}` } };
+      }));
+      rows.push({ size, what: `GET status while ${UPLOADERS} uploads are read`, ...during.measured, note: `${during.uploadsPerMinute.toFixed(0)} uploads/min, ${during.failed} failed` });
+    }
 
     const bare = await bareStarts(client, SUBMITS);
     rows.push({ size, what: `bare workflow starts (${SUBMITS}, baseline)`, ...bare });
     const submit = await submits(size, SUBMITS);
     const lost = await countLost(mongo.db, size, SUBMITS);
-    rows.push({ size, what: `POST /submit (${SUBMITS} new users)`, ...submit, baseline: share(submit.rps, bare.rps), note: `${lost} lost` });
+    rows.push({ size, what: `POST /submit (${SUBMITS} new users)`, ...submit, baseline: `${share(submit.rps, bare.rps)} of ${bare.rps.toFixed(0)}`, note: `${lost} lost` });
   }
   printTable();
   await connection.close();
@@ -124,6 +136,40 @@ async function load(url: string, request: () => { path: string; headers?: Record
   await autocannon({ url, connections: CONNECTIONS, duration: 1, requests: [{ setupRequest }] });
   const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, requests: [{ setupRequest }] });
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
+}
+
+/**
+ * Runs `measure` while `count` users upload a synthetic passport again and again (each upload goes
+ * through storage, the quality checks and OCR on the vision worker).
+ */
+async function whileUploading(count: number, measure: () => Promise<Measured>) {
+  const png = (await generateDocument({ kind: 'TD3', seed: 3 })).png;
+  const uploaders = await Promise.all(Array.from({ length: count }, async (_, i) => {
+    const userId = `uploader_${i}`;
+    const token = signAccessToken(config, { sub: userId, role: 'user' });
+    const res = await fetch(`${base}/api/web/kycService/submit`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ userId, country: 'SG' }) });
+    return { token, profileId: ((await res.json()) as { data: { profileId: string } }).data.profileId };
+  }));
+  let uploaded = 0;
+  let failed = 0;
+  let running = true;
+  const started = performance.now();
+  const loops = uploaders.map(async ({ token, profileId }) => {
+    while (running) {
+      const form = new FormData();
+      for (const [k, v] of Object.entries({ profileId, docType: 'PASSPORT', country: 'SG' })) form.set(k, v);
+      form.set('frontImage', new Blob([new Uint8Array(png)]), 'passport.png');
+      const res = await fetch(`${base}/api/web/kycService/document/upload`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+      await res.arrayBuffer();
+      if (res.ok) uploaded++;
+      else failed++;
+    }
+  });
+  await new Promise((r) => setTimeout(r, 3_000)); // let the uploads get going
+  const measured = await measure();
+  running = false;
+  await Promise.all(loops);
+  return { measured, uploadsPerMinute: (uploaded / (performance.now() - started)) * 60_000, failed };
 }
 
 /** `count` submits for new users, CONNECTIONS in flight. */
@@ -174,7 +220,7 @@ function share(value: number, baseline: number): string {
 }
 
 function printTable(): void {
-  const header = ['profiles', 'what', 'req/s', 'share of baseline', 'p50 ms', 'p99 ms', 'errors', ''];
+  const header = ['profiles', 'what', 'req/s', 'share of baseline (req/s)', 'p50 ms', 'p99 ms', 'errors', ''];
   const lines = rows.map((r) => [r.size.toLocaleString('en'), r.what, r.rps.toFixed(0), r.baseline ?? '', String(r.p50), String(r.p99), String(r.errors), r.note ?? '']);
   console.log(`\n${CONNECTIONS} connections, ${DURATION} s per read route, on ${process.env.HOSTNAME ?? 'this machine'}\n`);
   console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);

@@ -45,6 +45,8 @@ export interface MongoServerOptions {
   port: number;
   dataDir: string;
   logFile?: string;
+  /** FerretDB only: a PostgreSQL database to store in instead of SQLite files (bench:ferretdb). */
+  postgresqlUrl?: string;
 }
 
 /** `mongod` if the machine has one, else FerretDB v1 on SQLite; resolves once it answers a ping. */
@@ -54,7 +56,10 @@ export async function startMongoServer(opts: MongoServerOptions): Promise<{ serv
   const listen = `127.0.0.1:${opts.port}`;
   const args = server.kind === 'mongod'
     ? ['--bind_ip', '127.0.0.1', '--port', String(opts.port), '--dbpath', opts.dataDir, '--quiet']
-    : ['--handler=sqlite', `--sqlite-url=file:${opts.dataDir}/`, `--listen-addr=${listen}`, `--state-dir=${opts.dataDir}`, '--telemetry=disable', '--debug-addr=-', '--log-level=error'];
+    : [
+        ...(opts.postgresqlUrl ? ['--handler=postgresql', `--postgresql-url=${opts.postgresqlUrl}`] : ['--handler=sqlite', `--sqlite-url=file:${opts.dataDir}/`]),
+        `--listen-addr=${listen}`, `--state-dir=${opts.dataDir}`, '--telemetry=disable', '--debug-addr=-', '--log-level=error',
+      ];
   const service = spawnService(server.kind, server.path, args, { logFile: opts.logFile });
   const url = `mongodb://${listen}/`;
   await waitUntilReady(service, () => pingMongoUrl(url));

@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { DEFAULT_RESET_WINDOW_MS, DEFAULT_REVIEW_SLA_MS, type KycProfileInput, type KycStatusDto } from '../domain/kyc-profile.js';
 import { statusOfStage } from '../domain/kyc-profile.js';
 import { agentUidOf, kycRecordIdOf } from '../domain/ids.js';
@@ -13,10 +13,12 @@ import { registerReviewStep } from './kyc-profile/review-step.js';
 import { awaitPublishedUpdate, getStatusQuery } from './kyc-profile.messages.js';
 import { CountryKey, KycStatusKey, ReviewOverdueKey, UserIdKey } from './search-attributes.js';
 
-const { saveKycProfile } = proxyActivities<ReadModelActivities>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+const PROJECTION_OPTIONS = { startToCloseTimeout: '10 seconds', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } } as const;
+const { saveKycProfile } = proxyActivities<ReadModelActivities>(PROJECTION_OPTIONS);
+// Since 'local-projection' the snapshot is written by a local activity: by the workflow worker,
+// inside the workflow task, so an Update (submit's Update-with-Start first of all) answers without
+// an activity task's round trip through the server.
+const { saveKycProfile: saveKycProfileLocally } = proxyLocalActivities<ReadModelActivities>(PROJECTION_OPTIONS);
 
 // Receivers may be down for a while: keep retrying with backoff, in the background.
 const { deliverWebhook } = proxyActivities<WebhookActivities>({
@@ -81,7 +83,8 @@ export async function kycProfileWorkflow(input: KycProfileInput): Promise<KycSta
   async function publish(): Promise<void> {
     upsertSearchAttributes([{ key: KycStatusKey, value: status.stage }]);
     const next = ++version;
-    await saveKycProfile({ version: next, status, final: isFinalStage(status.stage) });
+    const save = patched('local-projection') ? saveKycProfileLocally : saveKycProfile;
+    await save({ version: next, status, final: isFinalStage(status.stage) });
     written = Math.max(written, next);
   }
 

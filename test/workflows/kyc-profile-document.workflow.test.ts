@@ -81,7 +81,7 @@ describe('kycProfileWorkflow document step (time-skipping server)', { skip: skip
       const status = await handle.query(getStatusQuery);
       assert.equal(status.stage, 'LIVENESS');
       assert.equal(status.document.reviewStatus, 1);
-      await recordHistory('kyc-profile.document-approved.vision-queue', handle.fetchHistory());
+      await recordHistory('kyc-profile.document-approved.local-projection', handle.fetchHistory());
     });
   });
 

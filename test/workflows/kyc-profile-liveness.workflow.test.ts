@@ -122,7 +122,7 @@ describe('kycProfileWorkflow liveness and decision (time-skipping server)', { sk
       assert.equal(result.provider.outcome, 'APPROVED');
       assert.equal(result.faceMatch.passed, true);
       await assert.rejects(handle.executeUpdate(verifyLivenessUpdate, { args: [{ sessionId: session.sessionId, videoFileIds: videos }] }));
-      await recordHistory('kyc-profile.provider-approved.vision-queue', handle.fetchHistory());
+      await recordHistory('kyc-profile.provider-approved.local-projection', handle.fetchHistory());
     });
   });
 
