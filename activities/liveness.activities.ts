@@ -3,7 +3,7 @@ import type { Db } from 'mongodb';
 import sharp from 'sharp';
 import { Readable } from 'node:stream';
 import type { FaceMatchSummary, LivenessActionName, LivenessScoring } from '../domain/liveness.js';
-import { readFile, storeUpload } from '../stores/files.store.js';
+import { fileInfo, readFile, storeUpload } from '../stores/files.store.js';
 import {
   matchFaces,
   NoFaceFound,
@@ -46,7 +46,7 @@ export function createLivenessActivities({ db, faceAnalyzer, faceMatchThreshold 
       return {
         results: scored.map((s) => ({ action: s.action, passed: s.passed, confidence: round(s.confidence), reason: s.reason ?? null })),
         samePerson: { passed: same.passed, reason: same.reason ?? null },
-        bestFrameFileId: frame ? await storeFrame(db, frame) : null,
+        bestFrameFileId: frame ? await storeFrame(db, frame, fileIds[0]!) : null,
       };
     },
 
@@ -65,10 +65,16 @@ export function createLivenessActivities({ db, faceAnalyzer, faceMatchThreshold 
 
 export type LivenessActivities = ReturnType<typeof createLivenessActivities>;
 
-/** The selfie frame goes to storage like any upload (JPEG), so face match and reviewers can use it. */
-async function storeFrame(db: Db, frame: RgbImage): Promise<string> {
+/**
+ * The selfie frame goes to storage like any upload (JPEG), so face match and reviewers can use it.
+ * It belongs to whoever the videos belong to: the profile's user sees it, nobody else does.
+ */
+async function storeFrame(db: Db, frame: RgbImage, videoFileId: string): Promise<string> {
+  const video = await fileInfo(db, videoFileId);
+  if (!video) throw new Error(`liveness video ${videoFileId} is not stored`);
   const jpeg = await sharp(Buffer.from(frame.data), { raw: { width: frame.width, height: frame.height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
-  const stored = await storeUpload(db, Readable.from([jpeg]), { field: 'selfieFrame', owner: { userId: 'system', purpose: 'selfie-frame' }, accept: ['image/jpeg'] });
+  const owner = { userId: video.owner.userId, ...(video.owner.profileId ? { profileId: video.owner.profileId } : {}), purpose: 'selfie-frame' };
+  const stored = await storeUpload(db, Readable.from([jpeg]), { field: 'selfieFrame', owner, accept: ['image/jpeg'] });
   return stored.fileId;
 }
 

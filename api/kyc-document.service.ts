@@ -6,7 +6,7 @@ import { ImageTooLarge, inspectImage } from '../vision/image-decode.js';
 import { kycProfileWorkflowId } from '../domain/ids.js';
 import type { DocumentFields } from '../domain/kyc-document.js';
 import { uploadDocumentFields } from '../domain/kyc-service.schemas.js';
-import { deleteFile, storeUpload, UploadRejected } from '../stores/files.store.js';
+import { UploadRejected } from '../stores/files.store.js';
 import { findProfileByDocumentId } from '../stores/kyc-profiles.store.js';
 import {
   confirmDocumentUpdate,
@@ -19,9 +19,9 @@ import {
 import { HttpError } from './http-error.js';
 import { ownedBy } from './ownership.js';
 import type { KycProfileService } from './kyc-profile.service.js';
-import { readMultipartForm } from './multipart-form.js';
+import { receiveUpload } from './uploads.js';
 import type { AuthClaims } from './plugins/auth.js';
-import { callWorkflow, isRefusedStep } from './workflow-errors.js';
+import { callWorkflow } from './workflow-errors.js';
 
 const IMAGE_FIELDS = ['frontImage', 'backImage'] as const;
 
@@ -33,7 +33,6 @@ export interface KycDocumentServiceDeps {
 
 /** The seed-003 document routes: files to GridFS, steps to the profile workflow as Updates. */
 export function createKycDocumentService({ client, db, profiles }: KycDocumentServiceDeps) {
-  /** The profile workflow that holds `documentId`, if the viewer may act on it. */
   /** Decompression bombs are refused from the header, before anything decodes them (413). */
   const refuseOversized = (field: string) => async (bytes: Buffer) => {
     try {
@@ -44,39 +43,26 @@ export function createKycDocumentService({ client, db, profiles }: KycDocumentSe
     }
   };
 
+  /** The profile workflow that holds `documentId`, if the viewer may act on it. */
   async function documentHandle(documentId: number, viewer: AuthClaims) {
     const owner = ownedBy(await findProfileByDocumentId(db, documentId), viewer, 'document');
     return client.workflow.getHandle(kycProfileWorkflowId(owner._id));
   }
 
   return {
-    /**
-     * Streams the images to storage while reading the form, then runs the upload Update. Files are
-     * deleted again if anything fails before the workflow took them, or if it refused the step.
-     */
+    /** The images to storage, then the upload Update (`receiveUpload` deletes them on any refusal). */
     async upload(request: FastifyRequest, viewer: AuthClaims): Promise<UploadDocumentResult> {
-      const form = await readMultipartForm(request, {
-        fileFields: IMAGE_FIELDS,
-        store: (part) => storeUpload(db, part.file, { field: part.fieldname, owner: { userId: viewer.sub, purpose: 'document' }, accept: IMAGE_TYPES, check: refuseOversized(part.fieldname) }),
-      });
-      const stored = [...form.files.values()];
-      let handedOver = false;
-      try {
-        if (form.error) throw form.error;
-        const fields = uploadDocumentFields.safeParse(form.fields);
-        if (!fields.success) throw new HttpError(400, `invalid form: ${fields.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-        const front = form.files.get('frontImage');
+      const spec = { fileFields: IMAGE_FIELDS, accept: IMAGE_TYPES, owner: { userId: viewer.sub, purpose: 'document' }, check: refuseOversized };
+      return receiveUpload(request, db, spec, async ({ fields, files, handOver }) => {
+        const form = uploadDocumentFields.safeParse(fields);
+        if (!form.success) throw new HttpError(400, `invalid form: ${form.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+        const front = files.get('frontImage');
         if (!front) throw new HttpError(400, 'frontImage: a photo of the document is required');
-        const { handle } = await profiles.open(fields.data.profileId, viewer);
-        handedOver = true;
-        return await callWorkflow('profile', () => handle.executeUpdate(uploadDocumentUpdate, {
-          args: [{ docType: fields.data.docType, country: fields.data.country, frontFileId: front.fileId, backFileId: form.files.get('backImage')?.fileId ?? null }],
-        }));
-      } catch (err) {
-        if (!handedOver || isRefusedStep(err)) await Promise.all(stored.map((f) => deleteFile(db, f.fileId)));
-        if (err instanceof UploadRejected) throw new HttpError(err.statusCode, err.message);
-        throw err;
-      }
+        const { handle } = await profiles.open(form.data.profileId, viewer);
+        return handOver(() => callWorkflow('profile', () => handle.executeUpdate(uploadDocumentUpdate, {
+          args: [{ docType: form.data.docType, country: form.data.country, frontFileId: front.fileId, backFileId: files.get('backImage')?.fileId ?? null }],
+        })));
+      });
     },
 
     async recordMetadata(input: DocumentMetadataInput & { profileId: string }, viewer: AuthClaims): Promise<{ documentId: number }> {

@@ -20,7 +20,7 @@ import { ownedBy } from './ownership.js';
 export interface KycProfileServiceDeps {
   client: Client;
   db: Db;
-  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'KYC_PROFILE_TTL_HOURS' | 'KYC_FEE_WAIVED' | 'VEXORA_POLL_INITIAL_SECONDS' | 'VEXORA_POLL_MAX_SECONDS' | 'VEXORA_DEADLINE_HOURS' | 'VEXORA_UNDER_REVIEW_MAX_HOURS' | 'REVIEW_SLA_HOURS' | 'REVIEW_RESET_WINDOW_HOURS' | 'LIVENESS_MAX_ATTEMPTS'>;
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'KYC_PROFILE_TTL_HOURS' | 'KYC_FEE_WAIVED' | 'VEXORA_POLL_INITIAL_SECONDS' | 'VEXORA_POLL_MAX_SECONDS' | 'VEXORA_DEADLINE_HOURS' | 'VEXORA_UNDER_REVIEW_MAX_HOURS' | 'REVIEW_SLA_HOURS' | 'REVIEW_RESET_WINDOW_HOURS' | 'LIVENESS_MAX_ATTEMPTS' | 'LIVENESS_SESSION_TTL_SECONDS'>;
 }
 
 /** What the seed-003 profile routes do with Temporal and the read models. */
@@ -44,6 +44,7 @@ export function createKycProfileService({ client, db, config }: KycProfileServic
         reviewSlaMs: config.REVIEW_SLA_HOURS * 3_600_000,
         resetWindowMs: config.REVIEW_RESET_WINDOW_HOURS * 3_600_000,
         livenessAttempts: config.LIVENESS_MAX_ATTEMPTS,
+        livenessSessionTtlMs: config.LIVENESS_SESSION_TTL_SECONDS * 1_000,
       }],
       // A retried submit joins the running workflow; a finished profile id is never reused.
       workflowIdConflictPolicy: 'USE_EXISTING',

@@ -6,13 +6,12 @@ import { VIDEO_TYPES } from '../domain/file-types.js';
 import { kycProfileWorkflowId } from '../domain/ids.js';
 import { profileIdSchema } from '../domain/kyc-service.schemas.js';
 import type { LivenessCallbackRecord, LivenessSession } from '../domain/liveness.js';
-import { deleteFile, storeUpload, UploadRejected } from '../stores/files.store.js';
 import { claimDelivery, releaseDelivery } from '../stores/callback-events.store.js';
-import { claimVideoHash, findKycProfile, findProfileByLivenessSession } from '../stores/kyc-profiles.store.js';
+import { claimVideoHash, findKycProfile, findProfileByLivenessSession, releaseVideoHash } from '../stores/kyc-profiles.store.js';
 import { livenessCallbackSignal, startLivenessUpdate, verifyLivenessUpdate } from '../workflows/kyc-profile.messages.js';
 import { HttpError, notFound } from './http-error.js';
 import type { KycProfileService } from './kyc-profile.service.js';
-import { readMultipartForm } from './multipart-form.js';
+import { receiveUpload } from './uploads.js';
 import { isVisibleTo } from './ownership.js';
 import type { AuthClaims } from './plugins/auth.js';
 import { callWorkflow, isRefusedStep } from './workflow-errors.js';
@@ -25,42 +24,65 @@ const verifyFields = z.object({
   mirrored: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 });
 
+/** The session can be verified now; else 404, 410 (expired) or 409 (already verified). */
+function assertVerifiable(session: LivenessSession | undefined): void {
+  if (!session) throw notFound('liveness session of this profile');
+  if (session.status === 'EXPIRED' || (session.status === 'ACTIVE' && Date.parse(session.expiresAt) <= Date.now())) {
+    throw new HttpError(410, 'the liveness session has expired; start a new one', undefined, { sessionId: session.sessionId, status: 'EXPIRED' });
+  }
+  if (session.status !== 'ACTIVE') throw new HttpError(409, `the liveness session is already ${session.status.toLowerCase()}`);
+}
+
+/** One recording per action: the same file under two fields is a mistake, not a replay. */
+function assertDistinct(videos: Array<{ name: string; sha256: string }>): void {
+  const twins = videos.filter((v) => videos.some((w) => w !== v && w.sha256 === v.sha256)).map((v) => v.name);
+  if (twins.length) throw new HttpError(400, `${twins.join(' and ')} are the same file; record one video per action`);
+}
+
 /** Seed 003 liveness routes: sessions and verification are Updates on the profile workflow. */
 export function createLivenessService({ client, db, profiles, maxVideoBytes }: { client: Client; db: Db; profiles: KycProfileService; maxVideoBytes: number }) {
+  /** Claims every video for this session, or none: one used before is a 409 and the others go back. */
+  async function claimVideos(videos: Array<{ name: string; sha256: string }>, sessionId: string): Promise<void> {
+    const claimed = await Promise.all(videos.map((v) => claimVideoHash(db, v.sha256, sessionId)));
+    const used = videos.filter((_, i) => !claimed[i]);
+    if (!used.length) return;
+    await Promise.all(videos.filter((_, i) => claimed[i]).map((v) => releaseVideoHash(db, v.sha256, sessionId)));
+    throw new HttpError(409, `${used.map((v) => v.name).join(', ')}: this video was already used; record a new one`);
+  }
+
   return {
     async start(profileId: string, viewer: AuthClaims): Promise<LivenessSession> {
       const { handle } = await profiles.open(profileId, viewer);
       return callWorkflow('profile', () => handle.executeUpdate(startLivenessUpdate));
     },
 
-    /** Videos to storage (refusing any seen before), then the verify Update; files go if it is refused. */
+    /**
+     * Videos to storage, then the verify Update. A video may be used once, ever (by sha256; the
+     * worker also recognises a replayed recording by its frames). Nothing is used up by a refused
+     * request: the session is checked first (404, 410 expired, 409 finished), the same file twice
+     * is a 400, and a step the workflow refuses gives its videos back.
+     */
     async verify(request: FastifyRequest, viewer: AuthClaims): Promise<LivenessSession> {
-      const form = await readMultipartForm(request, {
-        fileFields: VIDEO_FIELDS,
-        maxFileBytes: maxVideoBytes,
-        store: (part) => storeUpload(db, part.file, { field: part.fieldname, owner: { userId: viewer.sub, purpose: 'liveness' }, accept: VIDEO_TYPES }),
-      });
-      let handedOver = false;
-      try {
-        if (form.error) throw form.error;
-        const fields = verifyFields.safeParse(form.fields);
-        if (!fields.success) throw new HttpError(400, `invalid form: ${fields.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-        const missing = VIDEO_FIELDS.filter((name) => !form.files.has(name));
+      const spec = { fileFields: VIDEO_FIELDS, accept: VIDEO_TYPES, owner: { userId: viewer.sub, purpose: 'liveness' }, maxFileBytes: maxVideoBytes };
+      return receiveUpload(request, db, spec, async ({ fields, files, handOver }) => {
+        const form = verifyFields.safeParse(fields);
+        if (!form.success) throw new HttpError(400, `invalid form: ${form.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+        const missing = VIDEO_FIELDS.filter((name) => !files.has(name));
         if (missing.length) throw new HttpError(400, `${missing.join(', ')}: one video per action is required`);
-        const { handle, status } = await profiles.open(fields.data.profileId, viewer);
-        if (!status.liveness?.sessions.some((s) => s.sessionId === fields.data.sessionId)) throw notFound('liveness session of this profile');
-        for (const name of VIDEO_FIELDS) {
-          if (!(await claimVideoHash(db, form.files.get(name)!.sha256, fields.data.sessionId))) throw new HttpError(409, `${name}: this video was already used; record a new one`);
+        const { handle, status } = await profiles.open(form.data.profileId, viewer);
+        assertVerifiable(status.liveness?.sessions.find((s) => s.sessionId === form.data.sessionId));
+        const videos = VIDEO_FIELDS.map((name) => ({ name, ...files.get(name)! }));
+        assertDistinct(videos);
+        await claimVideos(videos, form.data.sessionId);
+        try {
+          return await handOver(() => callWorkflow('profile', () => handle.executeUpdate(verifyLivenessUpdate, {
+            args: [{ sessionId: form.data.sessionId, videoFileIds: videos.map((v) => v.fileId), mirrored: form.data.mirrored }],
+          })));
+        } catch (err) {
+          if (isRefusedStep(err)) await Promise.all(videos.map((v) => releaseVideoHash(db, v.sha256, form.data.sessionId)));
+          throw err;
         }
-        handedOver = true;
-        return await callWorkflow('profile', () => handle.executeUpdate(verifyLivenessUpdate, {
-          args: [{ sessionId: fields.data.sessionId, videoFileIds: VIDEO_FIELDS.map((name) => form.files.get(name)!.fileId), mirrored: fields.data.mirrored }],
-        }));
-      } catch (err) {
-        if (!handedOver || isRefusedStep(err)) await Promise.all([...form.files.values()].map((f) => deleteFile(db, f.fileId)));
-        if (err instanceof UploadRejected) throw new HttpError(err.statusCode, err.message);
-        throw err;
-      }
+      });
     },
 
     /** From the read model: the session's ref, then its profile, both by key. */

@@ -79,6 +79,8 @@ const kyc = {
   /** Vision tasks (OCR, face, liveness) one vision worker runs at once; 0 = one per core. */
   VISION_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(0).transform((n) => n || availableParallelism()),
   LIVENESS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  /** How long a liveness session stays open (seed 003: five minutes). */
+  LIVENESS_SESSION_TTL_SECONDS: z.coerce.number().int().min(1).max(3_600).default(300),
   /** Cosine distance at or below which the document portrait and the selfie are one person (bench:face). */
   FACE_MATCH_THRESHOLD: z.coerce.number().min(0).max(2).default(0.4),
   VEXORA_POLL_INITIAL_SECONDS: duration.default(5),

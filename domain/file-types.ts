@@ -12,6 +12,16 @@ const ascii = (bytes: Uint8Array, from: number, to: number): string => String.fr
 const HEIF_BRANDS = ['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'mif1', 'msf1'];
 const AVIF_BRANDS = ['avif', 'avis'];
 
+/**
+ * ISO base media files (`ftyp` box) whose major brand is a video format. The same box starts
+ * still images (HEIC, AVIF above) and other formats (JPEG 2000, camera raw), which are no video.
+ */
+const VIDEO_BRANDS = new Map<string, SniffedType>([
+  ...['isom', 'iso2', 'iso3', 'iso4', 'iso5', 'iso6', 'mp41', 'mp42', 'mp71', 'avc1', 'dash', 'M4V ', 'M4VH', 'M4VP', 'MSNV', 'f4v ', '3gp4', '3gp5', '3gp6', '3gp7', '3g2a']
+    .map((brand) => [brand, 'video/mp4'] as const),
+  ['qt  ', 'video/quicktime'],
+]);
+
 export function sniffContentType(head: Uint8Array): SniffedType | undefined {
   if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'image/jpeg';
   if (ascii(head, 0, 8) === '\x89PNG\r\n\x1a\n') return 'image/png';
@@ -25,7 +35,7 @@ export function sniffContentType(head: Uint8Array): SniffedType | undefined {
     const brand = ascii(head, 8, 12);
     if (HEIF_BRANDS.includes(brand)) return 'image/heic';
     if (AVIF_BRANDS.includes(brand)) return 'image/avif';
-    return brand.startsWith('qt') ? 'video/quicktime' : 'video/mp4';
+    return VIDEO_BRANDS.get(brand);
   }
   if (head[0] === 0x1a && head[1] === 0x45 && head[2] === 0xdf && head[3] === 0xa3) return 'video/webm';
   return undefined;

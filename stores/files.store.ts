@@ -66,6 +66,8 @@ export async function storeUpload(
     },
   });
   const upload = bucket(db).openUploadStream(opts.field, { metadata: { ...opts.owner, field: opts.field } });
+  let sourceError: (Error & { statusCode?: number }) | undefined;
+  source.once('error', (err) => (sourceError = err));
   try {
     await pipeline(source, inspect, upload);
     if ((source as Readable & { truncated?: boolean }).truncated) throw new UploadRejected(413, `${opts.field}: file too large`);
@@ -74,6 +76,10 @@ export async function storeUpload(
     await opts.check?.(Buffer.concat(kept), contentType);
   } catch (err) {
     await deleteFile(db, upload.id.toString());
+    // The client's side failed (limit hit mid-file, body cut off): its error, not ours.
+    if (sourceError && !(err instanceof UploadRejected)) {
+      throw sourceError.statusCode === 413 ? new UploadRejected(413, `${opts.field}: file too large`) : new UploadRejected(400, `${opts.field}: the upload was cut off; send the file again`);
+    }
     throw err;
   }
   const sha256 = hash.digest('hex');

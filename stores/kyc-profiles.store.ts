@@ -135,6 +135,11 @@ export async function claimVideoHash(db: Db, sha256: string, sessionId: string):
   }
 }
 
+/** Gives a video back to the session that claimed it (its verify was refused before scoring). */
+export async function releaseVideoHash(db: Db, sha256: string, sessionId: string): Promise<void> {
+  await db.collection<{ _id: string; sessionId: string }>('liveness_video_hashes').deleteOne({ _id: sha256, sessionId });
+}
+
 /** A page of profiles, newest first; ties broken by id so pages are stable. */
 export async function listKycProfiles(db: Db, filter: Filter<KycProfileDoc>, page: number, limit: number) {
   const [total, docs] = await Promise.all([

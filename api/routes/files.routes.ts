@@ -3,12 +3,13 @@ import type { Db } from 'mongodb';
 import { z } from 'zod';
 import { fileInfo, openFile } from '../../stores/files.store.js';
 import { notFound } from '../http-error.js';
+import { isVisibleTo } from '../ownership.js';
 
 /** Stored images for their owner and for admins (reviewers); anyone else gets 404. */
 export const fileRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
   app.get('/files/:fileId', { schema: { params: z.object({ fileId: z.string().regex(/^[0-9a-f]{24}$/, 'a file id') }) } }, async (request, reply) => {
     const info = await fileInfo(db, request.params.fileId);
-    if (!info || (info.owner.userId !== request.user.sub && request.user.role !== 'admin')) throw notFound('file');
+    if (!info || !isVisibleTo(info.owner, request.user)) throw notFound('file');
     reply.header('content-type', info.contentType).header('cache-control', 'private, no-store');
     return reply.send(openFile(db, request.params.fileId));
   });
