@@ -84,7 +84,7 @@ export type AdminReviewService = ReturnType<typeof createAdminReviewService>;
 const { EventType } = proto.temporal.api.enums.v1;
 const IMPORTANT = /WORKFLOW_EXECUTION_(STARTED|COMPLETED|FAILED|TIMED_OUT|CANCELED|TERMINATED|SIGNALED|UPDATE_ACCEPTED|UPDATE_COMPLETED|CONTINUED_AS_NEW)|ACTIVITY_TASK_(SCHEDULED|FAILED|TIMED_OUT)|TIMER_(STARTED|FIRED)/;
 
-function eventName(event: any): string | null {
+function eventName(event: proto.temporal.api.history.v1.IHistoryEvent): string | null {
   return event.activityTaskScheduledEventAttributes?.activityType?.name
     ?? event.workflowExecutionSignaledEventAttributes?.signalName
     ?? event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name

@@ -64,7 +64,7 @@ export async function receiveUpload<T>(request: FastifyRequest, db: Db, spec: Up
 async function readForm(request: FastifyRequest, spec: UploadSpec, store: (part: MultipartFile) => Promise<StoredFile>) {
   const fields: Record<string, string> = {};
   const files = new Map<string, StoredFile>();
-  let refusal: unknown;
+  let refusal: Error | undefined;
   const parts = request.parts(spec.maxFileBytes ? { limits: { fileSize: spec.maxFileBytes } } : undefined)[Symbol.asyncIterator]();
   for (;;) {
     const next = await parts.next().catch((err: unknown) => {
@@ -87,7 +87,7 @@ async function readForm(request: FastifyRequest, spec: UploadSpec, store: (part:
     try {
       files.set(part.fieldname, await store(part));
     } catch (err) {
-      refusal = err;
+      refusal = err as Error;
       await drain(part);
     }
   }

@@ -16,6 +16,7 @@ import { loadConfig } from '../config/config.js';
 import { freePort, spawnService, stopService, waitUntilReady, type Service } from '../devstack/processes.js';
 import { startTestStack } from '../devstack/test-stack.js';
 import { ROOT } from '../devstack/tools.js';
+import type { Db } from 'mongodb';
 import { connectMongo } from '../stores/mongo.js';
 import { generateDocument } from '../test/support/synthetic-documents.js';
 import { paymentOf, profileOf, seedUsers, taskOf, userOf } from './api/seed.js';
@@ -185,7 +186,7 @@ async function submits(size: number, count: number): Promise<Measured> {
 }
 
 /** Profiles of this size's submit run that are missing from the read model. */
-async function countLost(db: import('mongodb').Db, size: number, count: number): Promise<number> {
+async function countLost(db: Db, size: number, count: number): Promise<number> {
   const users = await Promise.all(Array.from({ length: count }, (_, i) => db.collection<{ _id: string; latestProfile?: unknown }>('kyc_users').findOne({ _id: `submit_${size}_${i}` })));
   return users.filter((u) => !u?.latestProfile).length;
 }

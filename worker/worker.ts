@@ -1,4 +1,4 @@
-import { NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { Db } from 'mongodb';
 import { fileURLToPath } from 'node:url';
 import { createVisionActivities, createWorkflowWorkerActivities, type ActivityConfig } from '../activities/index.js';

@@ -30,7 +30,28 @@ export function parseOfacDate(text: string): string[] {
   return year ? [year[1]!] : [];
 }
 
-const fullName = (x: { firstName?: string; lastName?: string }): string => [x.firstName, x.lastName].filter(Boolean).join(' ').trim();
+/** The parts of `sdnList.xsd` read here, as the parser returns them (every value a string). */
+interface SdnList {
+  sdnList?: {
+    publshInformation?: { Publish_Date?: string };
+    sdnEntry?: SdnEntry[];
+  };
+}
+interface SdnName {
+  firstName?: string;
+  lastName?: string;
+}
+interface SdnEntry extends SdnName {
+  uid?: string;
+  sdnType?: string;
+  akaList?: { aka?: Array<SdnName & { category?: string }> };
+  nationalityList?: { nationality?: Array<{ country?: string }> };
+  citizenshipList?: { citizenship?: Array<{ country?: string }> };
+  dateOfBirthList?: { dateOfBirthItem?: Array<{ dateOfBirth?: string }> };
+  programList?: { program?: string[] };
+}
+
+const fullName = (x: SdnName): string => [x.firstName, x.lastName].filter(Boolean).join(' ').trim();
 
 export interface OfacList {
   /** Publish_Date as YYYY-MM-DD, when the file gives it. */
@@ -39,9 +60,9 @@ export interface OfacList {
 }
 
 export function parseOfacSdnXml(xml: string): OfacList {
-  let doc: any;
+  let doc: SdnList;
   try {
-    doc = parser.parse(xml, true);
+    doc = parser.parse(xml, true) as SdnList;
   } catch (err) {
     throw new ListFormatError(`not well-formed XML: ${(err as Error).message.split('\n')[0]}`);
   }
@@ -51,14 +72,14 @@ export function parseOfacSdnXml(xml: string): OfacList {
   const entries: ListEntry[] = [];
   for (const e of root.sdnEntry ?? []) {
     if (e.sdnType !== 'Individual' || !e.uid) continue;
-    const names = [fullName(e), ...(e.akaList?.aka ?? []).filter((a: any) => a.category !== 'weak').map(fullName)].filter(Boolean);
+    const names = [fullName(e), ...(e.akaList?.aka ?? []).filter((a) => a.category !== 'weak').map(fullName)].filter(Boolean);
     if (!names.length) continue;
-    const countries = [...(e.nationalityList?.nationality ?? []), ...(e.citizenshipList?.citizenship ?? [])].map((n: any) => toAlpha2(n.country));
+    const countries = [...(e.nationalityList?.nationality ?? []), ...(e.citizenshipList?.citizenship ?? [])].map((n) => toAlpha2(n.country));
     entries.push({
       id: `ofac-sdn:${e.uid}`,
       source: 'ofac-sdn',
       names: [...new Set(names)] as string[],
-      birthDates: (e.dateOfBirthList?.dateOfBirthItem ?? []).flatMap((d: any) => parseOfacDate(String(d.dateOfBirth ?? ''))),
+      birthDates: (e.dateOfBirthList?.dateOfBirthItem ?? []).flatMap((d) => parseOfacDate(String(d.dateOfBirth ?? ''))),
       nationalities: [...new Set(countries.filter((c): c is string => !!c))],
       topics: ['sanction'],
       programs: (e.programList?.program ?? []).map(String),
