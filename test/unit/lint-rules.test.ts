@@ -34,7 +34,11 @@ describe('lint: workflow code', () => {
       'export const a = () => crypto.randomUUID();',
       'export const a = () => setInterval(() => 1, 10);',
     ];
-    for (const code of refused) assert.ok((await problems(code)).some((p) => /no-restricted-(imports|globals)/.test(p)), code);
+    for (const code of refused)
+      assert.ok(
+        (await problems(code)).some((p) => /no-restricted-(imports|globals)/.test(p)),
+        code,
+      );
   });
 
   it('allows the workflow SDK, domain code and the types of activities', async () => {
@@ -50,7 +54,9 @@ describe('lint: workflow code', () => {
   });
 
   it('the rules hold for workflow code only', async () => {
-    const [result] = await eslint.lintText("import { readFileSync } from 'node:fs'; export const a = () => [readFileSync, process.env.X];", { filePath: resolve(ROOT, 'activities/lint-probe.ts') });
+    const [result] = await eslint.lintText("import { readFileSync } from 'node:fs'; export const a = () => [readFileSync, process.env.X];", {
+      filePath: resolve(ROOT, 'activities/lint-probe.ts'),
+    });
     assert.deepEqual(result!.messages, []);
   });
 });
