@@ -33,12 +33,12 @@ const updateStatusBody = z.object({
 export const adminRoutes: FastifyPluginAsyncZod<{ review: AdminReviewService; updatePath: string }> = async (app, { review, updatePath }) => {
   app.addHook('preHandler', async (request) => assertAdmin(request));
 
-  app.post('/list', { schema: { body: listBody, response: apiResponses(403) } }, async (request) => ok(await review.list(request.body), 'query success'));
+  app.post('/list', { schema: { summary: 'List KYC profiles by stage, status, country or SLA, newest first', body: listBody, response: apiResponses(403) } }, async (request) => ok(await review.list(request.body), 'query success'));
 
-  app.get('/detail/:profileId', { schema: { params: z.object({ profileId: profileIdSchema }), response: apiResponses(403, 404) } }, async (request) =>
+  app.get('/detail/:profileId', { schema: { summary: 'A profile with its files and workflow timeline, for review', params: z.object({ profileId: profileIdSchema }), response: apiResponses(403, 404) } }, async (request) =>
     ok(await review.detail(request.params.profileId), 'query success'));
 
-  app.post(updatePath, { schema: { body: updateStatusBody, response: apiResponses(403, 404, 409) }, config: writeRoute }, async (request) => {
+  app.post(updatePath, { schema: { summary: 'Approve (2), reject (-1) or reset to review (0) a profile', body: updateStatusBody, response: apiResponses(403, 404, 409) }, config: writeRoute }, async (request) => {
     const { profileId, status, remark } = request.body;
     return ok(await review.decide(profileId, request.user.sub, status, remark ?? null), 'decision accepted');
   });

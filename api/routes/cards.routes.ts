@@ -21,7 +21,7 @@ const taskView = (a: CardApplication) => ({
 
 /** Seed 001 `POST /card/apply`, plus what a client needs around it: task progress and the user's cards. */
 export const cardRoutes: FastifyPluginAsyncZod<{ cards: CardService }> = async (app, { cards }) => {
-  app.post('/card/apply', { schema: { body: applyCardBody, response: appResponses(applyCardResponse, 402) }, config: writeRoute }, async (request) => {
+  app.post('/card/apply', { schema: { summary: 'Apply for a virtual or physical card (KYC approved, card fee paid)', body: applyCardBody, response: appResponses(applyCardResponse, 402) }, config: writeRoute }, async (request) => {
     const { application, taskId, kycId } = await cards.apply(request.user, request.body);
     return {
       data: { ...(application?.cardId ? { card_id: application.cardId } : {}), kyc_id: kycId, physical: request.body.physical, task_id: taskId },
@@ -30,10 +30,10 @@ export const cardRoutes: FastifyPluginAsyncZod<{ cards: CardService }> = async (
     };
   });
 
-  app.get('/card/tasks/:task_id', { schema: { params: z.object({ task_id: z.string().regex(TASK_ID_PATTERN, 'a task id') }) } }, async (request) =>
+  app.get('/card/tasks/:task_id', { schema: { summary: "A card application's progress", params: z.object({ task_id: z.string().regex(TASK_ID_PATTERN, 'a task id') }) } }, async (request) =>
     taskView(await cards.task(request.user, request.params.task_id)));
 
-  app.get('/cards', async (request) => ({
+  app.get('/cards', { schema: { summary: "The signed-in user's issued cards, PAN masked" } }, async (request) => ({
     cards: (await cards.cards(request.user)).map((c) => ({
       card_id: c.cardId,
       task_id: c.taskId,
@@ -55,7 +55,7 @@ const fulfilmentEvent = z.object({
 /** The issuer's signed fulfilment callbacks for physical cards (no user token). */
 export const cardCallbackRoutes: FastifyPluginAsync<{ cards: CardService; secret: string }> = async (app, { cards, secret }) => {
   keepRawJson(app);
-  app.post('/card/callback', { config: { public: true } }, async (request) => {
+  app.post('/card/callback', { schema: { summary: "The card issuer's signed fulfilment callback (embossed, shipped, delivered)" }, config: { public: true } }, async (request) => {
     const event = verifiedBody(request, { secret, timestampHeader: 'x-issuer-timestamp', signatureHeader: 'x-issuer-signature', schema: fulfilmentEvent, what: 'issuer callback' });
     await cards.fulfilment(event.reference, event.card_id, event.event_id, event.stage);
     return { status: 'accepted' };

@@ -47,11 +47,11 @@ export const codecRoutes: FastifyPluginAsync<{ codec: PayloadCodec; config: Pick
   }
 
   for (const op of ['encode', 'decode'] as const) {
-    app.options(`/codec/${op}`, { config: { public: true } }, async (_request, reply) => {
+    app.options(`/codec/${op}`, { schema: { hide: true }, config: { public: true } }, async (_request, reply) => {
       cors(reply);
       return reply.status(204).send();
     });
-    app.post(`/codec/${op}`, { config: { public: true } }, async (request, reply) => {
+    app.post(`/codec/${op}`, { schema: { summary: `Temporal remote codec: ${op} payloads (admin)` }, config: { public: true } }, async (request, reply) => {
       cors(reply);
       if (!fromDevUi(request)) {
         await authenticate(request);

@@ -24,9 +24,9 @@ async function check(probe: () => Promise<unknown>): Promise<string> {
 
 /** Liveness and readiness probes; public so orchestrators can call them without a token. */
 export const healthRoutes: FastifyPluginAsync<{ checks: ReadinessChecks }> = async (app, { checks }) => {
-  app.get('/healthz', { config: { public: true } }, async () => ({ status: 'ok' }));
+  app.get('/healthz', { schema: { summary: 'The process is up' }, config: { public: true } }, async () => ({ status: 'ok' }));
 
-  app.get('/readyz', { config: { public: true } }, async (_request, reply) => {
+  app.get('/readyz', { schema: { summary: 'Temporal and MongoDB answer (503 naming the one that does not)' }, config: { public: true } }, async (_request, reply) => {
     const [temporal, mongodb] = await Promise.all([check(checks.temporal), check(checks.mongodb)]);
     const ready = temporal === 'ok' && mongodb === 'ok';
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable', checks: { temporal, mongodb } });

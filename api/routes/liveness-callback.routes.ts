@@ -23,7 +23,7 @@ const callbackBody = z.object({
 export const livenessCallbackRoutes: FastifyPluginAsync<{ liveness: LivenessService; secret: string }> = async (app, { liveness, secret }) => {
   keepRawJson(app);
 
-  app.post('/callback/liveness', { config: { public: true } }, async (request) => {
+  app.post('/callback/liveness', { schema: { summary: "A liveness vendor's signed result for a profile" }, config: { public: true } }, async (request) => {
     const { profileId, sessionId, confidence, result, errorMessage } = verifiedBody(request, {
       secret, timestampHeader: 'x-kyc-timestamp', signatureHeader: 'x-kyc-signature', schema: callbackBody, what: 'callback',
     });

@@ -10,6 +10,7 @@ import { keepRawJson, verifiedBody } from '../signed-callback.js';
 export const paymentRoutes: FastifyPluginAsyncZod<{ payments: PaymentService }> = async (app, { payments }) => {
   app.post('/payments', {
     schema: {
+      summary: 'Open a fee payment (kyc, virtual or physical card); answers its checkout URL',
       body: z.object({ type: z.enum(PAYMENT_TYPES) }),
       headers: z.object({ 'idempotency-key': z.string().regex(/^[\w.:-]{8,128}$/, '8 to 128 letters, digits, _ . : -').optional() }),
     },
@@ -20,7 +21,7 @@ export const paymentRoutes: FastifyPluginAsyncZod<{ payments: PaymentService }> 
   });
 
   app.get('/payments/:paymentId', {
-    schema: { params: z.object({ paymentId: z.string().regex(PAYMENT_ID_PATTERN, 'must look like pay_ followed by 24 hex characters') }) },
+    schema: { summary: 'A fee payment of the signed-in user', params: z.object({ paymentId: z.string().regex(PAYMENT_ID_PATTERN, 'must look like pay_ followed by 24 hex characters') }) },
   }, async (request) => paymentView(await payments.get(request.user, request.params.paymentId)));
 };
 
@@ -43,7 +44,7 @@ const processorEvent = z.object({
 export const paymentCallbackRoutes: FastifyPluginAsync<{ payments: PaymentService; webhookSecret: string }> = async (app, { payments, webhookSecret }) => {
   keepRawJson(app);
 
-  app.post('/payments/callback', { config: { public: true } }, async (request) => {
+  app.post('/payments/callback', { schema: { summary: "The payment processor's signed webhook" }, config: { public: true } }, async (request) => {
     const { id, type, data } = verifiedBody(request, {
       secret: webhookSecret, timestampHeader: 'x-payments-timestamp', signatureHeader: 'x-payments-signature', schema: processorEvent, what: 'webhook',
     });
