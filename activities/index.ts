@@ -1,4 +1,7 @@
+import type { Client } from '@temporalio/client';
 import type { Db } from 'mongodb';
+import { dataKeyRingFor, parseEncryptionKeys } from '../codec/payload-codec.js';
+import { createErasureActivities } from './erasure.activities.js';
 import type { Config } from '../config/config.js';
 import { createCardActivities } from './card.activities.js';
 import { createDocumentActivities, createDocumentFileActivities } from './document.activities.js';
@@ -20,10 +23,10 @@ export interface ActivityDeps {
   faceAnalyzer: () => Promise<FaceAnalyzer>;
 }
 
-export type ActivityConfig = Pick<Config, 'PAYMENTS_BASE_URL' | 'PAYMENTS_API_KEY' | 'VEXORA_BASE_URL' | 'VEXORA_MERCHANT_NO' | 'VEXORA_APP_SECRET' | 'FACE_MATCH_THRESHOLD' | 'WEBHOOK_URL' | 'WEBHOOK_SECRET' | 'ISSUER_BASE_URL' | 'ISSUER_API_KEY'>;
+export type ActivityConfig = Pick<Config, 'PAYMENTS_BASE_URL' | 'PAYMENTS_API_KEY' | 'VEXORA_BASE_URL' | 'VEXORA_MERCHANT_NO' | 'VEXORA_APP_SECRET' | 'FACE_MATCH_THRESHOLD' | 'WEBHOOK_URL' | 'WEBHOOK_SECRET' | 'ISSUER_BASE_URL' | 'ISSUER_API_KEY' | 'PAYLOAD_ENCRYPTION_KEYS'>;
 
 /** The light activities the workflow worker runs: read models, files, provider and issuer calls. */
-export function createWorkflowWorkerActivities(deps: Pick<ActivityDeps, 'config' | 'db'>) {
+export function createWorkflowWorkerActivities(deps: Pick<ActivityDeps, 'config' | 'db'> & { temporal: Client }) {
   return {
     ...createReadModelActivities(deps.db),
     discardFiles: createDocumentFileActivities(deps.db).discardFiles,
@@ -31,6 +34,7 @@ export function createWorkflowWorkerActivities(deps: Pick<ActivityDeps, 'config'
     ...createCardActivities(deps.db, { baseUrl: deps.config.ISSUER_BASE_URL, apiKey: deps.config.ISSUER_API_KEY }),
     ...createWebhookActivities({ url: deps.config.WEBHOOK_URL, secret: deps.config.WEBHOOK_SECRET }),
     ...createProviderActivities(createVexoraClient({ baseUrl: deps.config.VEXORA_BASE_URL, merchantNo: deps.config.VEXORA_MERCHANT_NO, appSecret: deps.config.VEXORA_APP_SECRET })),
+    ...createErasureActivities({ db: deps.db, temporal: deps.temporal, dataKeys: dataKeyRingFor(deps.db, parseEncryptionKeys(deps.config.PAYLOAD_ENCRYPTION_KEYS)) }),
   };
 }
 

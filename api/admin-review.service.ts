@@ -1,10 +1,11 @@
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import type { Db, Filter } from 'mongodb';
 import { kycProfileWorkflowId } from '../domain/ids.js';
 import { ADMIN_DECISIONS, decisionRefusal, type AdminDecisionStatus, type KycStatusDto } from '../domain/kyc-profile.js';
 import type { KycStage, LocalKycStatus } from '../domain/kyc-stage.js';
 import { activeProfileOf, findKycProfile, listKycProfiles, type KycProfileDoc } from '../stores/kyc-profiles.store.js';
+import { erasedProfileRecord } from '../erasure/erased-record.js';
 import { adminDecisionSignal, getStatusQuery } from '../workflows/kyc-profile.messages.js';
 import { HttpError, notFound } from './http-error.js';
 import { callWorkflow } from './workflow-errors.js';
@@ -46,8 +47,13 @@ export function createAdminReviewService({ client, db }: { client: Client; db: D
 
     /** The live status, where its files can be fetched, and the workflow's event timeline. */
     async detail(profileId: string) {
-      const status = await callWorkflow('profile', () => handle(profileId).query(getStatusQuery));
-      const history = await handle(profileId).fetchHistory();
+      const erased = await erasedProfileRecord(db, profileId);
+      const status = erased ?? await callWorkflow('profile', () => handle(profileId).query(getStatusQuery));
+      // An erased profile's history is unreadable (or, if sealed before data keys, deleted): events only.
+      const history = await handle(profileId).fetchHistory().catch((err) => {
+        if (erased && err instanceof WorkflowNotFoundError) return { events: [] };
+        throw err;
+      });
       const timeline = (history.events ?? []).map((event) => ({
         id: Number(event.eventId),
         time: event.eventTime?.seconds ? new Date(Number(event.eventTime.seconds) * 1000).toISOString() : null,
@@ -65,6 +71,7 @@ export function createAdminReviewService({ client, db }: { client: Client; db: D
     async decide(profileId: string, adminId: string, status: AdminDecisionStatus, remark: string | null) {
       const current = await findKycProfile(db, profileId);
       if (!current) throw notFound('profile');
+      if (current.erasedAt) throw new HttpError(410, 'this profile was erased; it cannot be decided');
       const refusal = decisionRefusal(current.stage, status);
       if (refusal) throw new HttpError(409, refusal);
       // A reset makes the profile active again: not while the user has started another one.

@@ -5,7 +5,9 @@ import type { Registry } from 'prom-client';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Db } from 'mongodb';
 import type { Config } from '../config/config.js';
-import { payloadCodecFor } from '../codec/payload-codec.js';
+import { dataKeyRingFor, parseEncryptionKeys, payloadCodecFor } from '../codec/payload-codec.js';
+import { createDataProtectionService } from './data-protection.service.js';
+import { dataProtectionRoutes } from './routes/data-protection.routes.js';
 import { pingMongo } from '../stores/mongo.js';
 import { createKycDocumentService } from './kyc-document.service.js';
 import { createKycProfileService } from './kyc-profile.service.js';
@@ -88,5 +90,7 @@ export async function buildApp({ config, client, db, logStream }: AppDeps): Prom
   const review = createAdminReviewService({ client, db });
   await app.register(adminRoutes, { prefix: '/admin/kyc', review, updatePath: '/update-status' });
   await app.register(adminRoutes, { prefix: '/api/web/kycService', review, updatePath: '/status/update' });
+  const dataKeys = dataKeyRingFor(db, parseEncryptionKeys(config.PAYLOAD_ENCRYPTION_KEYS));
+  await app.register(dataProtectionRoutes, { prefix: '/admin/kyc', service: createDataProtectionService({ client, db, dataKeys, config }) });
   return app;
 }

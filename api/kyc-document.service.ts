@@ -6,7 +6,7 @@ import { ImageTooLarge, inspectImage } from '../vision/image-decode.js';
 import { kycProfileWorkflowId } from '../domain/ids.js';
 import type { DocumentFields } from '../domain/kyc-document.js';
 import { uploadDocumentFields } from '../domain/kyc-service.schemas.js';
-import { UploadRejected } from '../stores/files.store.js';
+import { assignFilesToProfile, UploadRejected } from '../stores/files.store.js';
 import { findProfileByDocumentId } from '../stores/kyc-profiles.store.js';
 import {
   confirmDocumentUpdate,
@@ -59,6 +59,7 @@ export function createKycDocumentService({ client, db, profiles }: KycDocumentSe
         const front = files.get('frontImage');
         if (!front) throw new HttpError(400, 'frontImage: a photo of the document is required');
         const { handle } = await profiles.open(form.data.profileId, viewer);
+        await assignFilesToProfile(db, [...files.values()].map((f) => f.fileId), form.data.profileId); // erasing the profile finds them
         return handOver(() => callWorkflow('profile', () => handle.executeUpdate(uploadDocumentUpdate, {
           args: [{ docType: form.data.docType, country: form.data.country, frontFileId: front.fileId, backFileId: files.get('backImage')?.fileId ?? null }],
         })));

@@ -103,14 +103,15 @@ export function createKycProfileService({ client, db, config }: KycProfileServic
       throw new Error(`could not claim an active profile for a user`);
     },
 
-    /** The status from the read model (one read by key); someone else's profile reads as not found. */
-    async status(profileId: string, viewer: AuthClaims): Promise<KycStatusDto> {
+    /** The status from the read model (one read by key; an erased profile's is its redacted record); someone else's profile reads as not found. */
+    async status(profileId: string, viewer: AuthClaims): Promise<KycStatusDto & { erasedAt?: string }> {
       return profileDto(ownedBy(await findKycProfile(db, profileId), viewer, 'profile'));
     },
 
-    /** The profile's workflow handle and status (read model), for a viewer allowed to see it. */
+    /** The profile's workflow handle and status (read model), for a viewer allowed to see it. An erased profile is gone (410). */
     async open(profileId: string, viewer: AuthClaims): Promise<{ handle: WorkflowHandle<typeof kycProfileWorkflow>; status: KycStatusDto }> {
       const status = await this.status(profileId, viewer);
+      if (status.erasedAt) throw new HttpError(410, 'this profile was erased; only its redacted record is kept', undefined, { profileId, erasedAt: status.erasedAt });
       return { handle: client.workflow.getHandle<typeof kycProfileWorkflow>(kycProfileWorkflowId(profileId)), status };
     },
   };

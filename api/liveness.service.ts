@@ -8,6 +8,7 @@ import { profileIdSchema } from '../domain/kyc-service.schemas.js';
 import type { LivenessCallbackRecord, LivenessSession } from '../domain/liveness.js';
 import { claimDelivery, releaseDelivery } from '../stores/callback-events.store.js';
 import { claimVideoHash, findKycProfile, findProfileByLivenessSession, releaseVideoHash } from '../stores/kyc-profiles.store.js';
+import { assignFilesToProfile } from '../stores/files.store.js';
 import { livenessCallbackSignal, startLivenessUpdate, verifyLivenessUpdate } from '../workflows/kyc-profile.messages.js';
 import { HttpError, notFound } from './http-error.js';
 import type { KycProfileService } from './kyc-profile.service.js';
@@ -74,6 +75,7 @@ export function createLivenessService({ client, db, profiles, maxVideoBytes }: {
         const videos = VIDEO_FIELDS.map((name) => ({ name, ...files.get(name)! }));
         assertDistinct(videos);
         await claimVideos(videos, form.data.sessionId);
+        await assignFilesToProfile(db, videos.map((v) => v.fileId), form.data.profileId); // erasing the profile finds them
         try {
           return await handOver(() => callWorkflow('profile', () => handle.executeUpdate(verifyLivenessUpdate, {
             args: [{ sessionId: form.data.sessionId, videoFileIds: videos.map((v) => v.fileId), mirrored: form.data.mirrored }],

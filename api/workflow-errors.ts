@@ -1,4 +1,5 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { PayloadErasedError } from '../codec/data-keys.js';
 import { HttpError, notFound } from './http-error.js';
 
 /**
@@ -11,6 +12,7 @@ export async function callWorkflow<T>(what: string, call: () => Promise<T>): Pro
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) throw new HttpError(409, err.cause?.message ?? err.message);
     if (err instanceof WorkflowNotFoundError) throw notFound(what);
+    if (err instanceof PayloadErasedError) throw new HttpError(410, `this ${what}'s data was erased`);
     throw err;
   }
 }

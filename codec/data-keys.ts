@@ -101,6 +101,11 @@ export class DataKeyRing {
     return destroyed;
   }
 
+  /** How many of these workflows still have a live data key (their histories are readable). */
+  countLive(workflowIds: readonly string[]): Promise<number> {
+    return collection(this.db).countDocuments({ workflowId: { $in: [...workflowIds] }, destroyedAt: null });
+  }
+
   /** Re-wraps every live key that an older master key wraps with the active one (rotation). */
   async rewrap(): Promise<{ rewrapped: number; failed: number }> {
     let rewrapped = 0;

@@ -136,8 +136,26 @@ const limits = {
   CARD_APPLY_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(3_000),
 };
 
+/** Data protection: how long data is kept, and the daily sweep that erases it afterwards. */
+const dataProtection = {
+  /** Rejected, expired and cancelled profiles are erased this many days after they ended. */
+  RETENTION_UNSUCCESSFUL_DAYS: duration.default(90),
+  /** Approved customers are erased this many years after the relationship ended (AML record keeping). */
+  RETENTION_APPROVED_YEARS: z.coerce.number().int().min(1).max(30).default(5),
+  /** Images and videos of a decided profile are deleted this many days after the decision. */
+  RETENTION_FILES_DAYS: duration.default(90),
+  /** The worker keeps a Temporal Schedule that runs the sweep (cron, UTC); false removes it. */
+  RETENTION_SWEEP_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  RETENTION_SWEEP_CRON: z.string().regex(/^\S+( \S+){4}$/, 'five cron fields, e.g. "30 2 * * *"').default('30 2 * * *'),
+  /** Count and list what is due without erasing anything. */
+  RETENTION_SWEEP_DRY_RUN: flag,
+  RETENTION_SWEEP_PAGE_SIZE: z.coerce.number().int().min(1).max(1_000).default(100),
+  /** How long the erasure route waits for the erasure before answering 202 (running). */
+  ERASURE_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(20_000),
+};
+
 const schema = z
-  .object({ ...server, ...auth, ...temporal, ...mongodb, ...kyc, ...fees, ...providers, ...limits })
+  .object({ ...server, ...auth, ...temporal, ...mongodb, ...kyc, ...fees, ...providers, ...limits, ...dataProtection })
   .transform(({ VEXORA_BASE_URL, PAYMENTS_BASE_URL, ISSUER_BASE_URL, PAYMENTS_WEBHOOK_URL, ISSUER_WEBHOOK_URL, ...env }) => {
     const simulators = `http://127.0.0.1:${env.SIMULATOR_PORT}`;
     const api = `http://${isWildcard(env.HOST) ? '127.0.0.1' : env.HOST}:${env.PORT}`;

@@ -29,3 +29,7 @@ export function cardApplicationDto({ _id, version, ...app }: CardApplicationDoc)
 
 export const cardsOfUser = (db: Db, userId: string): Promise<CardApplicationDoc[]> =>
   applications(db).find({ userId, cardId: { $ne: null } }).sort({ createdAt: -1, _id: -1 }).limit(100).toArray();
+
+/** Every card application of a user, issued or not (erasure and the data export). */
+export const cardApplicationsOfUser = (db: Db, userId: string): Promise<CardApplicationDoc[]> =>
+  applications(db).find({ userId }).sort({ createdAt: 1, _id: 1 }).limit(1_000).toArray();

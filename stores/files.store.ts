@@ -106,3 +106,48 @@ export async function fileInfo(db: Db, fileId: string): Promise<{ owner: FileOwn
   if (!doc) return null;
   return { owner: doc.metadata as FileOwner, contentType: String(doc.contentType), size: Number(doc.length) };
 }
+
+/** Which stored files belong to a data subject: every file of a user, or those of some profiles. */
+export interface FileSubject {
+  userId: string;
+  /** When set, only these profiles' files (plus `fileIds`); otherwise all of the user's. */
+  profileIds?: readonly string[];
+  /** Files the subject's records point to (e.g. legacy uploads without an owner profile). */
+  fileIds?: readonly string[];
+}
+
+function subjectFilter(subject: FileSubject) {
+  const ids = (subject.fileIds ?? []).filter((id) => ObjectId.isValid(id)).map((id) => new ObjectId(id));
+  const owner = subject.profileIds
+    ? { 'metadata.userId': subject.userId, 'metadata.profileId': { $in: [...subject.profileIds] } }
+    : { 'metadata.userId': subject.userId };
+  return ids.length ? { $or: [owner, { _id: { $in: ids } }] } : owner;
+}
+
+/** The subject's stored files, without their bytes (for the data export). */
+export async function filesOf(db: Db, subject: FileSubject) {
+  const docs = await db.collection(`${BUCKET}.files`).find(subjectFilter(subject)).sort({ uploadDate: 1 }).toArray();
+  return docs.map((doc) => ({
+    fileId: doc._id.toString(),
+    purpose: String(doc.metadata?.purpose ?? ''),
+    field: String(doc.metadata?.field ?? ''),
+    profileId: doc.metadata?.profileId ?? null,
+    contentType: String(doc.contentType ?? ''),
+    size: Number(doc.length),
+    sha256: doc.metadata?.sha256 ?? null,
+    uploadedAt: doc.uploadDate instanceof Date ? doc.uploadDate.toISOString() : null,
+  }));
+}
+
+/** Deletes every stored file of the subject (bytes and all); returns how many. Idempotent. */
+export async function deleteFilesOf(db: Db, subject: FileSubject): Promise<number> {
+  const files = await db.collection(`${BUCKET}.files`).find(subjectFilter(subject), { projection: { _id: 1 } }).toArray();
+  for (const file of files) await deleteFile(db, file._id.toString());
+  return files.length;
+}
+
+/** Records which profile uploaded files belong to, so erasing that profile finds them. */
+export async function assignFilesToProfile(db: Db, fileIds: readonly string[], profileId: string): Promise<void> {
+  const ids = fileIds.filter((id) => ObjectId.isValid(id)).map((id) => new ObjectId(id));
+  if (ids.length) await db.collection(`${BUCKET}.files`).updateMany({ _id: { $in: ids } }, { $set: { 'metadata.profileId': profileId } });
+}

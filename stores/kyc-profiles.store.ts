@@ -10,6 +10,11 @@ export interface KycProfileDoc extends Omit<KycStatusDto, 'createdAt' | 'updated
   version: number;
   createdAt: Date;
   updatedAt: Date;
+  /** Set when the profile was erased: the document then holds only its redacted form. */
+  erasedAt?: Date;
+  erasureId?: string;
+  /** Set when the retention policy deleted its images and videos. */
+  filesErasedAt?: Date;
 }
 
 /** Which profile is a user's active one: `_id` is the userId, so a user can hold only one. */
@@ -43,6 +48,7 @@ export async function ensureKycProfileIndexes(db: Db): Promise<void> {
   await profiles(db).createIndex({ status: 1, createdAt: -1, _id: -1 }, { name: 'by_status' });
   await profiles(db).createIndex({ country: 1, createdAt: -1, _id: -1 }, { name: 'by_country' });
   await profiles(db).createIndex({ reviewOverdue: 1, createdAt: -1, _id: -1 }, { name: 'by_overdue' });
+  await profiles(db).createIndex({ stage: 1, updatedAt: 1 }, { name: 'by_stage_updated' }); // retention sweeps
 }
 
 /**
@@ -81,9 +87,15 @@ async function saveProfileRefs(db: Db, status: KycStatusDto): Promise<void> {
 export const findKycProfile = (db: Db, profileId: string): Promise<KycProfileDoc | null> =>
   profiles(db).findOne({ _id: profileId });
 
-/** The status DTO as the workflow holds it, from its read model. */
-export function profileDto({ _id, version, ...status }: KycProfileDoc): KycStatusDto {
-  return { ...status, createdAt: status.createdAt.toISOString(), updatedAt: status.updatedAt.toISOString() };
+/** The status DTO as the workflow holds it, from its read model (an erased profile's: redacted, with when). */
+export function profileDto({ _id, version, erasureId, erasedAt, filesErasedAt, ...status }: KycProfileDoc): KycStatusDto & { erasedAt?: string; filesErasedAt?: string } {
+  return {
+    ...status,
+    createdAt: status.createdAt.toISOString(),
+    updatedAt: status.updatedAt.toISOString(),
+    ...(erasedAt ? { erasedAt: erasedAt.toISOString() } : {}),
+    ...(filesErasedAt ? { filesErasedAt: filesErasedAt.toISOString() } : {}),
+  };
 }
 
 /** The profile a document id belongs to (documents are addressed by id alone in seed 003). */
@@ -147,4 +159,42 @@ export async function listKycProfiles(db: Db, filter: Filter<KycProfileDoc>, pag
     profiles(db).find(filter).sort({ createdAt: -1, _id: -1 }).skip((page - 1) * limit).limit(limit).toArray(),
   ]);
   return { total, docs };
+}
+
+/** Every profile of a user, oldest first (erasure and the data export). */
+export const profilesOfUser = (db: Db, userId: string): Promise<KycProfileDoc[]> =>
+  profiles(db).find({ userId }).sort({ createdAt: 1, _id: 1 }).limit(1_000).toArray();
+
+/**
+ * Replaces an erased profile's read model with its redacted form. Its version is set to the
+ * highest possible, so a late write from an activity still in flight can never bring PII back.
+ */
+export async function saveRedactedKycProfile(db: Db, redacted: KycStatusDto & { erasedAt: string }, erasureId: string): Promise<boolean> {
+  const doc = {
+    ...redacted,
+    _id: redacted.profileId,
+    version: Number.MAX_SAFE_INTEGER,
+    createdAt: new Date(redacted.createdAt),
+    updatedAt: new Date(redacted.updatedAt),
+    erasedAt: new Date(redacted.erasedAt),
+    erasureId,
+  };
+  const result = await profiles(db).replaceOne({ _id: doc._id, erasedAt: { $exists: false } }, doc);
+  return result.modifiedCount === 1;
+}
+
+/** Notes that a decided profile's files were deleted by the retention policy. */
+export async function markProfileFilesErased(db: Db, profileId: string, at: Date): Promise<void> {
+  await profiles(db).updateOne({ _id: profileId }, { $set: { filesErasedAt: at } });
+}
+
+/** A page of profiles in `stages` last changed before `before`, by id after `after` (retention sweeps). */
+export async function profilesEndedBefore(
+  db: Db,
+  opts: { stages: readonly string[]; before: Date; after: string | null; limit: number; unmarked: 'erasedAt' | 'filesErasedAt' },
+): Promise<Array<Pick<KycProfileDoc, '_id' | 'userId' | 'stage' | 'updatedAt'>>> {
+  const filter: Filter<KycProfileDoc> = { stage: { $in: [...opts.stages] as KycProfileDoc['stage'][] }, updatedAt: { $lt: opts.before }, erasedAt: { $exists: false } };
+  if (opts.unmarked === 'filesErasedAt') Object.assign(filter, { filesErasedAt: { $exists: false } });
+  if (opts.after) filter._id = { $gt: opts.after };
+  return profiles(db).find(filter, { projection: { _id: 1, userId: 1, stage: 1, updatedAt: 1 } }).sort({ _id: 1 }).limit(opts.limit).toArray();
 }

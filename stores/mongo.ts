@@ -3,6 +3,7 @@ import { ensureKycProfileIndexes } from './kyc-profiles.store.js';
 import { ensurePaymentIndexes } from './payments.store.js';
 import { ensureCardIndexes } from './cards.store.js';
 import { ensureDataKeyIndexes } from '../codec/data-keys.js';
+import { ensureErasureLogIndexes } from './erasure-log.store.js';
 
 export interface Mongo {
   client: MongoClient;
@@ -18,6 +19,7 @@ export async function connectMongo(url: string, dbName: string): Promise<Mongo> 
   await ensurePaymentIndexes(db);
   await ensureCardIndexes(db);
   await ensureDataKeyIndexes(db);
+  await ensureErasureLogIndexes(db);
   return { client, db };
 }
 

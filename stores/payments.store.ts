@@ -107,3 +107,7 @@ export async function rememberIdempotencyKey(db: Db, userId: string, key: string
     return idempotencyKeys(db).findOne(filter);
   }
 }
+
+/** Every fee payment of a user (erasure and the data export). */
+export const paymentsOfUser = (db: Db, userId: string): Promise<FeePaymentDoc[]> =>
+  payments(db).find({ userId }).sort({ createdAt: 1, _id: 1 }).limit(1_000).toArray();

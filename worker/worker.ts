@@ -1,3 +1,4 @@
+import { Client } from '@temporalio/client';
 import { type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { Db } from 'mongodb';
 import { fileURLToPath } from 'node:url';
@@ -36,7 +37,7 @@ export function createWorker({ config, connection, db, workflowBundle }: WorkerD
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     dataConverter: encryptingDataConverter(config.PAYLOAD_ENCRYPTION_KEYS, db),
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createWorkflowWorkerActivities({ config, db }),
+    activities: createWorkflowWorkerActivities({ config, db, temporal: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: encryptingDataConverter(config.PAYLOAD_ENCRYPTION_KEYS, db) }) }),
   });
 }
 

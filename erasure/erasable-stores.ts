@@ -1,0 +1,94 @@
+import type { Db } from 'mongodb';
+import { redactedStatus, type ErasureScope } from '../domain/data-protection.js';
+import { cardApplicationsOfUser } from '../stores/cards.store.js';
+import { erasuresOfUser } from '../stores/erasure-log.store.js';
+import { deleteFilesOf, filesOf } from '../stores/files.store.js';
+import { markProfileFilesErased, profileDto, profilesOfUser, releaseActiveProfile, saveRedactedKycProfile } from '../stores/kyc-profiles.store.js';
+import { findKycUser } from '../stores/kyc-users.store.js';
+import { paymentsOfUser } from '../stores/payments.store.js';
+import type { ErasureSubject } from './erasure-subject.js';
+
+/**
+ * Every store that holds data on a person, with what erasure does to it and what the data export
+ * shows of it. A store added to the project that holds personal data gets an entry here; the
+ * erasure and export tests then cover it.
+ */
+export interface ErasableStore {
+  name: string;
+  /** Erases or redacts the subject's records for these scopes; returns how many changed. Idempotent. */
+  erase?: { scopes: readonly ErasureScope[]; run(db: Db, subject: ErasureSubject, erasure: { erasureId: string; at: Date }): Promise<number> };
+  /** What it holds on the user, for the export (right of access). */
+  export?(db: Db, userId: string): Promise<unknown>;
+  /** Why it keeps what it keeps (shown in the README's data map). */
+  keeps?: string;
+}
+
+export const ERASABLE_STORES: readonly ErasableStore[] = [
+  {
+    name: 'files',
+    erase: {
+      scopes: ['user', 'profile', 'files'],
+      run: (db, s) => deleteFilesOf(db, { userId: s.userId, profileIds: s.scope === 'user' ? undefined : s.profileIds, fileIds: s.fileIds }),
+    },
+    export: async (db, userId) => (await filesOf(db, { userId })).map((file) => ({ ...file, url: `/api/web/kycService/files/${file.fileId}` })),
+  },
+  {
+    name: 'kyc_profiles',
+    erase: {
+      scopes: ['user', 'profile', 'files'],
+      async run(db, subject, { erasureId, at }) {
+        const profiles = (await profilesOfUser(db, subject.userId)).filter((p) => subject.profileIds.includes(p._id));
+        let changed = 0;
+        for (const profile of profiles) {
+          if (subject.scope === 'files') await markProfileFilesErased(db, profile._id, at);
+          else if (!profile.erasedAt && (await saveRedactedKycProfile(db, redactedStatus(profileDto(profile), at.toISOString()), erasureId))) changed++;
+        }
+        return changed;
+      },
+    },
+    export: async (db, userId) => (await profilesOfUser(db, userId)).map(profileDto),
+    keeps: 'ids, stages, dates, decisions and their reasons (what AML record-keeping requires)',
+  },
+  {
+    name: 'kyc_active_profiles',
+    erase: {
+      scopes: ['user', 'profile'],
+      async run(db, subject) {
+        for (const profileId of subject.profileIds) await releaseActiveProfile(db, subject.userId, profileId);
+        return 0; // a claim holds no personal data: releasing it only lets the user start afresh
+      },
+    },
+  },
+  {
+    name: 'kyc_users',
+    export: async (db, userId) => {
+      const summary = await findKycUser(db, userId);
+      return summary ? [summary] : [];
+    },
+    keeps: "the user's latest profile stage and KYC fee payment (ids, stages, dates)",
+  },
+  {
+    name: 'card_applications',
+    export: (db, userId) => cardApplicationsOfUser(db, userId),
+    keeps: 'ids, stages and dates (no PII: shipping details live only in the shredded workflow history)',
+  },
+  {
+    name: 'fee_payments',
+    export: (db, userId) => paymentsOfUser(db, userId),
+    keeps: 'amounts, statuses and dates: bookkeeping records with no PII',
+  },
+  {
+    name: 'data_erasures',
+    export: (db, userId) => erasuresOfUser(db, userId),
+    keeps: 'the erasure log itself: proof of what was erased, when, by whom, on which basis',
+  },
+];
+
+/** Runs every store's erasure for the subject's scope; counts by store. */
+export async function eraseFromStores(db: Db, subject: ErasureSubject, erasure: { erasureId: string; at: Date }): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const store of ERASABLE_STORES) {
+    if (store.erase?.scopes.includes(subject.scope)) counts[store.name] = await store.erase.run(db, subject, erasure);
+  }
+  return counts;
+}
