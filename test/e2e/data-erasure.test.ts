@@ -249,7 +249,7 @@ describe('erasure on request: crypto-shredded history, no files, redacted read m
       } catch (err) {
         return err instanceof WorkflowNotFoundError;
       }
-    });
+    }, 900); // Temporal deletes in the background: seconds, longer under load
   });
 
   it('refuses bad requests with the envelope and a reason', async () => {

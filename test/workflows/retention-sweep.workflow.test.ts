@@ -10,7 +10,7 @@ import { createErasureActivities } from '../../activities/erasure.activities.js'
 import type { WebhookEvent } from '../../activities/webhook.activities.js';
 import { DataKeyRing } from '../../codec/data-keys.js';
 import { parseEncryptionKeys } from '../../codec/master-keys.js';
-import type { RetentionSweepInput, RetentionSweepProgress } from '../../domain/data-protection.js';
+import { dataErasureWorkflowId, type RetentionSweepInput, type RetentionSweepProgress } from '../../domain/data-protection.js';
 import { kycProfileWorkflowId } from '../../domain/ids.js';
 import type { KycStage } from '../../domain/kyc-stage.js';
 import { statusOfStage } from '../../domain/kyc-profile.js';
@@ -20,6 +20,7 @@ import { saveKycProfile } from '../../stores/kyc-profiles.store.js';
 import { connectMongo, type Mongo } from '../../stores/mongo.js';
 import type { retentionSweepWorkflow } from '../../workflows/retention-sweep.workflow.js';
 import { requireStackEnv } from '../helpers/app-under-test.js';
+import { recordHistory } from '../helpers/histories.js';
 import { createTimeSkippingEnv, skipWithoutTimeSkipping } from '../helpers/time-skipping.js';
 
 const DAY = 86_400_000;
@@ -141,6 +142,9 @@ describe('retention sweep (time-skipping server, real MongoDB)', { skip: skipWit
     assert.ok(events.every((e) => e.type === 'kyc.profile.erased' && e.data.legalBasis === 'retention_policy'));
     const log = await mongo.db.collection('data_erasures').find({ requestedBy: 'retention-sweep' }).toArray();
     assert.deepEqual(log.map((e) => e.scope).sort(), ['files', 'files', 'profile', 'profile', 'profile']);
+    const plain = new Client({ connection: env.connection, namespace: env.namespace });
+    await recordHistory('retention-sweep.erased', plain.workflow.getHandle(`retention-sweep-${runs}`).fetchHistory());
+    await recordHistory('data-erasure.profile', plain.workflow.getHandle(dataErasureWorkflowId(log.find((e) => e.scope === 'profile')!._id as unknown as string)).fetchHistory());
   });
 
   it('sweeping again the same day erases nothing more', async () => {
