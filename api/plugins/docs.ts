@@ -10,6 +10,7 @@ import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 export const API_TAGS: ReadonlyArray<{ name: string; description: string; routes: RegExp }> = [
   { name: 'app KYC', description: 'The mobile app\'s view of KYC (seed 000): eligibility and status', routes: /^\/(kyc\/eligibility|didit\/status)$/ },
   { name: 'callbacks', description: 'Server-to-server callbacks of providers, HMAC-signed (no user token)', routes: /^\/(payments\/callback|card\/callback|api\/web\/kycService\/callback\/)/ },
+  { name: 'data protection', description: 'Erasure on request, the erasure log and the data export of a user; admin role', routes: /^\/admin\/kyc\/users\// },
   { name: 'admin', description: 'Manual review (seed 003 admin side); admin role', routes: /^\/(admin\/kyc\/|api\/web\/kycService\/(list|detail\/|status\/update))/ },
   { name: 'liveness', description: 'Liveness sessions and their videos (seed 003)', routes: /^\/api\/web\/kycService\/liveness\// },
   { name: 'KYC service', description: 'A KYC profile and its document (seed 003)', routes: /^\/api\/web\/kycService\// },

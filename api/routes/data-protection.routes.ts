@@ -6,6 +6,7 @@ import { isReservedUserId, USER_ID_PATTERN } from '../../domain/ids.js';
 import type { DataProtectionService } from '../data-protection.service.js';
 import { apiResponses } from '../openapi.js';
 import { assertAdmin } from '../plugins/auth.js';
+import { writeRoute } from '../plugins/rate-limit.js';
 
 const params = z.object({
   userId: z.string().regex(USER_ID_PATTERN, 'a user id').refine((id) => !isReservedUserId(id), 'a reserved name'),
@@ -24,17 +25,17 @@ const eraseBody = z.object({
 export const dataProtectionRoutes: FastifyPluginAsyncZod<{ service: DataProtectionService }> = async (app, { service }) => {
   app.addHook('preHandler', async (request) => assertAdmin(request));
 
-  app.post('/users/:userId/erasure', { schema: { params, body: eraseBody, response: apiResponses(202, 403, 404, 409) } }, async (request, reply) => {
+  app.post('/users/:userId/erasure', { schema: { summary: "Erase a user's KYC data (idempotent; refused under legal hold unless overridden)", params, body: eraseBody, response: apiResponses(202, 403, 404, 409) }, config: writeRoute }, async (request, reply) => {
     const { legalBasis, note, overrideLegalHold } = request.body;
     const answer = await service.eraseUser(request.params.userId, { legalBasis, note: note ?? null, overrideLegalHold: overrideLegalHold ?? null }, request.user.sub);
     if (answer.status === 'running') return reply.status(202).send(ok(answer, 'erasure started; see the erasure log for its end'));
     return ok(answer, answer.status === 'completed' ? 'erased' : 'nothing left to erase: already erased');
   });
 
-  app.get('/users/:userId/erasures', { schema: { params, response: apiResponses(403) } }, async (request) =>
+  app.get('/users/:userId/erasures', { schema: { summary: "A user's erasures: who, when, what, on which legal basis", params, response: apiResponses(403) } }, async (request) =>
     ok({ items: await service.erasures(request.params.userId) }, 'query success'));
 
-  app.get('/users/:userId/export', { schema: { params, response: apiResponses(403, 404) } }, async (request, reply) => {
+  app.get('/users/:userId/export', { schema: { summary: 'Everything held on a user as one JSON document, with file links (right of access)', params, response: apiResponses(403, 404) } }, async (request, reply) => {
     const document = await service.exportUser(request.params.userId);
     reply.header('content-disposition', `attachment; filename="kyc-data-${request.params.userId}.json"`).header('cache-control', 'private, no-store');
     return ok(document, 'export');

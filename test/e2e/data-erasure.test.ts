@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { createServer, type Server } from 'node:http';
-import { ObjectId } from 'mongodb';
+import type { ObjectId } from 'mongodb';
 import { PayloadErasedError } from '../../codec/data-keys.js';
 import { encryptingDataConverter, payloadCodecFor } from '../../codec/payload-codec.js';
 import { checkSignature } from '../../domain/hmac-signature.js';
