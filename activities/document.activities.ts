@@ -55,13 +55,12 @@ export function createDocumentActivities({ db, reader, qualityThresholds }: Docu
 
     /** OCR of the front and, if given, the back (ID cards carry their MRZ on the back). */
     async readDocument({ frontFileId, backFileId, docType }: { frontFileId: string; backFileId: string | null; docType: DocType }): Promise<DocumentRead> {
-      const ocr = async (fileId: string) => {
-        const image = await load(fileId);
-        return timed('kycflow_ocr_duration', () => reader.read(image, { docType }));
-      };
-      const front = await ocr(frontFileId);
+      const frontImage = await load(frontFileId);
+      const front = await timed('kycflow_ocr_duration', () => reader.read(frontImage, { docType }));
       if (front.mrz?.valid || !backFileId) return summarise(front);
-      const back = await ocr(backFileId);
+      // A card's MRZ is usually on the back: its printed fields on the front are what it is checked against.
+      const backImage = await load(backFileId);
+      const back = await timed('kycflow_ocr_duration', () => reader.read(backImage, { docType, vizImage: frontImage }));
       return summarise(pickBetter(front, back));
     },
     ...createDocumentFileActivities(db),
@@ -80,10 +79,10 @@ export function createDocumentFileActivities(db: Db) {
 
 export type DocumentActivities = ReturnType<typeof createDocumentActivities>;
 
-/** A side with a valid MRZ wins, then any MRZ, then the side with more fields read. */
+/** A side with a valid MRZ wins, then one whose check digits pass, then any MRZ, then the side with more fields read. */
 function pickBetter(a: DocumentReadResult, b: DocumentReadResult): DocumentReadResult {
   const rank = (r: DocumentReadResult) =>
-    (r.mrz?.valid ? 1000 : 0) + (r.mrz ? 100 : 0) + Object.values(r.fields).filter((v) => v !== null).length;
+    (r.mrz?.valid ? 1000 : 0) + (r.mrz?.checkDigitsValid ? 500 : 0) + (r.mrz ? 100 : 0) + Object.values(r.fields).filter((v) => v !== null).length;
   return rank(b) > rank(a) ? b : a;
 }
 
@@ -104,6 +103,8 @@ function summarise(result: DocumentReadResult): DocumentRead {
     source: result.source,
     mrzFormat: result.mrz?.format ?? null,
     mrzValid: result.mrz ? result.mrz.valid : null,
+    checkDigitsValid: result.mrz ? result.mrz.checkDigitsValid : null,
+    crossCheck: result.crossCheck,
     fields,
     confidence,
     errors: result.issues.map((issue) => ({ code: issue.code, message: issue.message, ...(issue.field ? { field: issue.field } : {}) })),

@@ -33,10 +33,22 @@ export interface QualitySummary {
   scores: { width: number; height: number; sharpness: number; glare: number; brightness: number };
 }
 
+/** One field of the MRZ compared with the printed visual zone. */
+export type FieldCheck = 'match' | 'mismatch' | 'unread';
+export const CROSS_CHECKED_FIELDS = ['surname', 'givenNames', 'idNumber', 'birthDate', 'expiryDate'] as const;
+export type DocumentCrossCheck = Record<(typeof CROSS_CHECKED_FIELDS)[number], FieldCheck>;
+
 export interface DocumentRead {
   source: 'MRZ' | 'VIZ' | 'NONE';
   mrzFormat: string | null;
+  /**
+   * Verified: check digits pass, the name is confirmed by the visual zone or read at a calibrated
+   * confidence, and nothing printed contradicts the MRZ.
+   */
   mrzValid: boolean | null;
+  /** Every check digit passes (absent in reads recorded before the cross-check existed). */
+  checkDigitsValid?: boolean | null;
+  crossCheck?: DocumentCrossCheck | null;
   fields: DocumentFields;
   confidence: Partial<Record<DocumentFieldName, number>>;
   errors: DocumentError[];
@@ -55,6 +67,10 @@ export interface KycDocument {
   readSource: DocumentRead['source'] | 'METADATA';
   mrzFormat: string | null;
   mrzValid: boolean | null;
+  /** MRZ ↔ visual zone per field (documents uploaded since the cross-check exists). */
+  crossCheck?: DocumentCrossCheck | null;
+  /** Why the document goes to review, when it does (set at submit). */
+  reviewReasons?: string[];
   quality: QualitySummary | null;
   extracted: DocumentFields;
   confidence: Partial<Record<DocumentFieldName, number>>;
@@ -75,6 +91,22 @@ export function reviewStatusOf(doc: KycDocument): DocumentReviewStatus {
   if (doc.userModified) return DocumentReviewStatus.USER_MODIFIED_REVIEW;
   const machineVerified = doc.readSource === 'MRZ' && doc.mrzValid === true && doc.quality?.passed === true;
   return machineVerified ? DocumentReviewStatus.AUTO_APPROVED : DocumentReviewStatus.MANUAL_REVIEW;
+}
+
+/**
+ * Why a submitted document is not approved automatically, in words a reviewer can act on; a field
+ * the visual zone contradicts is named.
+ */
+export function documentReviewReasons(doc: KycDocument): string[] {
+  const reasons: string[] = [];
+  for (const [field, result] of Object.entries(doc.crossCheck ?? {})) {
+    if (result === 'mismatch') reasons.push(`document ${field}: the printed visual zone differs from the MRZ`);
+  }
+  if (doc.userModified) reasons.push('document: the user changed fields that were read');
+  if (doc.readSource !== 'MRZ') reasons.push(`document: no machine-readable zone verified (${doc.readSource.toLowerCase()})`);
+  else if (doc.mrzValid !== true && !reasons.length) reasons.push('document name: not confirmed by the visual zone, and not read surely enough to stand alone');
+  if (doc.quality && !doc.quality.passed) reasons.push('document: the photo failed the quality checks');
+  return reasons;
 }
 
 /** True when the user changed any field the machine read (case and spacing ignored). */

@@ -16,7 +16,7 @@ Runtime.install({
 });
 const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-const documentReader = await createDocumentReader({ workers: config.OCR_WORKERS || undefined });
+const documentReader = await createDocumentReader({ workers: config.OCR_WORKERS || undefined, nameSureConfidence: config.OCR_NAME_SURE_CONFIDENCE });
 const faceAnalyzer = once(createFaceAnalyzer);
 const worker = await createVisionWorker({ config, connection, db: mongo.db, documentReader, faceAnalyzer });
 console.log(`vision worker polling task queue "${visionTaskQueueOf(config.TEMPORAL_TASK_QUEUE)}" on ${config.TEMPORAL_ADDRESS}`);

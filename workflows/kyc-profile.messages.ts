@@ -2,6 +2,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type {
   DocType,
   DocumentError,
+  DocumentCrossCheck,
   DocumentErrorCode,
   DocumentFieldName,
   DocumentFields,
@@ -32,6 +33,7 @@ export type UploadDocumentResult =
       quality: QualitySummary;
       readSource: string;
       mrzValid: boolean | null;
+      crossCheck?: DocumentCrossCheck | null;
     }
   | { ok: false; errorCode: DocumentErrorCode; quality: QualitySummary | null; errors: DocumentError[] };
 /** Quality checks, OCR and field extraction on files already in storage. */

@@ -60,8 +60,8 @@ export const kycServiceRoutes: FastifyPluginAsyncZod<KycServiceRouteDeps> = asyn
       const { errorCode, quality, errors } = result;
       return reply.status(422).send({ code: 42200, message: 'Document verification failed', data: { errorCode, qualityScores: quality?.scores ?? null, errors } });
     }
-    const { documentId, fields, confidence, quality, readSource, mrzValid } = result;
-    return ok({ documentId, ...fields, confidence, qualityScores: quality.scores, source: readSource, mrzValid }, 'Document uploaded successfully');
+    const { documentId, fields, confidence, quality, readSource, mrzValid, crossCheck } = result;
+    return ok({ documentId, ...fields, confidence, qualityScores: quality.scores, source: readSource, mrzValid, crossCheck: crossCheck ?? null }, 'Document uploaded successfully');
   });
 
   app.post('/document/confirm', { schema: { summary: 'Confirm or correct the fields read', querystring: documentIdQuery, body: confirmDocumentBody, response: apiResponses(404, 409) }, config: write }, async (request) => {

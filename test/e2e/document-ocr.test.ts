@@ -55,3 +55,40 @@ describe('document upload with real OCR: upload → confirm → submit', { timeo
     assert.ok(res.body.data.qualityScores.sharpness < 60);
   });
 });
+
+/**
+ * MRZ ↔ visual zone: a passport whose MRZ says CHRISTOPHF where the page prints CHRISTOPHE (the
+ * name line has no check digit) must not be approved automatically under the MRZ's name.
+ */
+describe('document upload with real OCR: a name the visual zone contradicts', { timeout: 180_000 }, () => {
+  let t: AppUnderTest;
+  before(async () => (t = await startAppUnderTest()));
+  after(async () => t?.close());
+
+  it('upload answers the per-field result, confirm keeps it, submit sends the case to review naming the field', async () => {
+    const token = t.token('viz_user');
+    const profileId = (await api(t, 'POST', '/api/web/kycService/submit', { token, body: { userId: 'viz_user', country: 'SG' } })).body.data.profileId;
+    const doc = await generateDocument({ kind: 'TD3', seed: 11, person: { given: 'CHRISTOPHF' }, printed: { given: 'CHRISTOPHE' } });
+    const form = new FormData();
+    form.set('profileId', profileId);
+    form.set('docType', 'PASSPORT');
+    form.set('country', 'FR');
+    form.set('frontImage', new Blob([new Uint8Array(doc.png)]), 'passport.png');
+    const res = await fetch(`${t.baseUrl}/api/web/kycService/document/upload`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+    const uploaded = (await res.json()) as any;
+    assert.equal(res.status, 200, JSON.stringify(uploaded));
+    const data = uploaded.data;
+    assert.equal(data.name, `${doc.truth.fields.surname} CHRISTOPHF`, 'the MRZ is read as printed');
+    assert.equal(data.crossCheck.surname, 'match');
+    assert.equal(data.crossCheck.givenNames, 'mismatch');
+    assert.equal(data.mrzValid, false, 'not verified: the visual zone contradicts the MRZ');
+
+    const confirmed = await api(t, 'POST', `/api/web/kycService/document/confirm?documentId=${data.documentId}`, { token, body: {} });
+    assert.equal(confirmed.body.data.userModified, false);
+    const submitted = await api(t, 'POST', `/api/web/kycService/document/submit?documentId=${data.documentId}`, { token });
+    assert.deepEqual([submitted.status, submitted.body.data.status], [200, 2], 'manual review, not automatic approval');
+    const status = await api(t, 'GET', `/api/web/kycService/status/${profileId}`, { token });
+    assert.equal(status.body.data.status.document.crossCheck.givenNames, 'mismatch');
+    assert.deepEqual(status.body.data.status.document.reviewReasons, ['document givenNames: the printed visual zone differs from the MRZ']);
+  });
+});

@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const FIXTURES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures');
+// ../shared/fixtures beside the clone; KYCFLOW_FIXTURES_DIR points elsewhere (a git worktree).
+export const FIXTURES_DIR = process.env.KYCFLOW_FIXTURES_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures');
 
 export interface RealDocument {
   path: string; // absolute

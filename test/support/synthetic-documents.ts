@@ -13,6 +13,13 @@ export type SyntheticKind = 'TD3' | 'TD1';
 export type Degradation = 'blur' | 'rotate' | 'lowlight' | 'glare' | 'jpeg' | 'screen';
 export const DEGRADATIONS: Degradation[] = ['blur', 'rotate', 'lowlight', 'glare', 'jpeg', 'screen'];
 
+/**
+ * The hard set: each document gets three of these at their strongest, on a guilloché background
+ * behind the MRZ (no white print band).
+ */
+export type HardDegradation = 'lowres' | 'motion' | 'defocus' | 'slant' | 'mrzGlare' | 'moire' | 'finger' | 'edgeCut' | 'unevenLight' | 'jpeg20';
+export const HARD_DEGRADATIONS: HardDegradation[] = ['lowres', 'motion', 'defocus', 'slant', 'mrzGlare', 'moire', 'finger', 'edgeCut', 'unevenLight', 'jpeg20'];
+
 export interface SyntheticDocument {
   png: Buffer; // PNG, or JPEG bytes for the 'jpeg' degradation
   truth: { kind: SyntheticKind; mrzLines: string[]; fields: ExtractedFields };
@@ -96,7 +103,7 @@ function truthFields(kind: SyntheticKind, p: Person): ExtractedFields {
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-function svg(kind: SyntheticKind, p: Person, lines: string[], r: () => number): string {
+function svg(kind: SyntheticKind, p: Person, lines: string[], r: () => number, securityBackground = false, printed: Partial<Pick<Person, 'surname' | 'given'>> = {}): string {
   const [w, h] = kind === 'TD3' ? [1250, 880] : [1012, 638];
   const hue = Math.floor(r() * 360);
   const charW = kind === 'TD3' ? 26 : 31; // OCR-B pitch at the ICAO size, scaled to the page
@@ -110,7 +117,7 @@ function svg(kind: SyntheticKind, p: Person, lines: string[], r: () => number): 
     `<text x="${x}" y="${y + 28}" font-family="DejaVu Sans, sans-serif" font-size="24" fill="#111">${esc(v)}</text>`;
   const x0 = kind === 'TD3' ? 380 : 330;
   const viz = [
-    label(x0, 110, 'Surname / Nom', p.surname), label(x0, 180, 'Given names / Prénoms', p.given),
+    label(x0, 110, 'Surname / Nom', printed.surname ?? p.surname), label(x0, 180, 'Given names / Prénoms', printed.given ?? p.given),
     label(x0, 250, 'Nationality', p.nationality.replace(/</g, '')), label(x0 + 330, 250, 'Sex', p.sex),
     label(x0, 320, 'Date of birth', p.birth.viz), label(x0 + 330, 320, 'Document No', p.number),
     label(x0, 390, 'Date of expiry', p.expiry.viz),
@@ -124,9 +131,65 @@ function svg(kind: SyntheticKind, p: Person, lines: string[], r: () => number): 
 <rect x="40" y="90" width="${x0 - 80}" height="${x0 - 20}" rx="8" fill="hsl(${hue},10%,70%)"/>
 <circle cx="${x0 / 2}" cy="220" r="70" fill="hsl(${hue},8%,55%)"/>
 ${viz}
-<rect x="0" y="${mrzTop - 10}" width="${w}" height="${h - mrzTop + 10}" fill="#fbfbf8"/>
+${securityBackground ? mrzGuilloche(w, h, mrzTop, hue, r) : `<rect x="0" y="${mrzTop - 10}" width="${w}" height="${h - mrzTop + 10}" fill="#fbfbf8"/>`}
 ${mrz}
 </svg>`;
+}
+
+/** Dense guilloché and wavy lines behind the MRZ, as on ID cards whose MRZ sits on the security print. */
+function mrzGuilloche(w: number, h: number, top: number, hue: number, r: () => number): string {
+  const paths: string[] = [];
+  for (let i = 0; i < 40; i++) {
+    const y = top - 10 + i * ((h - top + 10) / 40);
+    const amp = 4 + r() * 10, period = 30 + r() * 60;
+    let d = `M0 ${y.toFixed(1)}`;
+    for (let x = 0; x <= w; x += 10) d += ` L${x} ${(y + amp * Math.sin((x / period) * 2 * Math.PI + i)).toFixed(1)}`;
+    paths.push(`<path d="${d}" stroke="hsl(${hue},45%,${55 + r() * 20}%)" fill="none" stroke-width="1.3"/>`);
+  }
+  return `<rect x="0" y="${top - 10}" width="${w}" height="${h - top + 10}" fill="hsl(${hue},30%,90%)"/>${paths.join('')}`;
+}
+
+async function hardDegrade(png: Buffer, kinds: HardDegradation[], mrzTop: number, r: () => number): Promise<Buffer> {
+  let img = png;
+  for (const kind of kinds) {
+    const s = sharp(img);
+    const { width = 1000, height = 700 } = await s.metadata();
+    switch (kind) {
+      case 'lowres': { // MRZ glyphs about 10 px high, then back up to a phone-like size
+        const f = 0.4;
+        img = await sharp(await s.resize({ width: Math.round(width * f) }).png().toBuffer()).resize({ width }).png().toBuffer();
+        break;
+      }
+      case 'motion': img = await s.convolve({ width: 7, height: 3, kernel: [0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0], scale: 7 }).png().toBuffer(); break;
+      case 'defocus': img = await s.blur(2.2).png().toBuffer(); break;
+      case 'slant': img = await s.affine([[1, -0.12], [0.04, 1]], { background: '#6b6b6b' }).png().toBuffer(); break;
+      case 'jpeg20': img = await s.jpeg({ quality: 20 }).toBuffer(); break;
+      case 'mrzGlare': {
+        const band = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><defs><linearGradient id="g" x1="0" x2="1"><stop offset="0" stop-color="#fff" stop-opacity="0"/><stop offset="0.5" stop-color="#fff" stop-opacity="0.7"/><stop offset="1" stop-color="#fff" stop-opacity="0"/></linearGradient></defs><rect x="${width * (0.2 + r() * 0.4)}" y="${mrzTop - 20}" width="${width * 0.25}" height="${height - mrzTop + 20}" fill="url(#g)" transform="skewX(-20)"/></svg>`;
+        img = await s.composite([{ input: Buffer.from(band) }]).png().toBuffer();
+        break;
+      }
+      case 'moire': {
+        const grid = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><defs><pattern id="m" width="3.2" height="3.2" patternUnits="userSpaceOnUse" patternTransform="rotate(7)"><rect width="3.2" height="1.1" fill="#000" fill-opacity="0.28"/></pattern></defs><rect width="100%" height="100%" fill="url(#m)"/></svg>`;
+        img = await s.composite([{ input: Buffer.from(grid) }]).png().toBuffer();
+        break;
+      }
+      case 'unevenLight': {
+        const shade = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><defs><linearGradient id="l" x1="0" x2="1" y1="0" y2="0.3"><stop offset="0" stop-color="#000" stop-opacity="0.55"/><stop offset="1" stop-color="#000" stop-opacity="0"/></linearGradient></defs><rect width="100%" height="100%" fill="url(#l)"/></svg>`;
+        img = await s.composite([{ input: Buffer.from(shade) }]).png().toBuffer();
+        break;
+      }
+      case 'finger': { // a thumb over the bottom-right corner, into the margin beside the MRZ
+        const thumb = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><ellipse cx="${width + 10}" cy="${height - 10}" rx="${width * 0.035}" ry="${height * 0.16}" fill="#c58c6d" transform="rotate(-25 ${width} ${height})"/></svg>`;
+        img = await s.composite([{ input: Buffer.from(thumb) }]).png().toBuffer();
+        break;
+      }
+      case 'edgeCut': // framed tight: the image edge runs a few pixels from the MRZ's first and last characters
+        img = await s.extract({ left: 34, top: 0, width: width - 68, height: height - 8 }).png().toBuffer();
+        break;
+    }
+  }
+  return img;
 }
 
 async function degrade(png: Buffer, d: Degradation, r: () => number): Promise<Buffer> {
@@ -152,11 +215,28 @@ async function degrade(png: Buffer, d: Degradation, r: () => number): Promise<Bu
   }
 }
 
-export async function generateDocument(opts: { kind: SyntheticKind; seed: number; degrade?: Degradation }): Promise<SyntheticDocument> {
+/**
+ * `person` overrides the drawn identity in both zones; `printed` only in the visual zone (a
+ * document whose MRZ and printed name disagree, as after a misprint or a tampered MRZ).
+ */
+export async function generateDocument(opts: {
+  kind: SyntheticKind; seed: number; degrade?: Degradation; hard?: boolean;
+  person?: Partial<Pick<Person, 'surname' | 'given'>>; printed?: Partial<Pick<Person, 'surname' | 'given'>>;
+}): Promise<SyntheticDocument & { hard?: HardDegradation[] }> {
   const r = rng(opts.seed * 7919 + (opts.kind === 'TD1' ? 1 : 0));
-  const p = person(r);
+  const p = { ...person(r), ...opts.person };
   const mrzLines = opts.kind === 'TD3' ? td3Lines(p) : td1Lines(p);
-  let png: Buffer = await sharp(Buffer.from(svg(opts.kind, p, mrzLines, r))).png().toBuffer();
+  let png: Buffer = await sharp(Buffer.from(svg(opts.kind, p, mrzLines, r, opts.hard, opts.printed))).png().toBuffer();
   if (opts.degrade) png = await degrade(png, opts.degrade, r);
-  return { png, truth: { kind: opts.kind, mrzLines, fields: truthFields(opts.kind, p) } };
+  let hard: HardDegradation[] | undefined;
+  if (opts.hard) {
+    const pool = [...HARD_DEGRADATIONS];
+    hard = Array.from({ length: 3 }, () => pool.splice(Math.floor(r() * pool.length), 1)[0]!);
+    // Geometry and resolution first, then light, then the camera's JPEG last.
+    const order: HardDegradation[] = ['slant', 'edgeCut', 'finger', 'mrzGlare', 'unevenLight', 'moire', 'defocus', 'motion', 'lowres', 'jpeg20'];
+    hard.sort((a, b) => order.indexOf(a) - order.indexOf(b));
+    const [h] = opts.kind === 'TD3' ? [880] : [638];
+    png = await hardDegrade(png, hard, h - (h > 700 ? 150 : 170), r);
+  }
+  return { png, truth: { kind: opts.kind, mrzLines, fields: truthFields(opts.kind, p) }, ...(hard ? { hard } : {}) };
 }

@@ -120,6 +120,37 @@ describe('kycProfileWorkflow document step (time-skipping server)', { skip: skip
     }
   });
 
+  it('a name the visual zone contradicts: upload accepted with the per-field result, submit sends it to review naming the field', async () => {
+    const crossCheck = { surname: 'match', givenNames: 'mismatch', idNumber: 'match', birthDate: 'match', expiryDate: 'unread' } as const;
+    const read: DocumentRead = { ...mrzRead, mrzValid: false, checkDigitsValid: true, crossCheck, errors: [{ code: 'VIZ_MISMATCH', field: 'givenNames', message: 'the printed givenNames differs from the MRZ' }] };
+    await withProfile(fakeActivities(read), async (handle) => {
+      const uploaded = await handle.executeUpdate(uploadDocumentUpdate, { args: [upload] });
+      assert.equal(uploaded.ok, true, 'check digits pass: the upload is kept for review, not refused');
+      assert.deepEqual(uploaded.crossCheck, crossCheck);
+      assert.deepEqual((await handle.query(getStatusQuery)).document.crossCheck, crossCheck);
+      await handle.executeUpdate(confirmDocumentUpdate, { args: [{ documentId: uploaded.documentId, fields: {}, userModified: false }] });
+      assert.equal((await handle.executeUpdate(submitDocumentUpdate, { args: [{ documentId: uploaded.documentId }] })).status, 2);
+      const status = await handle.query(getStatusQuery);
+      assert.deepEqual(status.document.reviewReasons, ['document givenNames: the printed visual zone differs from the MRZ']);
+      await recordHistory('kyc-profile.document-cross-check-review', handle.fetchHistory());
+    });
+  });
+
+  it('a name neither confirmed nor sure goes to review; failing check digits are still refused', async () => {
+    const unsure: DocumentRead = { ...mrzRead, mrzValid: false, checkDigitsValid: true, crossCheck: { surname: 'unread', givenNames: 'unread', idNumber: 'match', birthDate: 'unread', expiryDate: 'unread' } };
+    await withProfile(fakeActivities(unsure), async (handle) => {
+      const { documentId, ok } = await handle.executeUpdate(uploadDocumentUpdate, { args: [upload] });
+      assert.equal(ok, true);
+      await handle.executeUpdate(confirmDocumentUpdate, { args: [{ documentId, fields: {}, userModified: false }] });
+      assert.equal((await handle.executeUpdate(submitDocumentUpdate, { args: [{ documentId }] })).status, 2);
+      assert.match((await handle.query(getStatusQuery)).document.reviewReasons.join(), /name: not confirmed/);
+    });
+    await withProfile(fakeActivities({ ...unsure, checkDigitsValid: false }), async (handle) => {
+      const result = await handle.executeUpdate(uploadDocumentUpdate, { args: [upload] });
+      assert.equal(result.errorCode, 'MRZ_CHECKSUM_MISMATCH');
+    });
+  });
+
   it('refuses confirm before upload in the validator', async () => {
     await withProfile(fakeActivities(mrzRead), async (handle) => {
       await assert.rejects(

@@ -1,8 +1,8 @@
 /**
  * The codes an MRZ's issuing state and nationality fields may hold (ICAO 9303 part 3): ISO 3166-1
  * alpha-3 plus ICAO's own (D for Germany, British categories, UN and other organisations,
- * stateless and refugee codes, the UTO specimen state). A three-letter read outside this list
- * that is one common misread away from exactly one listed code is that code (NLO → NLD).
+ * stateless and refugee codes, the UTO specimen state). The MRZ reader settles an unlisted read
+ * on the listed code its recognizer finds most probable (mrz-repair.ts).
  */
 const ISO_3166_ALPHA3 = `
 ABW AFG AGO AIA ALA ALB AND ARE ARG ARM ASM ATA ATF ATG AUS AUT AZE BDI BEL BEN BES BFA BGD BGR
@@ -22,21 +22,5 @@ XXC XXX UTO ANT SCG`;
 
 const CODES = new Set(`${ISO_3166_ALPHA3} ${ICAO_CODES}`.trim().split(/\s+/));
 
-/** Letters OCR takes for one another in OCR-B, both ways. */
-const LOOKALIKES: Record<string, string> = {
-  O: 'DQUC', D: 'O', Q: 'O', U: 'OV', C: 'GO', G: 'CO', B: 'ER', E: 'BF', F: 'EP', P: 'FR', R: 'PB',
-  I: 'LTJ', L: 'I', T: 'I', J: 'I', V: 'UY', Y: 'V', M: 'NH', N: 'MH', H: 'NM', K: 'X', X: 'K', W: 'V',
-};
-
-/** The listed code one lookalike away from an unlisted read, if there is exactly one. */
-export function fixCountryCode(code: string): string {
-  if (code.length !== 3 || CODES.has(code) || /^[A-Z]<</.test(code)) return code;
-  const found = new Set<string>();
-  for (let i = 0; i < 3; i++) {
-    for (const alt of LOOKALIKES[code[i]!] ?? '') {
-      const cand = code.slice(0, i) + alt + code.slice(i + 1);
-      if (CODES.has(cand)) found.add(cand);
-    }
-  }
-  return found.size === 1 ? [...found][0]! : code;
-}
+/** A code the ICAO list holds (fillers as printed: 'D<<'). */
+export const isCountryCode = (code: string): boolean => CODES.has(code);

@@ -18,7 +18,8 @@ const MAX_GAP = 1.2; // largest gap inside a line, in line heights
 
 interface Band { top: number; bottom: number; left: number; right: number }
 
-export interface MrzBands { rect: Rect; lineHeight: number; lines: number }
+/** The MRZ's rectangle, its glyph height, and each line's box (top to bottom), in image pixels. */
+export interface MrzBands { rect: Rect; lineHeight: number; lines: number; boxes: Rect[] }
 
 export async function findMrzBands(img: GreyImage): Promise<MrzBands | null> {
   const { mask, width, height, scale } = await inkMask(img, BAND_WIDTH, BAND_INK_DELTA);
@@ -29,7 +30,8 @@ export async function findMrzBands(img: GreyImage): Promise<MrzBands | null> {
   const x0 = Math.min(...group.map((b) => b.left)), x1 = Math.max(...group.map((b) => b.right));
   const y0 = group[0]!.top, y1 = group.at(-1)!.bottom;
   const rect = { left: (x0 - h) / scale, top: (y0 - 0.6 * h) / scale, width: (x1 - x0 + 2 * h) / scale, height: (y1 - y0 + 1.2 * h) / scale };
-  return { rect: clampRect(rect, img), lineHeight: h / scale, lines: group.length };
+  const boxes = group.map((b) => clampRect({ left: b.left / scale, top: b.top / scale, width: (b.right - b.left) / scale, height: (b.bottom - b.top) / scale }, img));
+  return { rect: clampRect(rect, img), lineHeight: h / scale, lines: group.length, boxes };
 }
 
 /** Runs of rows with enough ink: candidate text lines. */

@@ -1,111 +1,89 @@
 /**
- * Reads the MRZ in a located region: several OCR reads of the crop (binarised and greyscale), plus
- * the locating pass's own text, are corrected and voted per format; the best parse wins.
+ * Reads located MRZ lines with the trained recognizer: each line cropped with a margin, decoded
+ * to the layout's exact length with position-aware character classes, issuing state and
+ * nationality settled on the ICAO list, then check digits decide between the characters the
+ * network offered (a check digit itself is never changed). Confidence stays per character.
  */
-import { CROP_BORDER, cropPng, type GreyImage } from './image-prep.js';
-import { chevronTest, roundLeftTest } from './glyph-shape.js';
-import { correctMrz, normaliseRead } from './mrz-correct.js';
-import { confirmed, FITTING_TEMPLATE_WEIGHT, type Read } from './mrz-confirm.js';
-import { evaluateCheck, parseMrz, type ParsedMrz } from './mrz-parse.js';
-import type { MrzLocation } from './mrz-locate.js';
-import { findMrzBlock, type MrzBlock } from './mrz-text.js';
-import { MRZ_WHITELIST, type OcrLine, type TesseractPool } from './tesseract-pool.js';
-import { gridLines, type ChevronTest } from './mrz-grid.js';
+import { clampRect, type GreyImage, type Rect } from './image-prep.js';
+import { constrainedDecode, greedyDecode, type DecodedLine } from './ctc-decode.js';
+import type { LineProbs, MrzRecognizer } from './mrz-recognizer.js';
 import { FORMATS } from './mrz-formats.js';
-import { SURE_MARGIN, templateRead } from './mrz-template-read.js';
+import { formatOf, parseMrz, type ParsedMrz } from './mrz-parse.js';
+import { repairByCheckDigits, settleCountryCodes } from './mrz-repair.js';
+import { raw } from './image-prep.js';
 import type { MrzFormat } from './types.js';
 
-export interface MrzRead { parsed: ParsedMrz; ocrConfidence: number }
-
-const TARGET_LINE_HEIGHT = 44; // px per text line box after scaling; LSTM likes ~30 px glyphs
-
-export async function readMrzRegion(pool: TesseractPool, img: GreyImage, loc: MrzLocation): Promise<MrzRead | null> {
-  const scale = Math.min(4, TARGET_LINE_HEIGHT / Math.max(4, loc.lineHeight));
-  const passes = [true, false].map(async (binarise) => {
-    const { png, ink } = await cropPng(img, loc.rect, { angleDeg: loc.angleDeg, scale, binarise });
-    const ocr = await pool.recognize(png, { psm: '6', whitelist: MRZ_WHITELIST });
-    const lines = ocr.lines.filter((l) => l.text.trim());
-    const block = findMrzBlock(lines.map((l) => l.text));
-    return { ink, block, lines: block ? block.lineIdx.map((i) => lines[i]!) : [], confidence: ocr.confidence / 100, chevron: chevronTest(ink, CROP_BORDER), round: roundLeftTest(ink, CROP_BORDER) };
-  });
-  const crops = await Promise.all(passes);
-  // Template reads first (the most reliable on OCR-B), then tesseract's cell-gridded reads, then
-  // the plain text reads, then the locating pass.
-  const reads: Read[] = [];
-  const formats = new Set([loc.block.formats, ...crops.map((c) => c.block?.formats ?? [])].flat());
-  // Two lines found may be two of a TD1's three, and tesseract pads wide-spaced 36-character
-  // lines with '<' to 44: the templates tell by the cell count per line, so they try every format.
-  if (formats.has('TD2') || formats.has('TD3') || formats.has('MRVA') || formats.has('MRVB')) for (const f of ['TD1', 'TD2', 'TD3', 'MRVA', 'MRVB'] as const) formats.add(f);
-  const ink = crops[0]!.ink;
-  for (const format of formats) {
-    const spec = FORMATS[format];
-    const t = templateRead(ink, spec.classes.length, spec.lineLength, spec.classes);
-    if (t) reads.push({ block: { lines: t.lines, formats: [format], lineIdx: [] }, confidence: 0.9, pass: TEMPLATE_PASS, letterConfidence: t.letterConfidence, weight: templateWeight(t.lines, t.margins, selfConsistent(t.lines, format)), ranked: t.ranked });
-  }
-  crops.forEach((c, pass) => { if (c.block) reads.push(...gridReads(c.block, c.lines, c.confidence, pass, c.chevron, c.round)); });
-  crops.forEach((c, pass) => { if (c.block) reads.push({ block: c.block, confidence: c.confidence, pass }); });
-  if (loc.block.lines.length) reads.push({ block: loc.block, confidence: loc.confidence, pass: crops.length + 1 });
-  return bestParse(reads);
+export interface MrzRead {
+  parsed: ParsedMrz;
+  /** Per line and position: how sure the recognizer is of the character (0..1). */
+  confidence: number[][];
+  /** Mean log-probability per character of the decoded lines: how well the crop looked like an MRZ. */
+  quality: number;
 }
 
+const MARGIN_Y = 0.4; // of the line height, above and below (training crops: 0.12–0.75)
+const MARGIN_X = 1.0;
 
-/**
- * A sure template match from a read whose own check digits all pass (the templates fit this
- * print) outvotes both tesseract reads on a filler: tesseract shares its misreads of OCR-B's '<'
- * (C, K, L). Between two letters or digits, two agreeing tesseract reads outvote it (a blurred P
- * matches the F template, a T the I). A read failing its checks fits the print poorly (another
- * OCR-B cut, heavy stroke), so two agreeing tesseract reads outvote even its sure matches; an
- * unsure match (O/0, a damaged glyph) only tips a tie.
- */
-function templateWeight(lines: string[], margins: number[][], fits: boolean): number[][] {
-  return margins.map((l, li) => l.map((m, p) => {
-    if (m < SURE_MARGIN / 2) return 0.8;
-    if (!fits) return 1.5;
-    return lines[li]?.[p] === '<' ? 2.5 : FITTING_TEMPLATE_WEIGHT;
-  }));
-}
+const CHARS: Record<string, string> = {
+  A: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ<', N: '0123456789', C: '0123456789<', S: 'MFX<', X: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<',
+};
 
-function selfConsistent(lines: string[], format: MrzFormat): boolean {
-  const norm = normaliseRead(lines, format);
-  return !!norm && FORMATS[format].checks.every((c) => evaluateCheck(FORMATS[format], c, norm));
-}
-const TEMPLATE_PASS = 2;
-
-function gridReads(block: MrzBlock, lines: OcrLine[], confidence: number, pass: number, chevron: ChevronTest, round: ChevronTest): Read[] {
-  const out: Read[] = [];
-  for (const format of block.formats) {
-    const grid = gridLines(lines, FORMATS[format].lineLength, chevron, round);
-    if (grid) out.push({ block: { ...block, lines: grid.lines, formats: [format] }, confidence, pass, letterConfidence: grid.letterConfidence });
-  }
-  return out;
-}
-
-export function bestParse(reads: Read[]): MrzRead | null {
-  const formats = new Set<MrzFormat>(reads.flatMap((r) => r.block.formats));
+export async function readMrzLines(recognizer: MrzRecognizer, img: GreyImage, boxes: Rect[]): Promise<MrzRead | null> {
+  if (boxes.length < 2) return null;
+  const crops = await Promise.all(boxes.map((b) => cropLine(img, b)));
+  const probs = await recognizer.recognize(crops);
   let best: MrzRead | null = null;
-  for (const format of formats) {
-    // Gridded reads are far more reliable than free-text ones; mixing them in only adds noise.
-    const all = reads.filter((r) => r.block.formats.includes(format));
-    const gridded = all.filter((r) => r.letterConfidence);
-    const same = gridded.length ? gridded : all;
-    if (process.env.MRZ_DEBUG) console.error(format, same.map((r) => `${r.pass}: ${r.block.lines.join(' | ')} ${r.letterConfidence?.map(Math.round) ?? ''}`));
-    const lines = correctMrz(same.map((r) => r.block.lines), format, same.map((r) => r.weight ?? 1));
-    if (!lines) continue;
-    const parsed = confirmed(parseMrz(format, lines), same);
-    const cand = { parsed, ocrConfidence: Math.max(...same.map((r) => r.confidence)) };
-    if (!best || rank(cand.parsed) > rank(best.parsed)) best = cand;
+  for (const lines of windows(probs)) {
+    for (const length of lengthsFor(lines)) {
+      const read = decodeAs(lines, length);
+      if (read && (!best || rank(read) > rank(best))) best = read;
+    }
   }
   return best;
 }
 
-/**
- * Valid beats invalid; then a plausible MRZ beats noise (check digits pass on noise now and then,
- * more so after repair); then more passing checks; then the format the document code names.
- */
-function rank(p: ParsedMrz): number {
-  const visa = p.format === 'MRVA' || p.format === 'MRVB';
-  return (p.valid ? 100 : 0) + (plausible(p) ? 10 : 0) + Object.values(p.checks).filter(Boolean).length + (visa === p.lines[0]?.startsWith('V') ? 0.5 : 0);
+/** Three lines (TD1), or any two neighbours (an extra text line may have been taken for MRZ). */
+function windows(probs: LineProbs[]): LineProbs[][] {
+  const out: LineProbs[][] = [];
+  if (probs.length === 3) out.push(probs);
+  for (let i = probs.length - 2; i >= 0; i--) out.push(probs.slice(i, i + 2));
+  return out;
 }
 
-/** A document code and real calendar dates: what any MRZ has and a read of noise seldom does. */
-export const plausible = (p: ParsedMrz) => /^[PIACV][A-Z<]/.test(p.lines[0] ?? '') && p.fields.birthDate !== null && p.fields.expiryDate !== null;
+/** Line lengths worth trying: the layout sizes nearest to what the network read freely. */
+function lengthsFor(lines: LineProbs[]): number[] {
+  if (lines.length === 3) return [30];
+  const read = Math.max(...lines.map((l) => greedyDecode(l).text.length));
+  return [36, 44].sort((a, b) => Math.abs(a - read) - Math.abs(b - read));
+}
+
+function decodeAs(lines: LineProbs[], length: number): MrzRead | null {
+  // The first line's opening tells the layout (V: visa, IDFRA: French ID card): read it freely first.
+  const first = constrainedDecode(lines[0]!, Array(length).fill(CHARS.X));
+  if (!first) return null;
+  const format = formatOf(lines.map((_, i) => (i === 0 ? first.text : '<'.repeat(length))));
+  if (!format) return null;
+  const decoded: DecodedLine[] = [];
+  for (const [i, lp] of lines.entries()) {
+    const d = constrainedDecode(lp, [...FORMATS[format].classes[i]!].map((c) => CHARS[c]!));
+    if (!d) return null;
+    decoded.push(d);
+  }
+  settleCountryCodes(format, decoded);
+  const parsed = repairByCheckDigits(decoded, format) ?? parseMrz(decoded.map((d) => d.text), format);
+  if (!parsed) return null;
+  const chars = decoded.reduce((n, d) => n + d.text.length, 0);
+  return { parsed, confidence: decoded.map((d) => d.confidence), quality: decoded.reduce((s, d) => s + d.logProb, 0) / chars };
+}
+
+const rank = (r: MrzRead) => (r.parsed.valid ? 1000 : 0) + 10 * Object.values(r.parsed.checks).filter(Boolean).length + r.quality;
+
+/** The line with a margin around it, as the recognizer was trained to see it. */
+export async function cropLine(img: GreyImage, box: Rect): Promise<GreyImage> {
+  const h = box.height;
+  const r = clampRect({ left: box.left - MARGIN_X * h, top: box.top - MARGIN_Y * h, width: box.width + 2 * MARGIN_X * h, height: h * (1 + 2 * MARGIN_Y) }, img);
+  const { data, info } = await raw(img).extract(r).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
+}
+
+export type { MrzFormat };

@@ -1,6 +1,8 @@
 /** Public types of the document reader (re-exported by document-reader.ts). */
+import type { CrossCheck } from './viz-crosscheck.js';
+
 export type DocTypeHint = 'PASSPORT' | 'ID_CARD' | 'DRIVER_LICENSE' | 'VISA' | 'RESIDENCE_PERMIT';
-export type MrzFormat = 'TD1' | 'TD2' | 'TD3' | 'MRVA' | 'MRVB';
+export type MrzFormat = 'TD1' | 'TD2' | 'TD3' | 'MRVA' | 'MRVB' | 'FRENCH_ID';
 
 export interface ExtractedFields {
   name: string | null; // "SURNAME GIVEN NAMES", upper case, single spaces
@@ -18,7 +20,7 @@ export interface ExtractedFields {
 export type FieldName = keyof ExtractedFields;
 
 export interface ReadIssue {
-  code: 'MRZ_NOT_FOUND' | 'MRZ_CHECKSUM_MISMATCH' | 'UNREADABLE';
+  code: 'MRZ_NOT_FOUND' | 'MRZ_CHECKSUM_MISMATCH' | 'UNREADABLE' | 'VIZ_MISMATCH';
   message: string;
   field?: FieldName;
 }
@@ -26,8 +28,17 @@ export interface ReadIssue {
 export interface MrzResult {
   format: MrzFormat;
   lines: string[];
+  /**
+   * Verified: every check digit passes, every field is well formed, the characters no check digit
+   * covers are sure (the name confirmed by the visual zone, or read at a calibrated confidence),
+   * and no cross-checked field differs from the visual zone.
+   */
   valid: boolean;
+  /** Every check digit passes and every field is well formed (what the MRZ alone can prove). */
+  checkDigitsValid: boolean;
   checks: Record<string, boolean>;
+  /** Lowest character confidence of the name field (no check digit covers it). */
+  nameConfidence: number;
 }
 
 export interface DocumentReadResult {
@@ -36,12 +47,18 @@ export interface DocumentReadResult {
   fields: ExtractedFields;
   confidence: Partial<Record<FieldName, number>>;
   issues: ReadIssue[];
+  /** MRZ fields compared with the printed visual zone; null without an MRZ. */
+  crossCheck: CrossCheck | null;
   rotation: 0 | 90 | 180 | 270;
   ms: number;
 }
 
 export interface DocumentReader {
-  read(image: Buffer, hint?: { docType?: DocTypeHint }): Promise<DocumentReadResult>;
+  /**
+   * `vizImage`: the side that carries the printed visual zone when it is not this one (an ID
+   * card's front, when its MRZ is on the back): the cross-check reads that page instead.
+   */
+  read(image: Buffer, hint?: { docType?: DocTypeHint; vizImage?: Buffer }): Promise<DocumentReadResult>;
   close(): Promise<void>;
 }
 

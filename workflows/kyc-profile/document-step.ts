@@ -1,6 +1,7 @@
-import { ActivityFailure, ApplicationFailure, proxyActivities, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, patched, proxyActivities, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { DocumentActivities } from '../../activities/document.activities.js';
 import {
+  documentReviewReasons,
   emptyFields,
   fieldsDiffer,
   isExpired,
@@ -82,8 +83,8 @@ export function registerDocumentStep(profile: ProfileContext): void {
         return result;
       }
       await replaceDocument(result.doc);
-      const { documentId, extracted: fields, confidence, readSource, mrzValid } = result.doc;
-      return { ok: true, documentId, fields, confidence, quality: result.doc.quality!, readSource, mrzValid };
+      const { documentId, extracted: fields, confidence, readSource, mrzValid, crossCheck } = result.doc;
+      return { ok: true, documentId, fields, confidence, quality: result.doc.quality!, readSource, mrzValid, ...(crossCheck !== undefined ? { crossCheck } : {}) };
     } finally {
       uploading = false;
     }
@@ -120,7 +121,9 @@ export function registerDocumentStep(profile: ProfileContext): void {
   setHandler(submitDocumentUpdate, async ({ documentId }) => {
     const doc = currentDocument(documentId, 'REVIEW_SUBMISSION', 'submitted');
     const status = reviewStatusOf(doc);
-    profile.setDocument({ ...doc, reviewStatus: status, submittedAt: profile.now() });
+    // Documents read since the cross-check exist carry why they go to review.
+    const reasons = doc.crossCheck !== undefined && status !== 1 ? { reviewReasons: documentReviewReasons(doc) } : {};
+    profile.setDocument({ ...doc, ...reasons, reviewStatus: status, submittedAt: profile.now() });
     await profile.moveTo('LIVENESS');
     return { documentId, status };
   }, { validator: ({ documentId }) => void currentDocument(documentId, 'REVIEW_SUBMISSION', 'submitted') });
@@ -151,7 +154,10 @@ async function analyse(input: UploadDocumentInput, now: string): Promise<Analysi
     const code = input.docType === 'PASSPORT' ? 'MRZ_NOT_FOUND' : 'UNREADABLE';
     return failed(code, summary, read.errors.length ? read.errors : [{ code, message: 'The document could not be read; photograph the whole page, flat and in focus.' }]);
   }
-  if (read.mrzValid === false) {
+  // Since the MRZ ↔ visual zone cross-check: only failing check digits refuse the upload; a name
+  // not confirmed, or a field the visual zone contradicts, goes to review instead.
+  const crossChecked = patched('document-cross-check');
+  if (crossChecked ? read.checkDigitsValid === false || (read.checkDigitsValid === undefined && read.mrzValid === false) : read.mrzValid === false) {
     return failed('MRZ_CHECKSUM_MISMATCH', summary, read.errors.filter((e) => e.code === 'MRZ_CHECKSUM_MISMATCH').concat(
       [{ code: 'MRZ_CHECKSUM_MISMATCH', message: 'The machine-readable zone did not verify; retake the photo with the two (or three) code lines at the bottom sharp and fully visible.' }]));
   }
@@ -167,6 +173,7 @@ async function analyse(input: UploadDocumentInput, now: string): Promise<Analysi
       readSource: read.source,
       mrzFormat: read.mrzFormat,
       mrzValid: read.mrzValid,
+      ...(crossChecked ? { crossCheck: read.crossCheck ?? null } : {}),
       quality: summary,
       extracted: read.fields,
       confidence: read.confidence,

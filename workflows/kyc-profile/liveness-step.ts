@@ -112,7 +112,7 @@ export function registerLivenessStep(ctx: LivenessContext): void {
     const reasons: string[] = [];
     if (!ctx.status.faceMatch?.passed) reasons.push(`face match failed: ${ctx.status.faceMatch?.reason ?? 'the selfie does not match the document photo'}`);
     const docStatus = ctx.status.document?.reviewStatus;
-    if (docStatus !== DocumentReviewStatus.AUTO_APPROVED) reasons.push(`the document needs review (submit status ${docStatus})`);
+    if (docStatus !== DocumentReviewStatus.AUTO_APPROVED) reasons.push(`the document needs review (submit status ${docStatus})`, ...(ctx.status.document?.reviewReasons ?? []));
     ctx.status.reviewReasons = reasons;
     await ctx.moveTo(reasons.length ? 'MANUAL_REVIEW' : 'PROVIDER_CHECK');
   }
