@@ -1,87 +1,167 @@
-// ROC of face matching over the labelled face fixtures: every same-person and different-person
-// pair of single-face photos, plus document portrait ↔ face photo pairs. `npm run bench:face`.
+// Face descriptors compared by measurement: `npm run bench:face [-- --models faceres,mobilefacenet]`.
+// Every candidate, with and without five-point alignment, on the labelled fixture photos (every
+// same- and different-person pair), document portrait ↔ photo pairs, and the generated
+// robustness set (each fixture photo made worse, compared with the person's other photos).
+// The baseline is the engine as it was: human's built-in faceres on its own unaligned crop.
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { createFaceAnalyzer, cosineDistance, DEFAULT_MATCH_THRESHOLD, embedLargestFace } from '../vision/face/index.js';
+import {
+  createFaceAnalyzer,
+  cosineDistance,
+  describeLocated,
+  DESCRIPTOR_MODEL_IDS,
+  loadDescriber,
+  locateLargestFace,
+  type DescriptorModelId,
+  type DescriptorOptions,
+  type LocatedFace,
+} from '../vision/face/index.js';
 import { FIXTURES_MISSING, labelledFaces, portraitDocuments } from '../test/unit/face/face-fixtures.js';
-
-interface Pair {
-  same: boolean;
-  distance: number;
-  kind: 'photo' | 'document';
-}
+import { FACE_VARIANTS, faceVariant, type FaceVariant } from '../test/support/face-variants.js';
+import { rocSummary, thresholdAtFpr, ratesAt, type ScoredPair } from './face-roc.js';
 
 if (FIXTURES_MISSING) {
   console.log(`skipped: ${FIXTURES_MISSING}`);
   process.exit(0);
 }
+const arg = (name: string) => process.argv.find((a, i) => process.argv[i - 1] === `--${name}`);
+const models = (arg('models')?.split(',') ?? DESCRIPTOR_MODEL_IDS) as DescriptorModelId[];
 
+interface Item {
+  kind: 'photo' | 'document' | 'variant';
+  identity: string;
+  /** For variants: the photo it was made from (never paired with it). */
+  source?: number;
+  variant?: FaceVariant;
+  name: string;
+  located: LocatedFace;
+}
+
+const rss = () => process.memoryUsage().rss / 2 ** 20;
+const rssStart = rss();
+const loadStart = Date.now();
 const analyzer = await createFaceAnalyzer();
-const started = Date.now();
-const faces = [];
-for (const f of labelledFaces()) {
-  const embedded = await embedLargestFace(analyzer, await readFile(f.path));
-  if (embedded) faces.push({ ...f, embedding: embedded.embedding });
-  else console.log(`no face found: ${basename(f.path)}`);
-}
-const docs = [];
-for (const d of portraitDocuments()) {
-  const embedded = await embedLargestFace(analyzer, await readFile(d.path));
-  if (embedded) docs.push({ ...d, embedding: embedded.embedding });
-  else console.log(`no portrait found: ${basename(d.path)}`);
-}
-const perImageMs = (Date.now() - started) / (faces.length + docs.length);
+console.log(`detector + mesh (human, WASM): load ${Date.now() - loadStart} ms, RSS +${(rss() - rssStart).toFixed(0)} MB`);
 
-const pairs: Pair[] = [];
-for (let i = 0; i < faces.length; i++) {
-  for (let j = i + 1; j < faces.length; j++) {
-    const a = faces[i]!;
-    const b = faces[j]!;
-    pairs.push({ same: a.identity === b.identity, distance: cosineDistance(a.embedding, b.embedding), kind: 'photo' });
+const items: Item[] = [];
+let locateMs = 0;
+let located = 0;
+async function add(kind: Item['kind'], name: string, identity: string, bytes: Uint8Array, extra: Partial<Item> = {}): Promise<LocatedFace | undefined> {
+  const t = performance.now();
+  const face = await locateLargestFace(analyzer, bytes);
+  if (kind !== 'variant') [locateMs, located] = [locateMs + performance.now() - t, located + 1];
+  if (face) items.push({ kind, name, identity, located: face, ...extra });
+  else console.log(`  no face found: ${name}`);
+  return face;
+}
+
+const photos = labelledFaces();
+for (const f of photos) {
+  const bytes = await readFile(f.path);
+  const face = await add('photo', basename(f.path), f.identity, bytes);
+  if (!face) continue;
+  const source = items.length - 1;
+  const { width, height } = await imageSize(bytes);
+  const share = Math.max(face.box.width, face.box.height) / Math.max(width, height);
+  for (const variant of FACE_VARIANTS) {
+    await add('variant', `${basename(f.path)}:${variant}`, f.identity, await faceVariant(bytes, share, variant), { source, variant });
   }
 }
-for (const d of docs) {
-  for (const f of faces) {
-    pairs.push({ same: d.portraitIdentity === f.identity, distance: cosineDistance(d.embedding, f.embedding), kind: 'document' });
+for (const d of portraitDocuments()) await add('document', basename(d.path), d.portraitIdentity, await readFile(d.path));
+const count = (k: Item['kind']) => items.filter((i) => i.kind === k).length;
+console.log(`faces: ${count('photo')} photos, ${count('document')} document portraits, ${count('variant')} generated variants (${FACE_VARIANTS.join(', ')})`);
+console.log(`detect + landmarks: ${(locateMs / located).toFixed(0)} ms per real image (full-size decode, detection, crop, mesh)\n`);
+
+const variants: Array<{ label: string; opts: () => Promise<DescriptorOptions> }> = [
+  { label: 'faceres, human crop (baseline)', opts: async () => ({}) },
+  ...models.flatMap((id) => [
+    { label: `${id}, aligned`, opts: async () => ({ describer: await loadDescriber(id), align: true }) },
+    { label: `${id}, unaligned`, opts: async () => ({ describer: await loadDescriber(id), align: false }) },
+  ]),
+];
+
+const rows: string[] = [];
+for (const v of variants) {
+  const before = rss();
+  const t0 = Date.now();
+  const opts = await v.opts();
+  const loadMs = opts.describer?.loadMs ?? 0;
+  const embeddings = new Map<Item, Float32Array>();
+  const t1 = performance.now();
+  for (const item of items) {
+    const d = await describeLocated(analyzer, item.located, opts);
+    if (d) embeddings.set(item, d.embedding);
   }
+  const describeMs = (performance.now() - t1) / items.length;
+  const pairs = scorePairs(embeddings);
+  const photo = pairs.filter((p) => p.kind === 'photo');
+  const doc = pairs.filter((p) => p.kind === 'document');
+  const robust = pairs.filter((p) => p.kind === 'variant');
+  const t = thresholdAtFpr(photo, 0.001);
+  const r = ratesAt(robust, t);
+  const roc = rocSummary(photo);
+  const d = ratesAt(doc, thresholdAtFpr(doc, 0.005));
+  console.log(`${v.label}: load ${loadMs || Date.now() - t0} ms, RSS +${Math.max(0, rss() - before).toFixed(0)} MB, describe ${describeMs.toFixed(0)} ms/face`);
+  console.log(`  photo pairs ${roc.line}`);
+  console.log(`  document↔photo: TPR ${pct(d.tpr)} at FPR ${pct(d.fpr)} (threshold ${thresholdAtFpr(doc, 0.005).toFixed(3)}); robustness set at the photo FPR-0.1 % threshold ${t.toFixed(3)}: TPR ${pct(r.tpr)}, FPR ${pct(r.fpr)}`);
+  const byVariant = FACE_VARIANTS.map((name) => `${name} ${pct(ratesAt(robust.filter((p) => p.variant === name), t).tpr)}`);
+  console.log(`  robustness TPR by variant: ${byVariant.join(', ')}`);
+  rows.push(
+    `| ${v.label} | ${pct(roc.eer)} | ${pct(roc.tprAt001)} | ${pct(roc.tprAt01)} | ${pct(d.tpr)} | ${pct(r.tpr)} | ${(locateMs / located + describeMs).toFixed(0)} | ${loadMs} |`,
+  );
 }
-
-function rates(set: Pair[], threshold: number): { tpr: number; fpr: number } {
-  const same = set.filter((p) => p.same);
-  const diff = set.filter((p) => !p.same);
-  const tp = same.filter((p) => p.distance <= threshold).length;
-  const fp = diff.filter((p) => p.distance <= threshold).length;
-  return { tpr: same.length ? tp / same.length : NaN, fpr: diff.length ? fp / diff.length : NaN };
-}
-
-const count = (set: Pair[]) => `${set.filter((p) => p.same).length} same / ${set.filter((p) => !p.same).length} different`;
-const photo = pairs.filter((p) => p.kind === 'photo');
-const document = pairs.filter((p) => p.kind === 'document');
-console.log(`embedded ${faces.length} faces + ${docs.length} document portraits, ${perImageMs.toFixed(0)} ms per image (detect + crop + describe)`);
-console.log(`pairs: photos ${count(photo)}; document↔photo ${count(document)}`);
-console.log('threshold   photo TPR  photo FPR   doc TPR   doc FPR');
-for (let t = 0.2; t <= 0.801; t += 0.025) {
-  const p = rates(photo, t);
-  const d = rates(document, t);
-  const mark = Math.abs(t - DEFAULT_MATCH_THRESHOLD) < 1e-9 ? '  <- default' : '';
-  console.log(`${t.toFixed(3).padStart(9)} ${fmt(p.tpr)} ${fmt(p.fpr)} ${fmt(d.tpr)} ${fmt(d.fpr)}${mark}`);
-}
-const eer = equalErrorThreshold(photo);
-console.log(`photo pairs: equal-error threshold ≈ ${eer.toFixed(3)}; default threshold ${DEFAULT_MATCH_THRESHOLD}`);
-const dist = (set: Pair[], same: boolean) => set.filter((p) => p.same === same).map((p) => p.distance).sort((a, b) => a - b);
-console.log(`document pairs: same-person distances ${dist(document, true).map((x) => x.toFixed(3)).join(', ')}; closest different ${dist(document, false)[0]?.toFixed(3)}`);
+const sample = scorePairsCount();
+console.log(`\npairs: photos ${sample.photo}; document↔photo ${sample.document}; robustness ${sample.variant}`);
+console.log('| descriptor | photo EER | photo TPR @ FPR 0.1 % | @ 1 % | doc↔photo TPR @ FPR 0.5 % | robustness TPR | ms/face | load ms |');
+console.log('|---|---|---|---|---|---|---|---|');
+for (const row of rows) console.log(row);
+console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 await analyzer.close();
 
-function equalErrorThreshold(set: Pair[]): number {
-  let best = { t: 0, gap: Infinity };
-  for (let t = 0; t <= 1.5; t += 0.005) {
-    const r = rates(set, t);
-    const gap = Math.abs(1 - r.tpr - r.fpr);
-    if (gap < best.gap) best = { t, gap };
+function scorePairs(embeddings: Map<Item, Float32Array>): ScoredPair[] {
+  const pairs: ScoredPair[] = [];
+  const list = [...embeddings.entries()];
+  for (let i = 0; i < list.length; i++) {
+    const [a, ea] = list[i]!;
+    for (let j = i + 1; j < list.length; j++) {
+      const [b, eb] = list[j]!;
+      const kind = pairKind(a, b);
+      if (!kind) continue;
+      const variant = a.variant ?? b.variant;
+      pairs.push({ same: a.identity === b.identity, distance: cosineDistance(ea, eb), kind, ...(variant ? { variant } : {}) });
+    }
   }
-  return best.t;
+  return pairs;
 }
 
-function fmt(x: number): string {
-  return (Number.isNaN(x) ? '-' : (x * 100).toFixed(1) + '%').padStart(10);
+/** photo–photo, document–photo, variant–photo (never with its own source); nothing else. */
+function pairKind(a: Item, b: Item): ScoredPair['kind'] | undefined {
+  const kinds = [a.kind, b.kind].sort().join('+');
+  if (kinds === 'photo+photo') return 'photo';
+  if (kinds === 'document+photo') return 'document';
+  if (kinds === 'photo+variant') {
+    const [v, p] = a.kind === 'variant' ? [a, b] : [b, a];
+    return items[v.source!] === p ? undefined : 'variant';
+  }
+  return undefined;
+}
+
+function scorePairsCount(): Record<string, string> {
+  const out: Record<string, string> = {};
+  const unit = new Map(items.map((i) => [i, new Float32Array([1])]));
+  for (const kind of ['photo', 'document', 'variant'] as const) {
+    const set = scorePairs(unit).filter((p) => p.kind === kind);
+    out[kind] = `${set.filter((p) => p.same).length} same / ${set.filter((p) => !p.same).length} different`;
+  }
+  return out;
+}
+
+async function imageSize(bytes: Uint8Array): Promise<{ width: number; height: number }> {
+  const { decodeImage } = await import('../vision/face/index.js');
+  const img = await decodeImage(bytes, { maxSide: 1280 });
+  return { width: img.width, height: img.height };
+}
+
+function pct(x: number): string {
+  return Number.isNaN(x) ? '-' : `${(x * 100).toFixed(1)} %`;
 }

@@ -1,3 +1,4 @@
+import { fivePointsFromMesh, type FivePoints } from './face-align.js';
 import { expressionMeasures, type ExpressionMeasures } from './face-geometry.js';
 import {
   humanModelDir,
@@ -29,6 +30,8 @@ export interface FaceObservation extends ExpressionMeasures {
   roll: number;
   /** Score of the "happy" expression, 0..1. */
   smile: number;
+  /** Eye centres, nose tip and mouth corners (image pixels), for aligning the face before describing it. */
+  landmarks: FivePoints;
   /** Unit-length face descriptor (1024 floats), only when asked for. */
   embedding?: Float32Array;
 }
@@ -223,7 +226,8 @@ async function runHuman(eng: Engine, image: RgbImage, opts: AnalyzeOptions, foll
 
 function toObservation(face: HumanFace): FaceObservation | undefined {
   const measures = expressionMeasures(face.mesh);
-  if (!measures) return undefined;
+  const landmarks = fivePointsFromMesh(face.mesh);
+  if (!measures || !landmarks) return undefined;
   const angle = face.rotation?.angle ?? { yaw: 0, pitch: 0, roll: 0 };
   const [x, y, width, height] = face.box;
   return {
@@ -234,6 +238,7 @@ function toObservation(face: HumanFace): FaceObservation | undefined {
     roll: angle.roll,
     smile: face.emotion?.find((e) => e.emotion === 'happy')?.score ?? 0,
     ...measures,
+    landmarks,
     ...(face.embedding && face.embedding.length > 0 ? { embedding: normalise(face.embedding) } : {}),
   };
 }

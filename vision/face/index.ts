@@ -24,7 +24,17 @@ export {
   type ScoreOptions,
 } from './liveness-actions.js';
 export { cosineDistance, similarityFromDistance } from './embedding.js';
-export { embedLargestFace, type EmbeddedFace, type ImageInput } from './face-embed.js';
+export {
+  embedLargestFace,
+  locateLargestFace,
+  describeLocated,
+  type DescriptorOptions,
+  type EmbeddedFace,
+  type ImageInput,
+  type LocatedFace,
+} from './face-embed.js';
+export { DESCRIPTOR_MODELS, DESCRIPTOR_MODEL_IDS, loadDescriber, type DescriptorModelId, type FaceDescriber } from './descriptor-models.js';
+export { alignFace, fivePointsFromMesh, similarityTransform, applySimilarity, templateFor, ARCFACE_TEMPLATE, type FivePoints } from './face-align.js';
 export { matchFaces, NoFaceFound, DEFAULT_MATCH_THRESHOLD, type FaceMatchResult } from './face-match.js';
 export { scoreVideo, scoreVideos, ACTION_PROFILES, type LivenessVideoOptions, type LivenessVideoResult } from './liveness-video.js';
 export { samePerson, type SamePersonResult } from './same-person.js';

@@ -1,7 +1,7 @@
 import type { FaceAnalyzer } from './face-analyzer.js';
 import { refineEyelids } from './blink-refine.js';
 import { refineSmile } from './smile-refine.js';
-import { embedFaceAt } from './face-embed.js';
+import { embedFaceAt, type DescriptorOptions } from './face-embed.js';
 import { extractFrames, type ExtractedFrames, type FrameExtractionOptions, type VideoFrame, type VideoInput } from './ffmpeg-frames.js';
 import { scoreAction, type ActionScore, type FrameFaces, type LivenessAction, type ScoreOptions } from './liveness-actions.js';
 import type { RgbImage } from './rgb-image.js';
@@ -32,6 +32,8 @@ export const DETECT_EVERY_S = 0.4;
 
 export interface LivenessVideoOptions extends ScoreOptions {
   extraction?: FrameExtractionOptions;
+  /** How the identity frame is described (the same as face match uses, so distances compare). */
+  descriptor?: DescriptorOptions;
 }
 
 export interface LivenessVideoResult extends ActionScore {
@@ -158,7 +160,7 @@ async function scoreAnalysed(
   action: LivenessAction,
   frames: VideoFrame[],
   analysed: Analysed,
-  opts: ScoreOptions,
+  opts: LivenessVideoOptions,
   extractMs: number,
 ): Promise<LivenessVideoResult> {
   // The decoder hands over exactly the frames it returns.
@@ -171,7 +173,7 @@ async function scoreAnalysed(
   if (best && bestFace) {
     // Same descriptor path as face match (crop around the face, then describe), so one
     // threshold scale serves both; the analysis already located the face.
-    const embedding = await embedFaceAt(analyzer, best, bestFace.box);
+    const embedding = (await embedFaceAt(analyzer, best, bestFace.box, opts.descriptor))?.embedding;
     bestFrame = { timeS: best.timeS, image: best, ...(embedding ? { embedding } : {}) };
   }
   const timings = { extractMs, analyseMs: analysed.ms, embedMs: Date.now() - t2 };

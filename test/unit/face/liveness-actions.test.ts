@@ -13,6 +13,7 @@ const neutral: FaceObservation = {
   eyeOpenness: { left: 0.32, right: 0.31 },
   mouthOpenness: 0.03,
   mouthWidth: 0.6,
+  landmarks: [[160, 180], [240, 180], [200, 220], [165, 260], [235, 260]],
 };
 
 /** One face per frame at 10 fps; `change(i)` overrides fields of frame i. */
