@@ -6,7 +6,7 @@ import type { Config } from '../config/config.js';
 import { createCardActivities } from './card.activities.js';
 import { createDocumentActivities, createDocumentFileActivities } from './document.activities.js';
 import type { FaceAnalyzer } from '../vision/face/index.js';
-import { createLivenessActivities } from './liveness.activities.js';
+import { createLivenessActivities, type FaceSettings } from './liveness.activities.js';
 import type { DocumentReader } from '../vision/ocr/document-reader.js';
 import { createPaymentActivities } from './payment.activities.js';
 import { createProviderActivities } from './provider.activities.js';
@@ -23,7 +23,16 @@ export interface ActivityDeps {
   faceAnalyzer: () => Promise<FaceAnalyzer>;
 }
 
-export type ActivityConfig = Pick<Config, 'PAYMENTS_BASE_URL' | 'PAYMENTS_API_KEY' | 'VEXORA_BASE_URL' | 'VEXORA_MERCHANT_NO' | 'VEXORA_APP_SECRET' | 'FACE_MATCH_THRESHOLD' | 'WEBHOOK_URL' | 'WEBHOOK_SECRET' | 'ISSUER_BASE_URL' | 'ISSUER_API_KEY' | 'PAYLOAD_ENCRYPTION_KEYS'>;
+export type ActivityConfig = Pick<Config, 'PAYMENTS_BASE_URL' | 'PAYMENTS_API_KEY' | 'VEXORA_BASE_URL' | 'VEXORA_MERCHANT_NO' | 'VEXORA_APP_SECRET' | 'FACE_DESCRIPTOR_MODEL' | 'FACE_MATCH_THRESHOLD' | 'FACE_NO_MATCH_THRESHOLD' | 'FACE_COPY_DISTANCE' | 'LIVENESS_MOIRE_LIMIT' | 'LIVENESS_ANTISPOOF_MIN' | 'WEBHOOK_URL' | 'WEBHOOK_SECRET' | 'ISSUER_BASE_URL' | 'ISSUER_API_KEY' | 'PAYLOAD_ENCRYPTION_KEYS'>;
+
+function faceSettings(config: ActivityConfig): FaceSettings {
+  return {
+    descriptorModel: config.FACE_DESCRIPTOR_MODEL,
+    bands: { match: config.FACE_MATCH_THRESHOLD, noMatch: config.FACE_NO_MATCH_THRESHOLD },
+    copyDistance: config.FACE_COPY_DISTANCE,
+    presentation: { maxMoire: config.LIVENESS_MOIRE_LIMIT, minAntispoof: config.LIVENESS_ANTISPOOF_MIN },
+  };
+}
 
 /** The light activities the workflow worker runs: read models, files, provider and issuer calls. */
 export function createWorkflowWorkerActivities(deps: Pick<ActivityDeps, 'config' | 'db'> & { temporal: Client }) {
@@ -44,6 +53,6 @@ export function createVisionActivities(deps: ActivityDeps) {
   return {
     checkDocumentQuality,
     readDocument,
-    ...createLivenessActivities({ db: deps.db, faceAnalyzer: deps.faceAnalyzer, faceMatchThreshold: deps.config.FACE_MATCH_THRESHOLD }),
+    ...createLivenessActivities({ db: deps.db, faceAnalyzer: deps.faceAnalyzer, face: faceSettings(deps.config) }),
   };
 }

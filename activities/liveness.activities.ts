@@ -2,68 +2,116 @@ import { metricMeter } from '@temporalio/activity';
 import type { Db } from 'mongodb';
 import sharp from 'sharp';
 import { Readable } from 'node:stream';
-import type { FaceMatchSummary, LivenessActionName, LivenessScoring } from '../domain/liveness.js';
+import type { FaceDescriptorModel, FaceMatchBands } from '../domain/face-match.js';
+import type { FaceMatchSummary, FaceQualityProblem, LivenessActionName, LivenessScoring } from '../domain/liveness.js';
 import { fileInfo, readFile, storeUpload } from '../stores/files.store.js';
 import {
+  judgePresentation,
+  loadDescriber,
   matchFaces,
   NoFaceFound,
   samePerson,
   scoreVideo,
+  selfieQualityIssues,
   VideoRejected,
+  type DescriptorOptions,
   type FaceAnalyzer,
   type LivenessVideoResult,
+  type PresentationLimits,
   type RgbImage,
 } from '../vision/face/index.js';
+
+export interface FaceSettings {
+  descriptorModel: FaceDescriptorModel;
+  bands: FaceMatchBands;
+  /** Distance at or below which a selfie is taken for a copy of the document portrait. */
+  copyDistance: number;
+  presentation: PresentationLimits;
+}
 
 export interface LivenessActivityDeps {
   db: Db;
   /** Created on first use: loading the face models takes a moment and not every worker needs them. */
   faceAnalyzer: () => Promise<FaceAnalyzer>;
-  faceMatchThreshold: number;
+  face: FaceSettings;
 }
 
-/** Liveness scoring of stored videos and the document-to-selfie face match. */
-export function createLivenessActivities({ db, faceAnalyzer, faceMatchThreshold }: LivenessActivityDeps) {
+/**
+ * Liveness scoring of stored videos and the document-to-selfie face match. Results go into
+ * workflow history (encrypted): scores, reasons and file ids only, never images or descriptors.
+ */
+export function createLivenessActivities({ db, faceAnalyzer, face }: LivenessActivityDeps) {
+  const descriptor = async (): Promise<DescriptorOptions> => ({ describer: await loadDescriber(face.descriptorModel), align: true });
   return {
-    /** Scores each video for its action; unusable videos fail their action with the reason. */
-    /** `mirrored`: the videos are mirror images (a front-camera preview), so left and right swap. */
+    /**
+     * Scores each video for its action; unusable videos fail their action with the reason.
+     * `mirrored`: the videos are mirror images (a front-camera preview), so left and right swap.
+     */
     async scoreLivenessVideos({ actions, fileIds, mirrored = false }: { actions: LivenessActionName[]; fileIds: string[]; mirrored?: boolean }): Promise<LivenessScoring> {
       const analyzer = await faceAnalyzer();
+      const opts = { mirrored, descriptor: await descriptor() };
       const started = performance.now();
       const scored: Array<LivenessVideoResult | { action: LivenessActionName; passed: false; confidence: 0; reason: string }> = [];
       for (const [i, action] of actions.entries()) {
         try {
-          scored.push(await scoreVideo(analyzer, action, await readFile(db, fileIds[i]!), { mirrored }));
+          scored.push(await scoreVideo(analyzer, action, await readFile(db, fileIds[i]!), opts));
         } catch (err) {
           if (!(err instanceof VideoRejected)) throw err;
           scored.push({ action, passed: false, confidence: 0, reason: err.message });
         }
       }
       metricMeter.createHistogram('kycflow_liveness_duration', 'int', 'ms').record(Math.round(performance.now() - started));
-      const usable = scored.filter((s): s is LivenessVideoResult => 'bestFrame' in s);
+      const usable = scored.filter((s): s is LivenessVideoResult => 'bestFrame' in s || 'presentation' in s);
       const same = usable.length === actions.length ? samePerson(usable) : { passed: false, reason: 'not every video shows a usable face' };
-      const frame = usable.find((s) => s.passed && s.bestFrame)?.bestFrame?.image;
+      // The identity frame of a passed video; else any (a suspected attack is still compared with the document).
+      const frame = (usable.find((s) => s.passed && s.bestFrame) ?? usable.find((s) => s.bestFrame))?.bestFrame?.image;
       return {
         results: scored.map((s) => ({ action: s.action, passed: s.passed, confidence: round(s.confidence), reason: s.reason ?? null })),
         samePerson: { passed: same.passed, reason: same.reason ?? null },
         bestFrameFileId: frame ? await storeFrame(db, frame, fileIds[0]!) : null,
+        quality: qualityProblems(scored),
+        presentation: judgePresentation(usable.map((s) => s.presentation), face.presentation),
       };
     },
 
     async matchDocumentFace({ documentFileId, selfieFileId }: { documentFileId: string; selfieFileId: string }): Promise<FaceMatchSummary> {
       const analyzer = await faceAnalyzer();
+      const opts = { descriptor: await descriptor(), bands: face.bands, copyDistance: face.copyDistance };
+      const model = opts.descriptor.describer?.modelVersion;
       try {
-        const result = await matchFaces(analyzer, await readFile(db, documentFileId), await readFile(db, selfieFileId), { threshold: faceMatchThreshold });
-        return { ...result, reason: result.passed ? null : 'the selfie does not match the document photo' };
+        const { similarity, distance, band, passed, threshold, bands, copyOfPortrait } = await matchFaces(analyzer, await readFile(db, documentFileId), await readFile(db, selfieFileId), opts);
+        return { passed, similarity, distance, threshold, band, bands, model, copyOfPortrait, reason: BAND_REASONS[band] };
       } catch (err) {
         if (!(err instanceof NoFaceFound)) throw err;
-        return { passed: false, similarity: null, distance: null, threshold: faceMatchThreshold, reason: err.message };
+        return { passed: false, similarity: null, distance: null, threshold: face.bands.match, band: null, bands: face.bands, model, copyOfPortrait: false, reason: err.message };
       }
     },
   };
 }
 
 export type LivenessActivities = ReturnType<typeof createLivenessActivities>;
+
+const BAND_REASONS = {
+  match: null,
+  review: 'the selfie and the document photo may not show the same person: a reviewer compares them',
+  no_match: 'the selfie does not look like the document photo',
+} as const;
+
+/**
+ * The selfie quality gate: problems the user can fix, per video. A video that shows no face or
+ * more than one person is a capture problem too, not a failed liveness.
+ */
+function qualityProblems(scored: ReadonlyArray<LivenessVideoResult | { passed: false }>): FaceQualityProblem[] {
+  const problems: FaceQualityProblem[] = [];
+  scored.forEach((s, i) => {
+    if (!('faces' in s)) return; // refused file: already a failed action with its reason
+    const video = i + 1;
+    if (s.faces.max === 0) problems.push({ code: 'NO_FACE', message: 'no face was seen: keep your whole face in the frame', video });
+    else if (s.faces.max > 1) problems.push({ code: 'MULTIPLE_FACES', message: 'more than one face was seen: make sure only you are in view', video });
+    else if (s.bestFrame?.quality) problems.push(...selfieQualityIssues(s.bestFrame.quality).map((q) => ({ ...q, video })));
+  });
+  return problems;
+}
 
 /**
  * The selfie frame goes to storage like any upload (JPEG), so face match and reviewers can use it.

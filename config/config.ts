@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { parseEncryptionKeys } from '../codec/payload-codec.js';
+import { DEFAULT_FACE_MODEL, FACE_DESCRIPTOR_MODELS, FACE_MODEL_SETTINGS } from '../domain/face-match.js';
 
 /**
  * The one place settings are read from the environment, grouped by area. Every setting has a safe
@@ -83,14 +84,30 @@ const kyc = {
   LIVENESS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   /** How long a liveness session stays open (seed 003: five minutes). */
   LIVENESS_SESSION_TTL_SECONDS: z.coerce.number().int().min(1).max(3_600).default(300),
-  /** Cosine distance at or below which the document portrait and the selfie are one person (bench:face). */
-  FACE_MATCH_THRESHOLD: z.coerce.number().min(0).max(2).default(0.4),
   VEXORA_POLL_INITIAL_SECONDS: duration.default(5),
   VEXORA_POLL_MAX_SECONDS: duration.default(600),
   VEXORA_DEADLINE_HOURS: duration.default(72),
   VEXORA_UNDER_REVIEW_MAX_HOURS: duration.default(24),
   REVIEW_SLA_HOURS: duration.default(48),
   REVIEW_RESET_WINDOW_HOURS: duration.default(24 * 7),
+};
+
+/**
+ * Face match and passive anti-spoofing. Distances are cosine distances of the chosen model's
+ * descriptors; unset thresholds take that model's values measured by `npm run bench:face`.
+ */
+const face = {
+  FACE_DESCRIPTOR_MODEL: z.enum(FACE_DESCRIPTOR_MODELS).default(DEFAULT_FACE_MODEL),
+  /** At or below: `match` (approve path). */
+  FACE_MATCH_THRESHOLD: z.coerce.number().min(0).max(2).optional(),
+  /** Above: `no_match` (review with a strong flag); between the two: `review`. */
+  FACE_NO_MATCH_THRESHOLD: z.coerce.number().min(0).max(2).optional(),
+  /** At or below: the selfie is a copy of the document portrait (presentation attack). */
+  FACE_COPY_DISTANCE: z.coerce.number().min(0).max(2).optional(),
+  /** Moiré peak prominence at or above which a screen replay is suspected (bench:liveness). */
+  LIVENESS_MOIRE_LIMIT: z.coerce.number().positive().default(3.5),
+  /** `antispoof` model score below which a face is suspected not live; 0 (default) leaves it a reported signal only. */
+  LIVENESS_ANTISPOOF_MIN: z.coerce.number().min(0).max(1).default(0),
 };
 
 /** Fees, in minor units, and how long an unpaid payment stays open. */
@@ -157,7 +174,7 @@ const dataProtection = {
 };
 
 const schema = z
-  .object({ ...server, ...auth, ...temporal, ...mongodb, ...kyc, ...fees, ...providers, ...limits, ...dataProtection })
+  .object({ ...server, ...auth, ...temporal, ...mongodb, ...kyc, ...face, ...fees, ...providers, ...limits, ...dataProtection })
   .transform(({ VEXORA_BASE_URL, PAYMENTS_BASE_URL, ISSUER_BASE_URL, PAYMENTS_WEBHOOK_URL, ISSUER_WEBHOOK_URL, ...env }) => {
     const simulators = `http://127.0.0.1:${env.SIMULATOR_PORT}`;
     const api = `http://${isWildcard(env.HOST) ? '127.0.0.1' : env.HOST}:${env.PORT}`;
@@ -168,8 +185,20 @@ const schema = z
       ISSUER_BASE_URL: ISSUER_BASE_URL ?? simulators,
       PAYMENTS_WEBHOOK_URL: PAYMENTS_WEBHOOK_URL ?? `${api}/payments/callback`,
       ISSUER_WEBHOOK_URL: ISSUER_WEBHOOK_URL ?? `${api}/card/callback`,
+      ...faceSettings(env),
     };
-  });
+  })
+  .refine((c) => c.FACE_NO_MATCH_THRESHOLD >= c.FACE_MATCH_THRESHOLD, { path: ['FACE_NO_MATCH_THRESHOLD'], message: 'must be at least FACE_MATCH_THRESHOLD' });
+
+/** Thresholds left unset take the chosen model's measured values. */
+function faceSettings(env: { FACE_DESCRIPTOR_MODEL: (typeof FACE_DESCRIPTOR_MODELS)[number]; FACE_MATCH_THRESHOLD?: number | undefined; FACE_NO_MATCH_THRESHOLD?: number | undefined; FACE_COPY_DISTANCE?: number | undefined }) {
+  const measured = FACE_MODEL_SETTINGS[env.FACE_DESCRIPTOR_MODEL];
+  return {
+    FACE_MATCH_THRESHOLD: env.FACE_MATCH_THRESHOLD ?? measured.match,
+    FACE_NO_MATCH_THRESHOLD: env.FACE_NO_MATCH_THRESHOLD ?? measured.noMatch,
+    FACE_COPY_DISTANCE: env.FACE_COPY_DISTANCE ?? measured.copy,
+  };
+}
 
 const isWildcard = (host: string) => host === '0.0.0.0' || host === '::';
 

@@ -83,12 +83,17 @@ export const kycServiceRoutes: FastifyPluginAsyncZod<KycServiceRouteDeps> = asyn
   app.post('/liveness/verify', { schema: { summary: "Upload one video per action and get the session's result", consumes: ['multipart/form-data'], response: apiResponses(404, 409, 410, 413, 415, 422) }, config: write }, async (request, reply) => {
     if (!request.isMultipart()) throw new HttpError(415, 'send multipart/form-data with sessionId, profileId, video1, video2 and video3');
     const session = await liveness.verify(request, request.user);
-    const data = { sessionId: session.sessionId, passed: session.status === 'PASSED', confidence: session.confidence, list: session.results, reasons: session.reasons };
+    // RETRY: the quality gate refused the capture; `qualityIssues` say what to fix, no attempt is counted.
+    const retry = session.status === 'RETRY';
+    const data = { sessionId: session.sessionId, passed: session.status === 'PASSED', confidence: session.confidence, list: session.results, reasons: session.reasons, retry, qualityIssues: session.quality ?? [] };
+    if (retry) return reply.status(422).send({ code: ApiCode.LIVENESS_FAILED, message: 'Liveness videos could not be checked: fix what qualityIssues say and start a new session', data });
     if (session.status !== 'PASSED') return reply.status(422).send({ code: ApiCode.LIVENESS_FAILED, message: 'Liveness check failed', data });
     return ok(data, 'Liveness check passed');
   });
 
   app.get('/liveness/session/:sessionId', { schema: { summary: 'A liveness session', params: z.object({ sessionId: z.string().min(1).max(64) }), response: apiResponses(404, 410) } }, async (request) => {
-    return ok({ session: await liveness.session(request.params.sessionId, request.user) }, 'query success');
+    // Anti-spoofing scores are for reviewers: an attacker must not tune against them.
+    const { presentation, ...session } = await liveness.session(request.params.sessionId, request.user);
+    return ok({ session: request.user.role === 'admin' ? { ...session, presentation } : session }, 'query success');
   });
 };

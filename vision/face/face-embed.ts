@@ -103,9 +103,10 @@ export async function embedFaceAt(
   image: RgbImage,
   box: FaceBox,
   opts: DescriptorOptions = {},
-): Promise<{ embedding: Float32Array; face: FaceObservation } | undefined> {
+): Promise<{ embedding: Float32Array; face: FaceObservation; crop: RgbImage } | undefined> {
   const located = await locateAt(analyzer, image, box);
-  return located ? describeLocated(analyzer, located, opts) : undefined;
+  const described = located ? await describeLocated(analyzer, located, opts) : undefined;
+  return located && described ? { ...described, crop: located.crop } : undefined;
 }
 
 function isRgb(input: ImageInput): input is RgbImage {

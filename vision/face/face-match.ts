@@ -1,48 +1,81 @@
+import { bandOf, type FaceMatchBand, type FaceMatchBands } from '../../domain/face-match.js';
 import { cosineDistance, similarityFromDistance } from './embedding.js';
 import type { FaceAnalyzer } from './face-analyzer.js';
-import { embedLargestFace, type ImageInput } from './face-embed.js';
+import { embedLargestFace, type DescriptorOptions, type ImageInput } from './face-embed.js';
+import { PORTRAIT_LIMITS } from './face-quality.js';
 
 /**
- * Cosine distance at or below which two faces are taken as the same person, from the ROC of
- * `npm run bench:face` on the labelled fixtures (101 same / 1439 different photo pairs):
- * 0.40 → TPR 91%, FPR 0.5%; 0.425 → 96% / 1.0%; 0.45 → 99% / 2.2%. KYC weighs a false accept
- * above a retry, so the lower point. Document portrait ↔ photo pairs: 8/8 matched, 0/104 false.
+ * The engine before bands: human's faceres, unaligned, one threshold (kept for callers that pass
+ * no bands; bench:face prints its ROC as the baseline).
  */
 export const DEFAULT_MATCH_THRESHOLD = 0.4;
 
 export interface FaceMatchResult {
-  /** 0..1, 0.5 exactly at the threshold (a display scale, not a probability). */
+  /** 0..1, 0.5 exactly at the match threshold (a display scale, not a probability). */
   similarity: number;
   /** Cosine distance of the two descriptors, 0..2. */
   distance: number;
+  band: FaceMatchBand;
+  /** band === 'match'. */
   passed: boolean;
+  /** The match band's bound (kept for the single-threshold callers). */
   threshold: number;
+  bands: FaceMatchBands;
+  /** The descriptor model and version the distance was measured with. */
+  model: string;
+  /**
+   * The selfie is nearly pixel-for-pixel the document's portrait (a photo of the document held
+   * to the camera): no two captures of a live face come this close.
+   */
+  copyOfPortrait: boolean;
 }
 
 export class NoFaceFound extends Error {
   override readonly name = 'NoFaceFound';
-  constructor(readonly which: 'document' | 'selfie') {
-    super(`no face found on the ${which} image`);
+  constructor(
+    readonly which: 'document' | 'selfie',
+    readonly code: 'PORTRAIT_NOT_FOUND' | 'NO_FACE' = which === 'document' ? 'PORTRAIT_NOT_FOUND' : 'NO_FACE',
+    message = which === 'document'
+      ? 'no portrait was found on the document photo: upload a sharp, well-lit photo of the whole document page'
+      : 'no face was found on the selfie',
+  ) {
+    super(message);
   }
+}
+
+export interface MatchOptions {
+  descriptor?: DescriptorOptions;
+  /** Default: one threshold, DEFAULT_MATCH_THRESHOLD, for both bounds. */
+  bands?: FaceMatchBands;
+  /** Distance at or below which the selfie counts as a copy of the portrait; 0 disables. */
+  copyDistance?: number;
 }
 
 /**
  * Compares the portrait on an identity document (its largest face) with a selfie frame.
- * Throws NoFaceFound when either image shows no face.
+ * Throws NoFaceFound when either image shows no (usable) face.
  */
-export async function matchFaces(
-  analyzer: FaceAnalyzer,
-  documentImage: ImageInput,
-  selfieFrame: ImageInput,
-  opts: { threshold?: number } = {},
-): Promise<FaceMatchResult> {
-  const threshold = opts.threshold ?? DEFAULT_MATCH_THRESHOLD;
-  const doc = await embedLargestFace(analyzer, documentImage);
+export async function matchFaces(analyzer: FaceAnalyzer, documentImage: ImageInput, selfieFrame: ImageInput, opts: MatchOptions = {}): Promise<FaceMatchResult> {
+  const bands = opts.bands ?? { match: DEFAULT_MATCH_THRESHOLD, noMatch: DEFAULT_MATCH_THRESHOLD };
+  const doc = await embedLargestFace(analyzer, documentImage, opts.descriptor);
   if (!doc) throw new NoFaceFound('document');
-  const selfie = await embedLargestFace(analyzer, selfieFrame);
+  if (Math.max(doc.box.width, doc.box.height) < PORTRAIT_LIMITS.minFaceSize) {
+    throw new NoFaceFound('document', 'PORTRAIT_NOT_FOUND', 'the portrait on the document photo is too small to compare: photograph the document closer, filling the frame');
+  }
+  const selfie = await embedLargestFace(analyzer, selfieFrame, opts.descriptor);
   if (!selfie) throw new NoFaceFound('selfie');
   const distance = round(cosineDistance(doc.embedding, selfie.embedding));
-  return { similarity: similarityFromDistance(distance, threshold), distance, passed: distance <= threshold, threshold };
+  const band = bandOf(distance, bands);
+  return {
+    similarity: similarityFromDistance(distance, bands.match),
+    distance,
+    band,
+    passed: band === 'match',
+    threshold: bands.match,
+    bands,
+    model: opts.descriptor?.describer?.modelVersion ?? 'faceres@@vladmandic/human (unaligned)',
+    copyOfPortrait: distance <= (opts.copyDistance ?? 0),
+  };
 }
 
 const round = (x: number): number => Math.round(x * 10000) / 10000;

@@ -63,7 +63,7 @@ export const SELFIE_LIMITS: FaceQualityLimits = {
 export const PORTRAIT_LIMITS = { minFaceSize: 40 } as const;
 
 /** Measures the located face on its aligned 112 px crop, where every measure is scale-free. */
-export function measureFaceQuality(located: LocatedFace, prominentFaces: number): FaceQualityMeasures {
+export function measureFaceQuality(located: Pick<LocatedFace, 'box' | 'crop' | 'face'>, prominentFaces: number): FaceQualityMeasures {
   const grey = toGrey(alignFace(located.crop, located.face.landmarks, 112, 0));
   return {
     faceSize: Math.round(Math.max(located.box.width, located.box.height)),

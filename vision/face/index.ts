@@ -35,6 +35,20 @@ export {
 } from './face-embed.js';
 export { DESCRIPTOR_MODELS, DESCRIPTOR_MODEL_IDS, loadDescriber, type DescriptorModelId, type FaceDescriber } from './descriptor-models.js';
 export { alignFace, fivePointsFromMesh, similarityTransform, applySimilarity, templateFor, ARCFACE_TEMPLATE, type FivePoints } from './face-align.js';
-export { matchFaces, NoFaceFound, DEFAULT_MATCH_THRESHOLD, type FaceMatchResult } from './face-match.js';
-export { scoreVideo, scoreVideos, ACTION_PROFILES, type LivenessVideoOptions, type LivenessVideoResult } from './liveness-video.js';
+export { matchFaces, NoFaceFound, DEFAULT_MATCH_THRESHOLD, type FaceMatchResult, type MatchOptions } from './face-match.js';
+export {
+  measureFaceQuality,
+  selfieQualityIssues,
+  prominentFaceCount,
+  SELFIE_LIMITS,
+  PORTRAIT_LIMITS,
+  type FaceQualityCode,
+  type FaceQualityIssue,
+  type FaceQualityMeasures,
+  type FaceQualityLimits,
+} from './face-quality.js';
+export { judgePresentation, DEFAULT_PRESENTATION_LIMITS, type PresentationLimits, type PresentationVerdict } from './presentation-attack.js';
+export { SpectrumAccumulator } from './moire.js';
+export { loadSpoofModels, type SpoofModels } from './spoof-models.js';
+export { scoreVideo, scoreVideos, ACTION_PROFILES, type LivenessVideoOptions, type LivenessVideoResult, type PresentationSignals } from './liveness-video.js';
 export { samePerson, type SamePersonResult } from './same-person.js';

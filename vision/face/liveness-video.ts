@@ -4,7 +4,11 @@ import { refineSmile } from './smile-refine.js';
 import { embedFaceAt, type DescriptorOptions } from './face-embed.js';
 import { extractFrames, type ExtractedFrames, type FrameExtractionOptions, type VideoFrame, type VideoInput } from './ffmpeg-frames.js';
 import { scoreAction, type ActionScore, type FrameFaces, type LivenessAction, type ScoreOptions } from './liveness-actions.js';
+import { measureFaceQuality, prominentFaceCount, type FaceQualityMeasures } from './face-quality.js';
+import { SpectrumAccumulator } from './moire.js';
 import type { RgbImage } from './rgb-image.js';
+import { median } from './series.js';
+import { loadSpoofModels } from './spoof-models.js';
 
 /**
  * What each action needs from the video. A full blink lasts ~0.1–0.3 s, so BLINK samples at
@@ -36,9 +40,22 @@ export interface LivenessVideoOptions extends ScoreOptions {
   descriptor?: DescriptorOptions;
 }
 
+/** Presentation-attack evidence of one video (see presentation-attack.ts for how it is judged). */
+export interface PresentationSignals {
+  /** Strongest isolated spectral peak around the face, summed over the frames (moire.ts). */
+  moire: number;
+  /** Median over a few frames of the `antispoof` and `liveness` models' real-face scores. */
+  antispoof: number | null;
+  liveness: number | null;
+}
+
 export interface LivenessVideoResult extends ActionScore {
-  /** The identity frame (see `bestFrameIndex`) and its face descriptor, for same-person and face match. */
-  bestFrame?: { timeS: number; image: RgbImage; embedding?: Float32Array };
+  /**
+   * The identity frame (see `bestFrameIndex`), its face descriptor (for same-person and face
+   * match) and how good a picture of the face it is (the quality gate).
+   */
+  bestFrame?: { timeS: number; image: RgbImage; embedding?: Float32Array; quality?: FaceQualityMeasures };
+  presentation: PresentationSignals;
   /**
    * extractMs is ffmpeg's wall time, overlapping the analysis (which starts on the first decoded
    * frame) and, in `scoreVideos`, the previous video's analysis.
@@ -128,6 +145,7 @@ class FrameQueue {
 interface Analysed {
   frames: VideoFrame[];
   faces: FrameFaces[];
+  spectrum: SpectrumAccumulator;
   /** From the first frame's arrival to the end of the analysis. */
   ms: number;
 }
@@ -142,17 +160,20 @@ async function analyseFrames(analyzer: FaceAnalyzer, action: LivenessAction, que
   const track = {};
   let lastDetected = -Infinity;
   let started: number | undefined;
+  const spectrum = new SpectrumAccumulator();
   for await (const frame of queue) {
     started ??= Date.now();
     const detector = frame.timeS - lastDetected >= DETECT_EVERY_S - 1e-6;
     if (detector) lastDetected = frame.timeS;
     frames.push(frame);
-    faces.push({ timeS: frame.timeS, faces: await analyzer.analyze(frame, { ...models, track, detector }) });
+    const found = await analyzer.analyze(frame, { ...models, track, detector });
+    faces.push({ timeS: frame.timeS, faces: found });
+    if (found.length === 1) spectrum.add(frame, found[0]!.box);
   }
   started ??= Date.now();
   if (profile.iris) faces = await refineEyelids(analyzer, frames, faces, { ...models, iris: true }, DETECT_EVERY_S, opts.thresholds);
   if (profile.emotion) faces = await refineSmile(analyzer, frames, faces, { ...models, emotion: true }, opts.thresholds);
-  return { frames, faces, ms: Date.now() - started };
+  return { frames, faces, spectrum, ms: Date.now() - started };
 }
 
 async function scoreAnalysed(
@@ -173,11 +194,28 @@ async function scoreAnalysed(
   if (best && bestFace) {
     // Same descriptor path as face match (crop around the face, then describe), so one
     // threshold scale serves both; the analysis already located the face.
-    const embedding = (await embedFaceAt(analyzer, best, bestFace.box, opts.descriptor))?.embedding;
-    bestFrame = { timeS: best.timeS, image: best, ...(embedding ? { embedding } : {}) };
+    const described = await embedFaceAt(analyzer, best, bestFace.box, opts.descriptor);
+    const faceCount = prominentFaceCount(analysed.faces[score.bestFrameIndex]?.faces.map((f) => f.box) ?? []);
+    const quality = described?.crop ? measureFaceQuality({ box: bestFace.box, crop: described.crop, face: described.face }, faceCount) : undefined;
+    bestFrame = { timeS: best.timeS, image: best, ...(described ? { embedding: described.embedding } : {}), ...(quality ? { quality } : {}) };
   }
+  const presentation = await presentationSignals(frames, analysed, score.bestFrameIndex);
   const timings = { extractMs, analyseMs: analysed.ms, embedMs: Date.now() - t2 };
-  return { ...score, ...(bestFrame ? { bestFrame } : {}), timings };
+  return { ...score, ...(bestFrame ? { bestFrame } : {}), presentation, timings };
+}
+
+/** The classifiers on the identity frame and two others spread over the clip; the clip's spectrum. */
+async function presentationSignals(frames: VideoFrame[], analysed: Analysed, bestIndex: number): Promise<PresentationSignals> {
+  const single = analysed.faces.flatMap((f, i) => (f.faces.length === 1 ? [i] : []));
+  const picks = [...new Set([bestIndex, single[Math.floor(single.length / 4)], single[Math.floor((3 * single.length) / 4)]])].filter(
+    (i): i is number => i !== undefined && i >= 0 && analysed.faces[i]?.faces.length === 1,
+  );
+  const moire = analysed.spectrum.peakProminence();
+  if (picks.length === 0) return { moire, antispoof: null, liveness: null };
+  const models = await loadSpoofModels();
+  const scores = [];
+  for (const i of picks) scores.push(await models.score(frames[i]!, analysed.faces[i]!.faces[0]!.box));
+  return { moire, antispoof: median(scores.map((s) => s.antispoof)), liveness: median(scores.map((s) => s.liveness)) };
 }
 
 interface Timed<T> {

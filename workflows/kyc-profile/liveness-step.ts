@@ -1,9 +1,9 @@
-import { ApplicationFailure, proxyActivities, setHandler, sleep, uuid4, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, patched, proxyActivities, setHandler, sleep, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { LivenessActivities } from '../../activities/liveness.activities.js';
 import { DocumentReviewStatus } from '../../domain/kyc-document.js';
 import type { KycStatusDto } from '../../domain/kyc-profile.js';
 import type { KycStage } from '../../domain/kyc-stage.js';
-import { drawActions, type LivenessSession } from '../../domain/liveness.js';
+import { drawActions, MAX_QUALITY_RETRIES, type FaceMatchSummary, type LivenessScoring, type LivenessSession } from '../../domain/liveness.js';
 import { livenessCallbackSignal, startLivenessUpdate, verifyLivenessUpdate } from '../kyc-profile.messages.js';
 
 import { visionTaskQueueOf } from '../../domain/task-queues.js';
@@ -24,6 +24,12 @@ export interface LivenessContext {
   publish(): Promise<void>;
   now(): string;
 }
+
+/**
+ * Face match bands, the selfie quality gate and the passive anti-spoofing signal. Histories
+ * recorded before it keep the single-threshold decision.
+ */
+const FACE_CHECKS_PATCH = 'face-bands-quality-antispoof';
 
 function refuse(message: string): never {
   throw ApplicationFailure.create({ message, type: 'StepRefused', nonRetryable: true });
@@ -72,6 +78,18 @@ export function registerLivenessStep(ctx: LivenessContext): void {
     const s = session(sessionId)!;
     s.status = 'VERIFYING';
     const scoring = await vision().scoreLivenessVideos({ actions: s.actions, fileIds: videoFileIds, mirrored: mirrored ?? false });
+    const checks = patched(FACE_CHECKS_PATCH);
+    if (checks && needsRetry(scoring)) {
+      // A capture problem the user can fix: tell them what, and do not count a failed attempt.
+      s.status = 'RETRY';
+      s.results = scoring.results;
+      s.quality = scoring.quality;
+      s.reasons = (scoring.quality ?? []).map((q) => (q.video ? `video ${q.video}: ${q.message}` : q.message));
+      s.verifiedAt = ctx.now();
+      await ctx.publish();
+      return s;
+    }
+    if (checks) s.presentation = scoring.presentation ?? null;
     s.results = scoring.results;
     s.samePerson = scoring.samePerson;
     s.confidence = Math.min(...scoring.results.map((r) => r.confidence));
@@ -80,13 +98,14 @@ export function registerLivenessStep(ctx: LivenessContext): void {
     s.status = s.reasons.length === 0 ? 'PASSED' : 'FAILED';
     s.verifiedAt = ctx.now();
 
-    if (s.status === 'PASSED') {
+    if (s.status === 'PASSED' || (checks && s.presentation?.suspected)) {
       const front = ctx.status.document?.frontFileId ?? null;
       ctx.status.faceMatch = scoring.bestFrameFileId && front
         ? await vision().matchDocumentFace({ documentFileId: front, selfieFileId: scoring.bestFrameFileId })
         : { passed: false, similarity: null, distance: null, threshold: 0, reason: front ? 'no usable selfie frame' : 'no document photo to compare (metadata-only document)' };
     }
-    await decide(s);
+    if (checks) await decideWithFaceChecks(s);
+    else await decide(s);
     return s;
   }, {
     validator: ({ sessionId, videoFileIds }) => {
@@ -117,8 +136,46 @@ export function registerLivenessStep(ctx: LivenessContext): void {
     await ctx.moveTo(reasons.length ? 'MANUAL_REVIEW' : 'PROVIDER_CHECK');
   }
 
+  /** Quality problems make a retry, until a user has had MAX_QUALITY_RETRIES of them. */
+  function needsRetry(scoring: LivenessScoring): boolean {
+    if (!scoring.quality?.length || scoring.presentation?.suspected) return false;
+    return state().sessions.filter((x) => x.status === 'RETRY').length < MAX_QUALITY_RETRIES;
+  }
+
+  /**
+   * A suspected presentation attack → manual review at once, with the reason (never approved,
+   * no further tries to tune the attack). Otherwise as `decide`, with the face match bands: only
+   * `match` goes on; `review` and `no_match` go to a reviewer, `no_match` flagged.
+   */
+  async function decideWithFaceChecks(s: LivenessSession): Promise<void> {
+    const attack = [...(s.presentation?.reasons ?? [])];
+    if (ctx.status.faceMatch?.copyOfPortrait) attack.push('the selfie is a copy of the document portrait (a photo of the document held to the camera)');
+    if (attack.length) {
+      ctx.status.reviewReasons = attack.map((r) => `presentation attack suspected: ${r}`);
+      if (s.status === 'FAILED') ctx.status.reviewReasons.push(...s.reasons);
+      return ctx.moveTo('MANUAL_REVIEW');
+    }
+    if (s.status === 'FAILED') return decide(s);
+    const reasons: string[] = [];
+    const face = faceMatchReason(ctx.status.faceMatch);
+    if (face) reasons.push(face);
+    const docStatus = ctx.status.document?.reviewStatus;
+    if (docStatus !== DocumentReviewStatus.AUTO_APPROVED) reasons.push(`the document needs review (submit status ${docStatus})`);
+    ctx.status.reviewReasons = reasons;
+    await ctx.moveTo(reasons.length ? 'MANUAL_REVIEW' : 'PROVIDER_CHECK');
+  }
+
   setHandler(livenessCallbackSignal, (callback) => {
     state().callbacks.push({ ...callback, receivedAt: ctx.now() });
     void ctx.publish();
   });
+}
+
+/** The review reason a face match gives, with the score a reviewer needs; null for a match. */
+function faceMatchReason(m: FaceMatchSummary | null): string | null {
+  if (!m) return 'face match failed: no face match result';
+  if (m.band === 'match' || (m.band === undefined && m.passed)) return null;
+  if (m.band === 'no_match') return `face match: NO MATCH (strong flag): similarity ${m.similarity}, distance ${m.distance} (no-match above ${m.bands?.noMatch})`;
+  if (m.band === 'review') return `face match: needs review: similarity ${m.similarity}, distance ${m.distance} (match at or below ${m.bands?.match})`;
+  return `face match failed: ${m.reason ?? 'nothing to compare'}`;
 }
