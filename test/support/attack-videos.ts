@@ -31,7 +31,8 @@ export async function renderAttack(
   opts: { seconds?: number; still?: boolean; crop?: { x: number; y: number; width: number; height: number } } = {},
 ): Promise<void> {
   const seconds = opts.seconds ?? 4;
-  const content = kind === 'screen-phone' ? 200 : kind === 'screen-monitor' ? 300 : 240;
+  // Source pixels across the picture: a screen's own resolution, or a print's detail.
+  const content = kind === 'screen-phone' ? 600 : kind === 'screen-monitor' ? 480 : 240;
   const frames = await decode(source, content, seconds, opts);
   const rendered = frames.map((f, i) => film(f, kind, i));
   await encode(rendered, out);
@@ -52,13 +53,15 @@ async function decode(source: string, side: number, seconds: number, opts: { sti
 /** One camera frame of the attack: the camera samples the screen or paper plane, 2×2 per pixel. */
 function film(src: Frame, kind: AttackKind, index: number): Uint8Array {
   const screen = kind === 'screen-phone' || kind === 'screen-monitor';
-  // How many camera pixels one source pixel spans, and the hand's slow shake.
-  const scale = kind === 'screen-phone' ? 1.55 : kind === 'screen-monitor' ? 1.12 : 1.4;
+  // Camera pixels per plane pixel (a camera pixel sees 2.5 phone pixels, 1.8 monitor pixels),
+  // and the hand's slow shake.
+  const scale = kind === 'screen-phone' ? 0.4 : kind === 'screen-monitor' ? 0.55 : 1.4;
+  const samples = screen ? SCREEN_SAMPLES : PAPER_SAMPLES;
   const t = index / FPS;
   const angle = 0.04 * Math.sin(t * 1.3) + (screen ? 0.02 : -0.03);
   const shiftX = 6 * Math.sin(t * 0.9);
   const shiftY = 4 * Math.cos(t * 1.1);
-  const border = screen ? 14 : 18; // bezel, or the paper's white margin (source pixels)
+  const border = screen ? 40 : 18; // bezel, or the paper's white margin (plane pixels)
   const cos = Math.cos(angle) / scale;
   const sin = Math.sin(angle) / scale;
   const out = new Uint8Array(OUT * OUT * 3);
@@ -68,9 +71,9 @@ function film(src: Frame, kind: AttackKind, index: number): Uint8Array {
       let r = 0;
       let g = 0;
       let b = 0;
-      for (let k = 0; k < SUBSAMPLES.length; k += 2) {
-        const du = SUBSAMPLES[k]!;
-        const dv = SUBSAMPLES[k + 1]!;
+      for (let k = 0; k < samples.length; k += 2) {
+        const du = samples[k]!;
+        const dv = samples[k + 1]!;
         // Camera pixel → plane coordinates (source pixels), centred on the plane.
         const cu = u + du - OUT / 2 - shiftX;
         const cv = v + dv - OUT / 2 - shiftY;
@@ -83,16 +86,24 @@ function film(src: Frame, kind: AttackKind, index: number): Uint8Array {
       }
       const o = (v * OUT + u) * 3;
       const glare = screen ? 55 * Math.exp(-((u - OUT * 0.68) ** 2 + (v - OUT * 0.3) ** 2) / (2 * (OUT * 0.12) ** 2)) : 0;
-      out[o] = clamp(r / 4 + glare);
-      out[o + 1] = clamp(g / 4 + glare);
-      out[o + 2] = clamp(b / 4 + glare);
+      const n = samples.length / 2;
+      out[o] = clamp(r / n + glare);
+      out[o + 1] = clamp(g / n + glare);
+      out[o + 2] = clamp(b / n + glare);
     }
   }
   return out;
 }
 
-/** Where in a camera pixel the plane is sampled (x, y pairs): slightly wider than the pixel, as a lens blurs. */
-const SUBSAMPLES = [0.05, 0.05, 0.95, 0.05, 0.05, 0.95, 0.95, 0.95];
+/**
+ * Where in a camera pixel the plane is sampled (x, y pairs): the sensor integrates its area. A
+ * screen needs a finer grid (a camera pixel covers several of its pixels); the footprint is a
+ * little wider than the pixel, as a lens blurs.
+ */
+const grid = (n: number, spread: number) =>
+  Array.from({ length: n * n }, (_, i) => [((i % n) + 0.5) / n, (Math.floor(i / n) + 0.5) / n]).flatMap(([x, y]) => [0.5 + (x! - 0.5) * spread, 0.5 + (y! - 0.5) * spread]);
+const SCREEN_SAMPLES = grid(4, 1.2);
+const PAPER_SAMPLES = grid(2, 1.2);
 
 /** The colour at plane point (x, y): the picture, its bezel or margin, or the room behind. */
 function plane(src: Frame, kind: AttackKind, x: number, y: number, border: number, out: Float64Array): void {

@@ -19,7 +19,8 @@ export interface PresentationVerdict {
 }
 
 /**
- * A session is suspected when the median over its videos crosses a limit: an attacker replays
+ * Reasons carry no scores or limits (the user may see the profile's review reasons: an attacker
+ * must not tune against them); the scores are in `signals`, for reviewers. A session is suspected when the median over its videos crosses a limit: an attacker replays
  * every video the same way, while one noisy live video alone raises no alarm.
  */
 export function judgePresentation(videos: readonly PresentationSignals[], limits: PresentationLimits = DEFAULT_PRESENTATION_LIMITS): PresentationVerdict {
@@ -30,10 +31,10 @@ export function judgePresentation(videos: readonly PresentationSignals[], limits
   const signals = { moire: of((v) => v.moire) ?? 0, antispoof: of((v) => v.antispoof), liveness: of((v) => v.liveness) };
   const reasons: string[] = [];
   if (signals.moire >= limits.maxMoire) {
-    reasons.push(`screen replay suspected: a moiré pattern (periodic stripes of a filmed display) around the face (score ${signals.moire}, limit ${limits.maxMoire})`);
+    reasons.push('screen replay suspected: a moiré pattern (the periodic stripes of a filmed display) around the face');
   }
   if (limits.minAntispoof > 0 && signals.antispoof !== null && signals.antispoof < limits.minAntispoof) {
-    reasons.push(`the anti-spoofing model did not see a live face (score ${signals.antispoof}, limit ${limits.minAntispoof})`);
+    reasons.push('the anti-spoofing model did not see a live face');
   }
   return { suspected: reasons.length > 0, reasons, signals };
 }

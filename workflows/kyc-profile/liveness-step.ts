@@ -112,6 +112,7 @@ export function registerLivenessStep(ctx: LivenessContext): void {
       const s = session(sessionId);
       if (!s) refuse('unknown liveness session for this profile');
       if (s.status === 'EXPIRED' || Date.parse(ctx.now()) > Date.parse(s.expiresAt)) refuse('the liveness session has expired; start a new one');
+      if (s.status === 'RETRY') refuse('the liveness session is already closed: start a new session');
       if (s.status !== 'ACTIVE') refuse(`the liveness session is already ${s.status.toLowerCase()}`);
       if (videoFileIds.length !== s.actions.length) refuse(`send ${s.actions.length} videos, one per action`);
     },
