@@ -105,7 +105,7 @@ const face = {
   /** At or below: the selfie is a copy of the document portrait (presentation attack). */
   FACE_COPY_DISTANCE: z.coerce.number().min(0).max(2).optional(),
   /** Moiré peak prominence at or above which a screen replay is suspected (bench:liveness). */
-  LIVENESS_MOIRE_LIMIT: z.coerce.number().positive().default(3.5),
+  LIVENESS_MOIRE_LIMIT: z.coerce.number().positive().default(3.7),
   /** `antispoof` model score below which a face is suspected not live; 0 (default) leaves it a reported signal only. */
   LIVENESS_ANTISPOOF_MIN: z.coerce.number().min(0).max(1).default(0),
 };

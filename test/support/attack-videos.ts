@@ -2,7 +2,7 @@
 // clip replayed on a phone or a monitor (bezel, RGB sub-pixel grid that beats against the
 // camera's own pixel grid into moiré, reduced colour gamut, glare, a hand that shakes), a printed
 // photo (paper margin, flat lighting, paper grain, no depth) and the document's own portrait
-// held to the camera. Each frame is rendered here pixel by pixel (the camera samples the
+// held to the camera. Printed pictures carry an office printer's halftone screen. Each frame is rendered here pixel by pixel (the camera samples the
 // screen or paper plane through a moving similarity transform), then encoded with ffmpeg.
 // Deterministic: the same source gives the same clip.
 import { spawn } from 'node:child_process';
@@ -133,11 +133,14 @@ function plane(src: Frame, kind: AttackKind, x: number, y: number, border: numbe
     out[2] = sub === 2 ? Math.min(255, (0.78 * B + grey) * 1.06) * lit : 4;
     return;
   }
-  // Paper: flat lighting (ink never reaches black, white is the paper), warm tint, fixed grain.
+  // Paper from an office printer: a halftone dot screen (45°, 3 plane pixels a period) lays the
+  // ink; flat lighting (ink never reaches black, white is the paper), warm tint, fixed grain.
+  const screenAt = 0.5 + 0.25 * (Math.cos((2 * Math.PI * (x + y)) / (3 * Math.SQRT2)) + Math.cos((2 * Math.PI * (x - y)) / (3 * Math.SQRT2)));
+  const inked = (c: number) => (1 - c / 255 > screenAt ? c * 0.55 : 255);
   const grain = 10 * (hash(Math.floor(x * 3), Math.floor(y * 3)) - 0.5);
-  out[0] = 30 + 0.78 * R + grain;
-  out[1] = 28 + 0.76 * G + grain;
-  out[2] = 22 + 0.7 * B + grain;
+  out[0] = 30 + 0.78 * (0.5 * R + 0.5 * inked(R)) + grain;
+  out[1] = 28 + 0.76 * (0.5 * G + 0.5 * inked(G)) + grain;
+  out[2] = 22 + 0.7 * (0.5 * B + 0.5 * inked(B)) + grain;
 }
 
 function hash(x: number, y: number): number {

@@ -82,9 +82,11 @@ function neighbourhoodMedian(logPower: Float64Array, u: number, v: number): numb
 function addPower(patch: Float64Array, power: Float64Array): void {
   const rows: number[][] = [];
   const input = fft.createComplexArray() as number[];
+  const row = new Array<number>(N);
   for (let y = 0; y < N; y++) {
     const out = fft.createComplexArray() as number[];
-    fft.realTransform(out, Array.from(patch.subarray(y * N, (y + 1) * N)));
+    for (let x = 0; x < N; x++) row[x] = patch[y * N + x]!;
+    fft.realTransform(out, row);
     fft.completeSpectrum(out);
     rows.push(out);
   }

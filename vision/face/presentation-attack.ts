@@ -9,7 +9,7 @@ export interface PresentationLimits {
   minAntispoof: number;
 }
 
-export const DEFAULT_PRESENTATION_LIMITS: PresentationLimits = { maxMoire: 3.5, minAntispoof: 0 };
+export const DEFAULT_PRESENTATION_LIMITS: PresentationLimits = { maxMoire: 3.7, minAntispoof: 0 };
 
 export interface PresentationVerdict {
   suspected: boolean;
