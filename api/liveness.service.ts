@@ -31,6 +31,7 @@ function assertVerifiable(session: LivenessSession | undefined): void {
   if (session.status === 'EXPIRED' || (session.status === 'ACTIVE' && Date.parse(session.expiresAt) <= Date.now())) {
     throw new HttpError(410, 'the liveness session has expired; start a new one', undefined, { sessionId: session.sessionId, status: 'EXPIRED' });
   }
+  if (session.status === 'RETRY') throw new HttpError(409, 'the liveness session is already closed: start a new session');
   if (session.status !== 'ACTIVE') throw new HttpError(409, `the liveness session is already ${session.status.toLowerCase()}`);
 }
 

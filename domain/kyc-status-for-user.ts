@@ -3,8 +3,8 @@ import type { LivenessSession } from './liveness.js';
 
 /**
  * The profile as its own user sees it (`GET /status/{profileId}`). Reviewers' identities, their
- * internal remarks, why the automatic checks chose review, vendor callbacks and face-match scores
- * are for staff: they would tell a fraudster what to tune. The user keeps every step's outcome,
+ * internal remarks, why the automatic checks chose review, vendor callbacks, face-match and
+ * anti-spoofing scores are for staff: they would tell a fraudster what to tune. The user keeps every step's outcome,
  * what was decided and when, and the rejection reason meant for them (`failReason`).
  */
 export interface KycStatusForUser extends Omit<KycStatusDto, 'decisions' | 'reviewReasons' | 'liveness' | 'faceMatch'> {
@@ -18,7 +18,8 @@ export function statusForUser(status: KycStatusDto): KycStatusForUser {
   return {
     ...shown,
     decisions: decisions.map(({ status: decided, at }) => ({ status: decided, at })),
-    liveness: liveness && { sessions: liveness.sessions },
+    // Anti-spoofing scores stay with reviewers, like the face-match scores.
+    liveness: liveness && { sessions: liveness.sessions.map(({ presentation: _scores, ...session }) => session) },
     faceMatch: faceMatch && { passed: faceMatch.passed },
   };
 }

@@ -56,16 +56,20 @@ describe('liveness: a screen replay goes to manual review', { timeout: 300_000 }
 
     // The verify Update answers after the decision; the read model follows a moment later.
     let status: any;
+    const reviewer = t.token('ops', 'admin');
     await until(async () => {
-      status = (await api(t, 'GET', `/api/web/kycService/status/${profileId}`, { token })).body.data.status;
+      status = (await api(t, 'GET', `/api/web/kycService/status/${profileId}`, { token: reviewer })).body.data.status;
       return status.stage !== 'LIVENESS';
     }, 50).catch(() => undefined);
-    const session = (await api(t, 'GET', `/api/web/kycService/liveness/session/${sessionId}`, { token: t.token('ops', 'admin') })).body.data.session;
+    const session = (await api(t, 'GET', `/api/web/kycService/liveness/session/${sessionId}`, { token: reviewer })).body.data.session;
     assert.equal(status.stage, 'MANUAL_REVIEW', JSON.stringify({ http: verified.status, verify: body, presentation: session?.presentation }));
     assert.match(status.reviewReasons.join('; '), /presentation attack suspected: screen replay/);
 
     const asUser = await api(t, 'GET', `/api/web/kycService/liveness/session/${sessionId}`, { token });
     assert.equal(asUser.body.data.session.presentation, undefined, 'the user does not see the anti-spoofing scores');
+    const ownStatus = (await api(t, 'GET', `/api/web/kycService/status/${profileId}`, { token })).body.data.status;
+    assert.equal(ownStatus.stage, 'MANUAL_REVIEW');
+    assert.equal(ownStatus.liveness.sessions[0].presentation, undefined, 'nor in their profile status');
     const asReviewer = await api(t, 'GET', `/api/web/kycService/liveness/session/${sessionId}`, { token: t.token('ops', 'admin') });
     assert.equal(asReviewer.body.data.session.presentation.suspected, true);
   });

@@ -11,6 +11,7 @@ import { confirmDocumentUpdate, getStatusQuery, startLivenessUpdate, submitDocum
 import { kycProfileWorkflow } from '../../workflows/kyc-profile.workflow.js';
 import { recordHistory } from '../helpers/histories.js';
 import { createTimeSkippingEnv, skipWithoutTimeSkipping } from '../helpers/time-skipping.js';
+import { visionTaskQueueOf } from '../../domain/task-queues.js';
 
 const mrzRead: DocumentRead = {
   source: 'MRZ', mrzFormat: 'TD3', mrzValid: true, confidence: {}, errors: [],
@@ -69,7 +70,9 @@ describe('liveness decision with face bands, quality gate and anti-spoofing', { 
       workflowBundle: { code: readFileSync(process.env.KYCFLOW_WORKFLOW_BUNDLE!, 'utf8') },
       activities: activities(fakes),
     });
-    return worker.runUntil(async () => {
+    // OCR, quality, face and liveness activities run on the vision worker's own queue.
+    const vision = await Worker.create({ connection: env.nativeConnection, taskQueue: visionTaskQueueOf(taskQueue), activities: activities(fakes) });
+    return worker.runUntil(() => vision.runUntil(async () => {
       const handle: any = await env.client.workflow.start(kycProfileWorkflow, {
         workflowId: `kyc-profile:face-checks-${n}`,
         taskQueue,
@@ -90,7 +93,7 @@ describe('liveness decision with face bands, quality gate and anti-spoofing', { 
       }
       if (record) await recordHistory(record, handle.fetchHistory());
       return { status, answers };
-    });
+    }));
   }
 
   it('a quality problem makes a retry that is not a failed attempt; the next good session goes on', async () => {
