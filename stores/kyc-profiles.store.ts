@@ -63,23 +63,31 @@ export async function saveKycProfile(db: Db, version: number, status: KycStatusD
     createdAt: new Date(status.createdAt),
     updatedAt: new Date(status.updatedAt),
   };
-  await saveProfileRefs(db, status);
-  if (!(await saveSnapshot(profiles(db), doc))) return;
   const { recordId, agentUid, stage, failReason, createdAt, updatedAt } = doc;
-  await noteLatestProfile(db, status.userId, { profileId: doc._id, recordId, agentUid, stage, failReason, version, createdAt, updatedAt });
+  // The user's summary has its own version check, so it is written alongside the snapshot.
+  await Promise.all([
+    saveSnapshot(profiles(db), doc, { projection: REF_FIELDS, beforeWrite: (stored) => saveProfileRefs(db, status, stored) }),
+    noteLatestProfile(db, status.userId, { profileId: doc._id, recordId, agentUid, stage, failReason, version, createdAt, updatedAt }),
+  ]);
 }
 
-/** Refs before the snapshot: once a reader sees a document or session id, its ref exists. */
-async function saveProfileRefs(db: Db, status: KycStatusDto): Promise<void> {
-  const keys = [
-    ...(status.document ? [`document:${status.document.documentId}`] : []),
-    ...(status.liveness?.sessions ?? []).map((s) => `session:${s.sessionId}`),
-  ];
-  await Promise.all(keys.map(async (key) => {
+const REF_FIELDS = { 'document.documentId': 1, 'liveness.sessions.sessionId': 1 };
+const refKeys = (status: Pick<KycStatusDto, 'document' | 'liveness'> | Partial<KycProfileDoc> | null): string[] => [
+  ...(status?.document ? [`document:${status.document.documentId}`] : []),
+  ...(status?.liveness?.sessions ?? []).map((s) => `session:${s.sessionId}`),
+];
+
+/**
+ * Refs land before the snapshot, so once a reader sees a document or session id its ref exists;
+ * those of the stored snapshot were written before it, so only new ids are written.
+ */
+async function saveProfileRefs(db: Db, status: KycStatusDto, stored: Partial<KycProfileDoc> | null): Promise<void> {
+  const known = new Set(refKeys(stored));
+  await Promise.all(refKeys(status).filter((key) => !known.has(key)).map(async (key) => {
     try {
       await profileRefs(db).insertOne({ _id: key, profileId: status.profileId, userId: status.userId });
     } catch (err) {
-      if (!isDuplicateKey(err)) throw err; // written by an earlier version: refs never change
+      if (!isDuplicateKey(err)) throw err; // a retried write: refs never change
     }
   }));
 }
