@@ -85,7 +85,11 @@ try {
       });
       rows.push({ size, what, ...route, baseline: `${share(route.rps, plain.rps)} of ${plain.rps.toFixed(0)}` });
     };
+    // The embedded server's own ceiling: the status read's MongoDB call alone, same concurrency.
+    const ceiling = await storeCeiling(mongo.db, sample);
+    rows.push({ size, what: 'FerretDB alone: findOne of a profile by _id (ceiling)', ...ceiling });
     await read('GET /api/web/kycService/status/{profileId}', (i) => `/api/web/kycService/status/${profileOf(i)}`);
+    rows.at(-1)!.note = `${share(rows.at(-1)!.rps, ceiling.rps)} of the FerretDB ceiling`;
     await read('GET /kyc/eligibility', () => '/kyc/eligibility');
     await read('GET /didit/status', () => '/didit/status');
     await read('GET /payments/{paymentId}', (i) => `/payments/${paymentOf(i)}`);
@@ -171,6 +175,22 @@ async function whileUploading(count: number, measure: () => Promise<Measured>) {
   running = false;
   await Promise.all(loops);
   return { measured, uploadsPerMinute: (uploaded / (performance.now() - started)) * 60_000, failed };
+}
+
+/** findOne of a random sampled profile by `_id`, CONNECTIONS in flight, for DURATION seconds. */
+async function storeCeiling(db: import('mongodb').Db, sample: number[]): Promise<Measured> {
+  const latencies: number[] = [];
+  const end = performance.now() + DURATION * 1000;
+  await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
+    while (performance.now() < end) {
+      const t0 = performance.now();
+      await db.collection('kyc_profiles').findOne({ _id: profileOf(sample[Math.floor(Math.random() * sample.length)]!) as never });
+      latencies.push(performance.now() - t0);
+    }
+  }));
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => Math.round(latencies[Math.floor(latencies.length * p)]!);
+  return { rps: latencies.length / DURATION, p50: pct(0.5), p99: pct(0.99), errors: 0 };
 }
 
 /** `count` submits for new users, CONNECTIONS in flight. */
