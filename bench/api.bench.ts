@@ -6,7 +6,7 @@
 // starts on the same Temporal server are the submit path's baseline. Prints figures, not pass/fail.
 import { Client, Connection } from '@temporalio/client';
 import autocannon from 'autocannon';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -107,6 +107,7 @@ try {
     rows.push({ size, what: `POST /submit (${SUBMITS} new users)`, ...submit, baseline: `${share(submit.rps, bare.rps)} of ${bare.rps.toFixed(0)}`, note: [`${lost} lost`, submit.note].filter(Boolean).join(', ') });
   }
   printTable();
+  printServerErrors();
   await connection.close();
   await mongo.client.close();
 } finally {
@@ -230,6 +231,14 @@ async function bareStarts(client: Client, count: number): Promise<Measured> {
 
 function share(value: number, baseline: number): string {
   return `${((value / baseline) * 100).toFixed(1)} %`;
+}
+
+/** Errors the API logged (level error and up), so a 5xx in the table comes with its cause. */
+function printServerErrors(): void {
+  const lines = readFileSync(join(dir, 'api.log'), 'utf8').split('\n').filter((line) => /"level":(50|60)/.test(line));
+  if (!lines.length) return;
+  console.log(`\nthe API logged ${lines.length} errors; the first ones:`);
+  for (const line of lines.slice(0, 3)) console.log(line.slice(0, 1_500));
 }
 
 function printTable(): void {
