@@ -40,7 +40,7 @@ function fakeActivities(read: DocumentRead | 'unreadable', qualityPassed = true)
   };
 }
 
-describe('kycProfileWorkflow document step (time-skipping server)', { skip: skipWithoutTimeSkipping, timeout: 60_000 }, () => {
+describe('kycProfileWorkflow document step (time-skipping server)', { skip: skipWithoutTimeSkipping, timeout: 120_000 }, () => {
   let env: TestWorkflowEnvironment;
   let n = 0;
   before(async () => (env = await createTimeSkippingEnv()));
