@@ -1,4 +1,4 @@
-import { continueAsNew, executeChild, metricMeter, proxyActivities, setHandler, uuid4 } from '@temporalio/workflow';
+import { continueAsNew, executeChild, metricMeter, patched, proxyActivities, setHandler, uuid4 } from '@temporalio/workflow';
 import type { ErasureActivities } from '../activities/erasure.activities.js';
 import {
   dataErasureWorkflowId,
@@ -37,6 +37,10 @@ export async function retentionSweepWorkflow(input: RetentionSweepInput): Promis
   setHandler(getSweepProgressQuery, () => progress);
   let category = input.resume?.category ?? 0;
   let after = input.resume?.after ?? null;
+  // First, so the rules below do not take a profile a late write un-redacted for a new one
+  // (sweeps recorded before the patch repeated them at the end).
+  const lateWritesFirst = patched('late-writes-first');
+  if (lateWritesFirst && !input.dryRun && !input.resume) progress.lateWrites = await repeatLateWrites(nowMs);
 
   for (let pages = 0; category < RETENTION_CATEGORIES.length; pages++) {
     if (pages === PAGES_PER_RUN) return continueAsNew<typeof retentionSweepWorkflow>({ ...input, resume: { nowMs, category, after, progress } });
@@ -52,10 +56,12 @@ export async function retentionSweepWorkflow(input: RetentionSweepInput): Promis
     after = page.next;
     if (after === null) category++;
   }
-  if (!input.dryRun) progress.lateWrites = await repeatRecentErasures({ since: new Date(nowMs - LATE_WRITES_DAYS * 86_400_000).toISOString() });
+  if (!lateWritesFirst && !input.dryRun) progress.lateWrites = await repeatLateWrites(nowMs);
   progress.finishedAt = new Date().toISOString();
   return progress;
 }
+
+const repeatLateWrites = (nowMs: number) => repeatRecentErasures({ since: new Date(nowMs - LATE_WRITES_DAYS * 86_400_000).toISOString() });
 
 /** Erases the page's subjects, a few at a time; returns how many were erased. */
 async function eraseAll(category: RetentionCategory, items: Array<Pick<ErasureRequest, 'scope' | 'userId' | 'profileId'>>, counts: CategoryProgress): Promise<number> {

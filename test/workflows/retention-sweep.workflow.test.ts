@@ -143,13 +143,24 @@ describe('retention sweep (time-skipping server, real MongoDB)', { skip: skipWit
     const log = await mongo.db.collection('data_erasures').find({ requestedBy: 'retention-sweep' }).toArray();
     assert.deepEqual(log.map((e) => e.scope).sort(), ['files', 'files', 'profile', 'profile', 'profile']);
     const plain = new Client({ connection: env.connection, namespace: env.namespace });
-    await recordHistory('retention-sweep.erased', plain.workflow.getHandle(`retention-sweep-${runs}`).fetchHistory());
+    await recordHistory('retention-sweep.late-writes-first', plain.workflow.getHandle(`retention-sweep-${runs}`).fetchHistory());
     await recordHistory('data-erasure.profile', plain.workflow.getHandle(dataErasureWorkflowId(log.find((e) => e.scope === 'profile')!._id as unknown as string)).fetchHistory());
   });
 
-  it('sweeping again the same day erases nothing more', async () => {
+  it('sweeping again the next day finds nothing new, and undoes writes that came after an erasure', async () => {
+    // An activity still running when the rejected profile was erased: it wrote its snapshot and a
+    // selfie frame afterwards.
+    const { profileId, userId } = profiles.rejected;
+    const { erasedAt: _erased, ...snapshot } = (await profile('rejected'))!;
+    await mongo.db.collection('kyc_profiles').replaceOne({ _id: profileId as never }, { ...snapshot, document: { extracted: { name: 'LATE WRITE' } } });
+    await storeUpload(mongo.db, Readable.from([JPEG]), { field: 'selfieFrame', owner: { userId, profileId, purpose: 'selfie-frame' }, accept: ['image/jpeg'] });
+    await env.sleep('1 day');
     const progress = await sweep();
     assert.deepEqual(Object.values(progress.categories).map((c) => c.found), [0, 0, 0]);
+    assert.deepEqual(progress.lateWrites, { erasures: 3, erased: 2 }, 'the three profile erasures repeated: the frame deleted, the snapshot redacted');
+    assert.equal(await files('rejected'), 0);
+    assert.ok((await profile('rejected'))?.erasedAt instanceof Date);
+    assert.ok(!JSON.stringify(await profile('rejected')).includes('LATE WRITE'));
   });
 
   it('five years on: the customer whose relationship ended is erased; the one still active is held', async () => {
