@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type * as TfCore from '@tensorflow/tfjs-core';
-import type { FaceDescriptorModel } from '../../domain/face-match.js';
 import { loadGraphModel, packagedModelPath } from './graph-model.js';
 import { loadTf, registerFileModelLoader, type Tf } from './human-loader.js';
 import type { RgbImage } from './rgb-image.js';
