@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { extractFrames, VideoRejected, type VideoRejectionCode } from '../../../vision/face/index.js';
 import sharp from 'sharp';
@@ -51,12 +52,21 @@ describe('extractFrames limits', () => {
   });
 
   test('accepts bytes and leaves no temp file behind', async () => {
-    const mine = async () => (await readdir(tmpdir())).filter((n) => n.startsWith('kycflow-video-'));
-    const before = await mine();
-    const { frames } = await extractFrames(await readFile(await kit.still(3)), { fps: 2 });
-    assert.ok(frames.length >= 5);
-    await rejects(new Uint8Array([1, 2, 3]), 'NOT_A_VIDEO');
-    assert.deepEqual(await mine(), before);
+    // A private temp folder (os.tmpdir() follows TMPDIR), so other processes' files don't count.
+    const bytes = await readFile(await kit.still(3));
+    const ownTmp = await mkdtemp(join(tmpdir(), 'kycflow-frames-test-'));
+    const savedTmp = process.env.TMPDIR;
+    process.env.TMPDIR = ownTmp;
+    try {
+      const { frames } = await extractFrames(bytes, { fps: 2 });
+      assert.ok(frames.length >= 5);
+      await rejects(new Uint8Array([1, 2, 3]), 'NOT_A_VIDEO');
+      assert.deepEqual(await readdir(ownTmp), []);
+    } finally {
+      if (savedTmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = savedTmp;
+      await rm(ownTmp, { recursive: true, force: true });
+    }
   });
 });
 
