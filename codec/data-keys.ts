@@ -12,7 +12,11 @@ import type { EncryptionKeys } from './master-keys.js';
  * unreadable from then on, by anyone, and no new key is ever made for that workflow.
  */
 export interface DataKeyDoc {
-  /** The key id carried in each payload's metadata: `dk_` + 32 hex characters (no PII). */
+  /**
+   * The key id carried in each payload's metadata: the workflow id, so every lookup is by `_id`
+   * (the only lookup FerretDB answers from an index). Keys made by the first version of this
+   * module have `dk_` + 32 hex characters and are found by `workflowId` instead.
+   */
   _id: string;
   workflowId: string;
   masterKeyId: string;
@@ -90,20 +94,18 @@ export class DataKeyRing {
     let destroyed = 0;
     const at = new Date();
     for (const workflowId of workflowIds) {
-      const result = await collection(this.db).updateOne(
-        { workflowId, destroyedAt: null },
-        { $set: { wrapped: null, destroyedAt: at, erasureId } },
-      );
-      destroyed += result.modifiedCount;
-      if (result.matchedCount === 0) await this.insertTombstone(workflowId, at, erasureId);
+      const doc = await this.docOf(workflowId);
+      if (!doc) await this.insertTombstone(workflowId, at, erasureId);
+      else if (!doc.destroyedAt) destroyed += (await collection(this.db).updateOne({ _id: doc._id, destroyedAt: null }, { $set: { wrapped: null, destroyedAt: at, erasureId } })).modifiedCount;
       this.forget(workflowId);
     }
     return destroyed;
   }
 
   /** How many of these workflows still have a live data key (their histories are readable). */
-  countLive(workflowIds: readonly string[]): Promise<number> {
-    return collection(this.db).countDocuments({ workflowId: { $in: [...workflowIds] }, destroyedAt: null });
+  async countLive(workflowIds: readonly string[]): Promise<number> {
+    const docs = await Promise.all(workflowIds.map((id) => this.docOf(id)));
+    return docs.filter((doc) => doc && !doc.destroyedAt).length;
   }
 
   /** Re-wraps every live key that an older master key wraps with the active one (rotation). */
@@ -124,32 +126,45 @@ export class DataKeyRing {
     return { rewrapped, failed };
   }
 
+  /** The workflow's key document: by `_id`, else (a key of the first version) by `workflowId`. */
+  private async docOf(workflowId: string): Promise<DataKeyDoc | null> {
+    return (await collection(this.db).findOne({ _id: workflowId })) ?? (await this.legacyDocOf(workflowId));
+  }
+
+  private async legacyDocOf(workflowId: string): Promise<DataKeyDoc | null> {
+    this.legacyKeys ??= collection(this.db).findOne({ _id: { $regex: /^dk_/ } }, { projection: { _id: 1 } }).then(Boolean);
+    return (await this.legacyKeys) ? collection(this.db).findOne({ workflowId }) : null;
+  }
+  /** Whether keys of the first version exist (none are made any more): looked up once per process. */
+  private legacyKeys: Promise<boolean> | undefined;
+
   private async loadOrCreate(workflowId: string): Promise<DataKey> {
-    const existing = await collection(this.db).findOne({ workflowId });
+    const existing = await this.docOf(workflowId);
     if (existing) return this.remember(existing);
-    const keyId = `dk_${randomBytes(16).toString('hex')}`;
     const key = randomBytes(32);
-    const doc: DataKeyDoc = { _id: keyId, workflowId, ...this.wrap(keyId, workflowId, key), createdAt: new Date(), destroyedAt: null };
+    const doc: DataKeyDoc = { _id: workflowId, workflowId, ...this.wrap(workflowId, workflowId, key), createdAt: new Date(), destroyedAt: null };
     try {
       await collection(this.db).insertOne(doc);
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
       // Another process created this workflow's key first: use theirs.
-      const winner = await collection(this.db).findOne({ workflowId });
+      const winner = await this.docOf(workflowId);
       if (!winner) throw err;
       return this.remember(winner);
     }
     return this.remember(doc, key);
   }
 
+  /** Marks a workflow that has no key yet as erased, so none is ever made for it. */
   private async insertTombstone(workflowId: string, at: Date, erasureId: string): Promise<void> {
-    const tombstone: DataKeyDoc = { _id: `dk_${randomBytes(16).toString('hex')}`, workflowId, masterKeyId: '', wrapped: null, createdAt: at, destroyedAt: at, erasureId };
+    const tombstone: DataKeyDoc = { _id: workflowId, workflowId, masterKeyId: '', wrapped: null, createdAt: at, destroyedAt: at, erasureId };
     try {
       await collection(this.db).insertOne(tombstone);
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
       // A key was created meanwhile: destroy it.
-      await collection(this.db).updateOne({ workflowId, destroyedAt: null }, { $set: { wrapped: null, destroyedAt: at, erasureId } });
+      const doc = await this.docOf(workflowId);
+      if (doc) await collection(this.db).updateOne({ _id: doc._id, destroyedAt: null }, { $set: { wrapped: null, destroyedAt: at, erasureId } });
     }
   }
 

@@ -107,6 +107,12 @@ export async function fileInfo(db: Db, fileId: string): Promise<{ owner: FileOwn
   return { owner: doc.metadata as FileOwner, contentType: String(doc.contentType), size: Number(doc.length) };
 }
 
+/** Erasure and the export find a user's or a profile's files by their owner. */
+export async function ensureFileIndexes(db: Db): Promise<void> {
+  await db.collection(`${BUCKET}.files`).createIndex({ 'metadata.userId': 1 }, { name: 'by_owner' });
+  await db.collection(`${BUCKET}.files`).createIndex({ 'metadata.profileId': 1 }, { name: 'by_profile' });
+}
+
 /** Which stored files belong to a data subject: every file of a user, or those of some profiles. */
 export interface FileSubject {
   userId: string;

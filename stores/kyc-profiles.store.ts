@@ -49,6 +49,7 @@ export async function ensureKycProfileIndexes(db: Db): Promise<void> {
   await profiles(db).createIndex({ country: 1, createdAt: -1, _id: -1 }, { name: 'by_country' });
   await profiles(db).createIndex({ reviewOverdue: 1, createdAt: -1, _id: -1 }, { name: 'by_overdue' });
   await profiles(db).createIndex({ stage: 1, updatedAt: 1 }, { name: 'by_stage_updated' }); // retention sweeps
+  await profiles(db).createIndex({ userId: 1, createdAt: -1 }, { name: 'by_user' }); // erasure, export, legal hold
 }
 
 /**

@@ -4,6 +4,7 @@ import { ensurePaymentIndexes } from './payments.store.js';
 import { ensureCardIndexes } from './cards.store.js';
 import { ensureDataKeyIndexes } from '../codec/data-keys.js';
 import { ensureErasureLogIndexes } from './erasure-log.store.js';
+import { ensureFileIndexes } from './files.store.js';
 
 export interface Mongo {
   client: MongoClient;
@@ -20,6 +21,7 @@ export async function connectMongo(url: string, dbName: string): Promise<Mongo> 
   await ensureCardIndexes(db);
   await ensureDataKeyIndexes(db);
   await ensureErasureLogIndexes(db);
+  await ensureFileIndexes(db);
   return { client, db };
 }
 

@@ -1,7 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Payload, SerializationContext } from '@temporalio/common';
+import proto from '@temporalio/proto';
+import { Binary } from 'mongodb';
 import { randomBytes } from 'node:crypto';
+import { seal } from '../../codec/aes-gcm.js';
 import { DataKeyRing, PayloadErasedError } from '../../codec/data-keys.js';
 import { AesGcmPayloadCodec, parseEncryptionKeys } from '../../codec/payload-codec.js';
 import { connectMongo, type Mongo } from '../../stores/mongo.js';
@@ -36,7 +39,7 @@ describe('per-subject data keys (crypto-shredding)', { timeout: 30_000 }, () => 
     const id = profile();
     const [sealed] = await codec().encode([payload('ERIKSSON ANNA MARIA')], workflow(id));
     const keyId = meta(sealed, 'encryption-data-key-id');
-    assert.match(keyId, /^dk_[0-9a-f]{32}$/);
+    assert.equal(keyId, id, 'the key is found by _id, the one lookup every backend indexes');
     assert.equal(meta(sealed, 'encryption-key-id'), '', 'no master key id: the master key does not open it');
     assert.ok(!Buffer.from(sealed!.data!).includes('ERIKSSON'));
     const stored = await keys().findOne({ _id: keyId as never });
@@ -117,6 +120,23 @@ describe('per-subject data keys (crypto-shredding)', { timeout: 30_000 }, () => 
     const onlyK2 = codec(k2);
     assert.equal(content((await onlyK2.decode([old!]))[0]), '"sealed before rotation"');
     assert.equal(content((await onlyK2.decode([fresh!]))[0]), '"after"');
+  });
+
+  it("reads and erases keys of the first version (random `dk_` ids, found by workflow id)", async () => {
+    const id = profile();
+    const keyId = `dk_${randomBytes(16).toString('hex')}`;
+    const dataKey = randomBytes(32);
+    const master = parseEncryptionKeys(k1);
+    await keys().insertOne({ _id: keyId as never, workflowId: id, masterKeyId: 'k1', wrapped: new Binary(seal(master.keys.get('k1')!, dataKey, `${keyId}|${id}`)), createdAt: new Date(), destroyedAt: null });
+    const old = { metadata: { encoding: Buffer.from('binary/encrypted'), 'encryption-data-key-id': Buffer.from(keyId) }, data: seal(dataKey, proto.temporal.api.common.v1.Payload.encode(payload('old format')).finish(), `data-key:${keyId}`) };
+    assert.equal(content((await codec().decode([old]))[0]), '"old format"');
+    const [fresh] = await codec().encode([payload('same workflow, later')], workflow(id));
+    assert.equal(meta(fresh, 'encryption-data-key-id'), keyId, 'the workflow keeps its key');
+    const ring = new DataKeyRing(mongo.db, master);
+    assert.equal(await ring.countLive([id]), 1);
+    assert.equal(await ring.destroy([id], 'erasure_5'), 1);
+    await assert.rejects(codec().decode([old]), PayloadErasedError);
+    await assert.rejects(codec().encode([payload('x')], workflow(id)), PayloadErasedError);
   });
 
   it('detects tampering: a swapped key id, a flipped bit, or a wrapped key moved to another workflow', async () => {
