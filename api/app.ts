@@ -53,6 +53,8 @@ export async function buildApp({ config, client, db, logStream }: AppDeps): Prom
     bodyLimit: 1_048_576,
     requestTimeout: 60_000,
     frameworkErrors,
+    // Only named proxies may say who the client is (X-Forwarded-For); otherwise the socket's address.
+    ...(config.TRUST_PROXY.trim() ? { trustProxy: config.TRUST_PROXY.split(',').map((entry) => entry.trim()).filter(Boolean) } : {}),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

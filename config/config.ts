@@ -35,6 +35,11 @@ const server = {
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: port.default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * Addresses or CIDRs of the reverse proxies in front of the API (comma-separated): their
+   * X-Forwarded-For names the client, so rate limits count real client IPs. None by default.
+   */
+  TRUST_PROXY: z.string().regex(/^[\w.:/,\s]*$/, 'comma-separated IP addresses or CIDRs').default(''),
   /** Internal listeners for Prometheus (keep them off the public network). */
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   API_METRICS_PORT: port.default(9464),

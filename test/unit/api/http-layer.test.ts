@@ -67,6 +67,16 @@ describe('rate limits count every request per IP', () => {
     await app.close();
   });
 
+  it('behind a trusted proxy, counts the client named in X-Forwarded-For; nobody else can name one', async () => {
+    const { app } = await buildHttpOnlyApp({ RATE_LIMIT_PER_IP_PER_MINUTE: '2', TRUST_PROXY: '10.0.0.0/8' });
+    const via = (remoteAddress: string, client: string) => app.inject({ method: 'GET', url: '/healthz', remoteAddress, headers: { 'x-forwarded-for': client } });
+    assert.deepEqual([(await via('10.0.0.5', '198.51.100.1')).statusCode, (await via('10.0.0.5', '198.51.100.1')).statusCode, (await via('10.0.0.5', '198.51.100.1')).statusCode], [200, 200, 429]);
+    assert.equal((await via('10.0.0.5', '198.51.100.2')).statusCode, 200, 'another client behind the proxy');
+    const spoofer = [(await via('203.0.113.9', '198.51.100.3')).statusCode, (await via('203.0.113.9', '198.51.100.4')).statusCode, (await via('203.0.113.9', '198.51.100.5')).statusCode];
+    assert.deepEqual(spoofer, [200, 200, 429], 'an untrusted sender is counted by its own address');
+    await app.close();
+  });
+
   it('write routes keep the per-IP limit besides the per-user one', async () => {
     const { app, token } = await buildHttpOnlyApp({ RATE_LIMIT_PER_IP_PER_MINUTE: '5', RATE_LIMIT_WRITES_PER_USER_PER_MINUTE: '100' });
     const statuses = [];
