@@ -1,6 +1,7 @@
 import type { KycDocument } from './kyc-document.js';
 import type { FaceMatchSummary, LivenessState } from './liveness.js';
 import { STAGE_TABLE, type KycStage, type LocalKycStatus } from './kyc-stage.js';
+import type { RejectReasonCode, Resubmission, RetryStep, ReviewerRole, ReviewState } from './review.js';
 
 // Imported by workflow code: keep this module free of libraries (the worker bundles it).
 
@@ -76,11 +77,19 @@ export interface KycStatusDto {
   reviewOverdue: boolean;
   /** The provider's (or the reviewer's) reason for a rejection: seed 000 `fail_reason`. */
   failReason: string | null;
+  /** A reviewer's RETRY the user has still to do (the step and what to fix); null otherwise. */
+  resubmission: Resubmission | null;
+  /** Internal: claims, four-eyes approvals, notes, the review log. Never shown to the user. */
+  review: ReviewState;
   createdAt: string;
   updatedAt: string;
 }
 
 export const statusOfStage = (stage: KycStage): LocalKycStatus => STAGE_TABLE[stage].local;
+
+/** While the user owes a RETRY, seed 000 reads the profile as `rejected` (with `fail_reason` saying what to fix). */
+export const localStatusOf = (stage: KycStage, resubmission: Resubmission | null): LocalKycStatus =>
+  resubmission ? 'rejected' : statusOfStage(stage);
 
 /** Seed 003 `update-status` values: -1 reject, 0 reset to review, 2 approve. */
 export const ADMIN_DECISIONS = { REJECT: -1, RESET: 0, APPROVE: 2 } as const;
@@ -88,9 +97,20 @@ export type AdminDecisionStatus = (typeof ADMIN_DECISIONS)[keyof typeof ADMIN_DE
 
 export interface AdminDecision {
   adminId: string;
+  /** Seed 003 value: -1 for a rejection (FINAL or RETRY), 0 reset, 2 approve. */
   status: AdminDecisionStatus;
+  /** The reviewer's internal comment. */
   remark: string | null;
   at: string;
+  // Set by the decision model (absent in decisions made through the legacy signal):
+  kind?: 'APPROVE' | 'REJECT_FINAL' | 'REJECT_RETRY' | 'RESET';
+  role?: ReviewerRole;
+  reasonCode?: RejectReasonCode | null;
+  step?: RetryStep | null;
+  /** What the user is told (`fail_reason`). */
+  userMessage?: string | null;
+  /** Four eyes: who gave the first approval this one confirms. */
+  confirms?: string | null;
 }
 
 /** Why a decision does not fit the profile's stage, or null when it does. */

@@ -66,6 +66,8 @@ export interface LivenessSession {
   /** Why the session must be retried (status RETRY). */
   quality?: FaceQualityProblem[];
   presentation?: PresentationCheck | null;
+  /** The stored selfie frame (absent in sessions from before it was kept). */
+  bestFrameFileId?: string | null;
 }
 
 /** A result delivered by a liveness vendor's server-to-server callback, as recorded. */

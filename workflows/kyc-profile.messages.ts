@@ -10,7 +10,9 @@ import type {
   QualitySummary,
 } from '../domain/kyc-document.js';
 import type { AdminDecisionStatus, KycStatusDto } from '../domain/kyc-profile.js';
+import type { KycStage } from '../domain/kyc-stage.js';
 import type { LivenessCallbackRecord, LivenessSession } from '../domain/liveness.js';
+import type { RejectReasonCode, ReviewClaim, ReviewDecision, ReviewerRef, ReviewNote, ReviewPolicy } from '../domain/review.js';
 
 /** Messages of the `kyc-profile:{profileId}` workflow; the API imports these, never the workflow body. */
 export const getStatusQuery = defineQuery<KycStatusDto>('getStatus');
@@ -79,3 +81,27 @@ export const livenessCallbackSignal = defineSignal<[Omit<LivenessCallbackRecord,
 
 /** Seed 003 `/admin/kyc/update-status`: an admin's decision (-1 reject, 0 reset to review, 2 approve). */
 export const adminDecisionSignal = defineSignal<[{ adminId: string; status: AdminDecisionStatus; remark: string | null }]>('adminDecision');
+
+export interface ReviewDecisionInput {
+  reviewer: ReviewerRef;
+  decision: ReviewDecision;
+  /** From the API's configuration, so a changed rule applies to open cases too. */
+  policy: ReviewPolicy;
+}
+export interface ReviewDecisionResult {
+  outcome: 'APPROVED' | 'APPROVAL_PENDING' | 'REJECTED' | 'RETRY_REQUESTED' | 'RESET';
+  previousStage: KycStage;
+  stage: KycStage;
+  /** Set when a RETRY past the limit became a FINAL rejection. */
+  reasonCode: RejectReasonCode | null;
+  /** Why the case needs four eyes (empty when it does not). */
+  highRisk: string[];
+}
+/** A reviewer's decision: approve (four eyes when high risk), reject FINAL, RETRY a step, reset. */
+export const reviewDecisionUpdate = defineUpdate<ReviewDecisionResult, [ReviewDecisionInput]>('reviewDecision');
+
+/** Claims a case for `ttlMs` (another reviewer sees who has it) or releases the reviewer's claim. */
+export const claimReviewUpdate = defineUpdate<ReviewClaim | null, [{ reviewer: ReviewerRef; release: boolean; ttlMs: number }]>('claimReview');
+
+/** An internal note (append-only). */
+export const addReviewNoteUpdate = defineUpdate<ReviewNote, [{ reviewer: ReviewerRef; text: string }]>('addReviewNote');

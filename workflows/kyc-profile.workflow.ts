@@ -1,15 +1,16 @@
-import { allHandlersFinished, condition, patched, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, patched, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { DEFAULT_RESET_WINDOW_MS, DEFAULT_REVIEW_SLA_MS, type KycProfileInput, type KycStatusDto } from '../domain/kyc-profile.js';
-import { statusOfStage } from '../domain/kyc-profile.js';
+import { localStatusOf, statusOfStage } from '../domain/kyc-profile.js';
 import { agentUidOf, kycRecordIdOf } from '../domain/ids.js';
 import { LIVENESS_SESSION_TTL_MS } from '../domain/liveness.js';
-import { isFinalStage, type KycStage } from '../domain/kyc-stage.js';
+import { canMoveTo, isFinalStage, type KycStage } from '../domain/kyc-stage.js';
+import { emptyReviewState } from '../domain/review.js';
 import type { ReadModelActivities } from '../activities/read-model.activities.js';
 import type { WebhookActivities, WebhookEvent } from '../activities/webhook.activities.js';
 import { registerDocumentStep } from './kyc-profile/document-step.js';
 import { registerLivenessStep } from './kyc-profile/liveness-step.js';
 import { runProviderCheck } from './kyc-profile/provider-step.js';
-import { registerReviewStep } from './kyc-profile/review-step.js';
+import { registerReviewStep, type ReviewStep } from './kyc-profile/review-step.js';
 import { awaitPublishedUpdate, getStatusQuery } from './kyc-profile.messages.js';
 import { CountryKey, KycStatusKey, ReviewOverdueKey, UserIdKey } from './search-attributes.js';
 
@@ -53,6 +54,8 @@ export async function kycProfileWorkflow(input: KycProfileInput): Promise<KycSta
     decisions: [],
     reviewOverdue: false,
     failReason: null,
+    resubmission: null,
+    review: emptyReviewState(),
     createdAt,
     updatedAt: createdAt,
   };
@@ -63,10 +66,16 @@ export async function kycProfileWorkflow(input: KycProfileInput): Promise<KycSta
     return status;
   });
 
-  async function moveTo(stage: KycStage): Promise<void> {
+  /** Every stage change goes through here, checked against domain's transition table. */
+  async function moveTo(stage: KycStage, by: string | null = null): Promise<void> {
+    const from = status.stage;
+    // A step that lost a race (the profile expired or was reset meanwhile) is refused, not applied.
+    if (!canMoveTo(from, stage)) throw ApplicationFailure.create({ message: `the profile cannot move from ${from} to ${stage}`, type: 'StepRefused', nonRetryable: true });
+    review.beforeMove(stage);
     status.stage = stage;
-    status.status = statusOfStage(stage);
+    status.status = localStatusOf(stage, status.resubmission);
     status.updatedAt = now();
+    status.review.log.push({ at: status.updatedAt, by, event: 'STAGE', detail: `${from} → ${stage}` });
     await publish();
     notify('kyc.status.changed', { stage, status: status.status });
   }
@@ -88,16 +97,22 @@ export async function kycProfileWorkflow(input: KycProfileInput): Promise<KycSta
     written = Math.max(written, next);
   }
 
+  const review: ReviewStep = registerReviewStep({ status, moveTo, publish, now, notifyDecision: (decision) => notify('kyc.decision', { ...decision }) });
+  const liveness = registerLivenessStep({
+    status, moveTo, publish, now,
+    sessionTtlMs: input.livenessSessionTtlMs ?? LIVENESS_SESSION_TTL_MS,
+    maxAttempts: input.livenessAttempts ?? 3,
+    resubmission: review.resubmission,
+  });
   registerDocumentStep({
     stage: () => status.stage,
     document: () => status.document,
     setDocument: (doc) => void (status.document = doc),
     moveTo,
     now,
+    // A document resubmitted after a RETRY is matched to the selfie already taken, when there is one.
+    stageAfterSubmit: () => (review.openRetryStep() === 'DOCUMENT' && liveness.canReuseSelfie() ? 'FACE_MATCH' : 'LIVENESS'),
   });
-
-  registerLivenessStep({ status, moveTo, publish, now, sessionTtlMs: input.livenessSessionTtlMs ?? LIVENESS_SESSION_TTL_MS, maxAttempts: input.livenessAttempts ?? 3 });
-  registerReviewStep({ status, moveTo, now, notifyDecision: (decision) => notify('kyc.decision', { ...decision }) });
 
   upsertSearchAttributes([
     { key: UserIdKey, value: input.userId },
@@ -109,24 +124,50 @@ export async function kycProfileWorkflow(input: KycProfileInput): Promise<KycSta
   const userStepsDone = () => status.stage === 'PROVIDER_CHECK' || status.stage === 'MANUAL_REVIEW' || isFinalStage(status.stage);
   if (!(await condition(userStepsDone, input.ttlMs))) await moveTo('EXPIRED');
   if (status.stage === 'PROVIDER_CHECK') await runProviderCheck({ status, moveTo, now }, input.providerPolicy);
-  await awaitDecision();
+  await awaitOutcome();
   // A decided profile stays open for a while so an admin can reset it to review.
   if (patched('admin-reset-window') && (status.stage === 'APPROVED' || status.stage === 'REJECTED')) {
-    while (await condition(() => !isFinalStage(status.stage), input.resetWindowMs ?? DEFAULT_RESET_WINDOW_MS)) await awaitDecision();
+    while (await condition(() => !isFinalStage(status.stage), input.resetWindowMs ?? DEFAULT_RESET_WINDOW_MS)) await awaitOutcome();
   }
   await Promise.all(deliveries);
   await condition(allHandlersFinished); // let an update in flight answer before the workflow closes
   return status;
 
+  /** Manual review until a final decision; each RETRY sends the user back, then the case returns. */
+  async function awaitOutcome(): Promise<void> {
+    await awaitDecision();
+    while (review.retryOpen()) {
+      await awaitResubmission();
+      await awaitDecision();
+    }
+  }
+
   /** Manual review: an admin decides; past the SLA the case is flagged (never decided by time). */
   async function awaitDecision(): Promise<void> {
     if (isFinalStage(status.stage)) return;
-    if (patched('review-sla') && !(await condition(() => isFinalStage(status.stage), input.reviewSlaMs ?? DEFAULT_REVIEW_SLA_MS))) {
+    const decided = () => isFinalStage(status.stage) || review.retryOpen();
+    if (patched('review-sla') && !(await condition(decided, input.reviewSlaMs ?? DEFAULT_REVIEW_SLA_MS))) {
       status.reviewOverdue = true;
       upsertSearchAttributes([{ key: ReviewOverdueKey, value: true }]);
       await publish();
       notify('kyc.review.overdue', { stage: status.stage });
     }
-    await condition(() => isFinalStage(status.stage));
+    await condition(decided);
+  }
+
+  /** The user redoes the step within the profile's TTL; the case then goes back to review. */
+  async function awaitResubmission(): Promise<void> {
+    const back = () => status.stage === 'MANUAL_REVIEW' || status.stage === 'FACE_MATCH' || isFinalStage(status.stage);
+    if (!(await condition(back, input.ttlMs))) return moveTo('EXPIRED');
+    if (status.stage === 'FACE_MATCH') {
+      await liveness.rematchFace();
+      status.reviewReasons = liveness.reviewReasons('resubmitted after RETRY of the document; matched to the earlier selfie');
+      await moveTo('MANUAL_REVIEW');
+    }
+    if (status.stage === 'MANUAL_REVIEW' && status.reviewOverdue) {
+      status.reviewOverdue = false; // a fresh wait in the queue
+      upsertSearchAttributes([{ key: ReviewOverdueKey, value: false }]);
+      await publish();
+    }
   }
 }

@@ -158,7 +158,7 @@ describe('kycProfileWorkflow liveness and decision (time-skipping server)', { sk
     }
   });
 
-  it('admin decisions: reject, an approval that does not fit is ignored, reset, approve; closes after the reset window', async () => {
+  it('legacy decision signals: reject, an approval that does not fit is ignored, reset, four eyes on the high-risk approval; closes after the reset window', async () => {
     await atLiveness({ face: { passed: false, similarity: 0.2, distance: 0.8, threshold: 0.4, reason: 'the selfie does not match the document photo' } }, async (handle) => {
       const session = await handle.executeUpdate(startLivenessUpdate);
       await handle.executeUpdate(verifyLivenessUpdate, { args: [{ sessionId: session.sessionId, videoFileIds: videos }] });
@@ -167,10 +167,15 @@ describe('kycProfileWorkflow liveness and decision (time-skipping server)', { sk
       await handle.signal(adminDecisionSignal, { adminId: 'ops', status: 2, remark: 'ignored: not in review any more' });
       await handle.signal(adminDecisionSignal, { adminId: 'ops', status: 0, remark: 'second look' });
       await handle.signal(adminDecisionSignal, { adminId: 'ops', status: 2, remark: 'checked by hand' });
+      await handle.signal(adminDecisionSignal, { adminId: 'ops', status: 2, remark: 'ignored: the same admin cannot confirm' });
+      const pending = await handle.query(getStatusQuery);
+      assert.deepEqual([pending.stage, pending.review.pendingApproval?.reviewerId], ['MANUAL_REVIEW', 'ops'], 'a face mismatch needs four eyes');
+      await handle.signal(adminDecisionSignal, { adminId: 'ops_lead', status: 2, remark: 'confirmed' });
       const result = await handle.result();
       assert.equal(result.stage, 'APPROVED');
-      assert.deepEqual(result.decisions.map((d: any) => [d.status, d.remark]), [[-1, null], [0, 'second look'], [2, 'checked by hand']], 'the decision that did not fit the stage was ignored');
-      await recordHistory('kyc-profile.admin-approved', handle.fetchHistory());
+      assert.deepEqual(result.decisions.map((d: any) => [d.adminId, d.status, d.remark]), [['ops', -1, null], ['ops', 0, 'second look'], ['ops_lead', 2, 'confirmed']], 'decisions that did not fit were ignored');
+      assert.equal(result.decisions[2].confirms, 'ops');
+      await recordHistory('kyc-profile.legacy-signal-four-eyes', handle.fetchHistory());
     });
   });
 

@@ -11,7 +11,7 @@ import {
   type KycDocument,
   type QualitySummary,
 } from '../../domain/kyc-document.js';
-import type { KycStage } from '../../domain/kyc-stage.js';
+import { canMoveTo, type KycStage } from '../../domain/kyc-stage.js';
 import {
   confirmDocumentUpdate,
   recordDocumentMetadataUpdate,
@@ -38,6 +38,8 @@ export interface ProfileContext {
   setDocument(doc: KycDocument): void;
   moveTo(stage: KycStage): Promise<void>;
   now(): string;
+  /** Where a submitted document leads (LIVENESS unless a resubmitted document can reuse the selfie). */
+  stageAfterSubmit?(): KycStage;
 }
 
 /** Steps out of order are refused in validators, so they leave no trace in history. */
@@ -67,6 +69,11 @@ export function registerDocumentStep(profile: ProfileContext): void {
   };
 
   async function replaceDocument(doc: KycDocument): Promise<void> {
+    // The profile moved on while the images were read (it expired, or a RETRY was withdrawn).
+    if (!canMoveTo(profile.stage(), 'CONFIRMATION')) {
+      await discardFiles({ fileIds: [doc.frontFileId, doc.backFileId].filter((id): id is string => !!id) });
+      refuse(`the profile no longer takes a document (stage: ${profile.stage()})`);
+    }
     const previous = profile.document();
     profile.setDocument(doc);
     await profile.moveTo('CONFIRMATION');
@@ -124,7 +131,7 @@ export function registerDocumentStep(profile: ProfileContext): void {
     // Documents read since the cross-check exist carry why they go to review.
     const reasons = doc.crossCheck !== undefined && status !== 1 ? { reviewReasons: documentReviewReasons(doc) } : {};
     profile.setDocument({ ...doc, ...reasons, reviewStatus: status, submittedAt: profile.now() });
-    await profile.moveTo('LIVENESS');
+    await profile.moveTo(profile.stageAfterSubmit?.() ?? 'LIVENESS');
     return { documentId, status };
   }, { validator: ({ documentId }) => void currentDocument(documentId, 'REVIEW_SUBMISSION', 'submitted') });
 }

@@ -23,6 +23,8 @@ export interface LivenessContext {
   moveTo(stage: KycStage): Promise<void>;
   publish(): Promise<void>;
   now(): string;
+  /** An open RETRY: sessions before `since` do not count, and the case returns to review with `reason`. */
+  resubmission?(): { since: string; reason: string } | null;
 }
 
 /**
@@ -35,7 +37,7 @@ function refuse(message: string): never {
   throw ApplicationFailure.create({ message, type: 'StepRefused', nonRetryable: true });
 }
 
-export function registerLivenessStep(ctx: LivenessContext): void {
+export function registerLivenessStep(ctx: LivenessContext) {
   const state = () => (ctx.status.liveness ??= { sessions: [], callbacks: [] });
   const session = (sessionId: string) => state().sessions.find((s) => s.sessionId === sessionId);
   const active = () => state().sessions.find((s) => s.status === 'ACTIVE' || s.status === 'VERIFYING');
@@ -97,6 +99,7 @@ export function registerLivenessStep(ctx: LivenessContext): void {
     if (!scoring.samePerson.passed) s.reasons.push(scoring.samePerson.reason ?? 'the videos show different people');
     s.status = s.reasons.length === 0 ? 'PASSED' : 'FAILED';
     s.verifiedAt = ctx.now();
+    s.bestFrameFileId = scoring.bestFrameFileId;
 
     if (s.status === 'PASSED' || (checks && s.presentation?.suspected)) {
       const front = ctx.status.document?.frontFileId ?? null;
@@ -104,7 +107,9 @@ export function registerLivenessStep(ctx: LivenessContext): void {
         ? await vision().matchDocumentFace({ documentFileId: front, selfieFileId: scoring.bestFrameFileId })
         : { passed: false, similarity: null, distance: null, threshold: 0, reason: front ? 'no usable selfie frame' : 'no document photo to compare (metadata-only document)' };
     }
-    if (checks) await decideWithFaceChecks(s);
+    // The profile moved on while the videos were scored (expired, or a RETRY withdrawn): keep the result only.
+    if (ctx.status.stage !== 'LIVENESS') await ctx.publish();
+    else if (checks) await decideWithFaceChecks(s);
     else await decide(s);
     return s;
   }, {
@@ -123,18 +128,35 @@ export function registerLivenessStep(ctx: LivenessContext): void {
    * anything else → manual review, with the reasons. A failed liveness may be retried.
    */
   async function decide(s: LivenessSession): Promise<void> {
+    const round = ctx.resubmission?.() ?? null;
     if (s.status === 'FAILED') {
-      const failures = state().sessions.filter((x) => x.status === 'FAILED').length;
+      const failures = state().sessions.filter((x) => x.status === 'FAILED' && (!round || x.createdAt >= round.since)).length;
       if (failures < ctx.maxAttempts) return ctx.publish();
-      ctx.status.reviewReasons = [`liveness failed ${failures} times`, ...s.reasons];
+      ctx.status.reviewReasons = [...(round ? [round.reason] : []), `liveness failed ${failures} times`, ...s.reasons];
       return ctx.moveTo('MANUAL_REVIEW');
     }
-    const reasons: string[] = [];
+    const reasons = legacyReasons(round?.reason ?? null);
+    ctx.status.reviewReasons = reasons;
+    await ctx.moveTo(reasons.length ? 'MANUAL_REVIEW' : 'PROVIDER_CHECK');
+  }
+
+  /** Why a passed liveness still needs a reviewer, before the face-checks patch. */
+  function legacyReasons(first: string | null): string[] {
+    const reasons = first ? [first] : [];
     if (!ctx.status.faceMatch?.passed) reasons.push(`face match failed: ${ctx.status.faceMatch?.reason ?? 'the selfie does not match the document photo'}`);
     const docStatus = ctx.status.document?.reviewStatus;
     if (docStatus !== DocumentReviewStatus.AUTO_APPROVED) reasons.push(`the document needs review (submit status ${docStatus})`, ...(ctx.status.document?.reviewReasons ?? []));
-    ctx.status.reviewReasons = reasons;
-    await ctx.moveTo(reasons.length ? 'MANUAL_REVIEW' : 'PROVIDER_CHECK');
+    return reasons;
+  }
+
+  /** Why a passed liveness still needs a reviewer, with the face match bands (none: on to the provider). */
+  function reasonsWithBands(first: string | null): string[] {
+    const reasons = first ? [first] : [];
+    const face = faceMatchReason(ctx.status.faceMatch);
+    if (face) reasons.push(face);
+    const docStatus = ctx.status.document?.reviewStatus;
+    if (docStatus !== DocumentReviewStatus.AUTO_APPROVED) reasons.push(`the document needs review (submit status ${docStatus})`);
+    return reasons;
   }
 
   /** Quality problems make a retry, until a user has had MAX_QUALITY_RETRIES of them. */
@@ -149,27 +171,39 @@ export function registerLivenessStep(ctx: LivenessContext): void {
    * `match` goes on; `review` and `no_match` go to a reviewer, `no_match` flagged.
    */
   async function decideWithFaceChecks(s: LivenessSession): Promise<void> {
+    const round = ctx.resubmission?.() ?? null;
     const attack = [...(s.presentation?.reasons ?? [])];
     if (ctx.status.faceMatch?.copyOfPortrait) attack.push('the selfie is a copy of the document portrait (a photo of the document held to the camera)');
     if (attack.length) {
-      ctx.status.reviewReasons = attack.map((r) => `presentation attack suspected: ${r}`);
+      ctx.status.reviewReasons = [...(round ? [round.reason] : []), ...attack.map((r) => `presentation attack suspected: ${r}`)];
       if (s.status === 'FAILED') ctx.status.reviewReasons.push(...s.reasons);
       return ctx.moveTo('MANUAL_REVIEW');
     }
     if (s.status === 'FAILED') return decide(s);
-    const reasons: string[] = [];
-    const face = faceMatchReason(ctx.status.faceMatch);
-    if (face) reasons.push(face);
-    const docStatus = ctx.status.document?.reviewStatus;
-    if (docStatus !== DocumentReviewStatus.AUTO_APPROVED) reasons.push(`the document needs review (submit status ${docStatus})`);
+    const reasons = reasonsWithBands(round?.reason ?? null);
     ctx.status.reviewReasons = reasons;
     await ctx.moveTo(reasons.length ? 'MANUAL_REVIEW' : 'PROVIDER_CHECK');
   }
+
+  /** The latest passed session's selfie frame, reusable for a resubmitted document. */
+  const reusableSelfie = () => [...state().sessions].reverse().find((x) => x.status === 'PASSED' && x.bestFrameFileId)?.bestFrameFileId ?? null;
 
   setHandler(livenessCallbackSignal, (callback) => {
     state().callbacks.push({ ...callback, receivedAt: ctx.now() });
     void ctx.publish();
   });
+
+  return {
+    canReuseSelfie: (): boolean => reusableSelfie() !== null && !!ctx.status.document?.frontFileId,
+    /** Matches the (new) document photo against the kept selfie frame. */
+    async rematchFace(): Promise<void> {
+      const selfie = reusableSelfie();
+      const front = ctx.status.document?.frontFileId;
+      if (selfie && front) ctx.status.faceMatch = await vision().matchDocumentFace({ documentFileId: front, selfieFileId: selfie });
+    },
+    /** The review reasons after a rematch, as the decision in force gives them. */
+    reviewReasons: (first: string): string[] => (patched(FACE_CHECKS_PATCH) ? reasonsWithBands(first) : legacyReasons(first)),
+  };
 }
 
 /** The review reason a face match gives, with the score a reviewer needs; null for a match. */
