@@ -1,12 +1,27 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import type { Db, Filter } from 'mongodb';
+import type { Config } from '../config/config.js';
 import { kycProfileWorkflowId } from '../domain/ids.js';
-import { ADMIN_DECISIONS, decisionRefusal, type AdminDecisionStatus, type KycStatusDto } from '../domain/kyc-profile.js';
+import { DOCUMENT_FIELD_NAMES, fieldsDiffer } from '../domain/kyc-document.js';
+import { ADMIN_DECISIONS, type AdminDecisionStatus, type KycStatusDto } from '../domain/kyc-profile.js';
 import type { KycStage, LocalKycStatus } from '../domain/kyc-stage.js';
+import {
+  emptyReviewState,
+  highRiskReasons,
+  liveClaim,
+  RETRY_STEPS,
+  reviewRefusal,
+  type RejectReasonCode,
+  type ReviewDecision,
+  type ReviewerRef,
+  type ReviewPolicy,
+  type ReviewReasonGroup,
+} from '../domain/review.js';
 import { activeProfileOf, findKycProfile, listKycProfiles, type KycProfileDoc } from '../stores/kyc-profiles.store.js';
 import { erasedProfileRecord } from '../erasure/erased-record.js';
-import { adminDecisionSignal, getStatusQuery } from '../workflows/kyc-profile.messages.js';
+import { queueCounts, queuePage } from '../stores/review-queue.store.js';
+import { addReviewNoteUpdate, claimReviewUpdate, getStatusQuery, reviewDecisionUpdate } from '../workflows/kyc-profile.messages.js';
 import { HttpError, notFound } from './http-error.js';
 import { callWorkflow } from './workflow-errors.js';
 
@@ -20,20 +35,56 @@ export interface ListQuery {
   limit: number;
 }
 
-/** Admin review: lists from the read models, details and decisions through the workflows. */
-export function createAdminReviewService({ client, db }: { client: Client; db: Db }) {
-  const handle = (profileId: string) => client.workflow.getHandle(kycProfileWorkflowId(profileId));
+export interface QueueQuery {
+  stage: KycStage;
+  overdue?: boolean;
+  country?: string;
+  reason?: ReviewReasonGroup;
+  q?: string;
+  page: number;
+  limit: number;
+}
 
-  /** Polls the profile's read model (by key) until its version passes `version`. */
-  async function projectionPast(profileId: string, version: number): Promise<void> {
-    const deadline = Date.now() + PROJECTION_WAIT_MS;
-    for (let delay = 5; Date.now() < deadline; delay = Math.min(delay * 2, 100)) {
-      if (((await findKycProfile(db, profileId))?.version ?? 0) > version) return;
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
+export interface AdminReviewDeps {
+  client: Client;
+  db: Db;
+  config: Pick<Config, 'REVIEW_MAX_RETRIES_PER_STEP' | 'REVIEW_FOUR_EYES_RULES' | 'REVIEW_CLAIM_MINUTES'>;
+}
+
+/** Where the case's stored images are fetched: the bearer API, or the back office's session route. */
+export type FileLink = (fileId: string) => string;
+export const apiFileLink: FileLink = (fileId) => `/api/web/kycService/files/${fileId}`;
+
+/**
+ * Manual review: the queue and lists from the read models; case details, decisions, claims and
+ * notes through the profile workflows (which settle races: two reviewers never both win).
+ */
+export function createAdminReviewService({ client, db, config }: AdminReviewDeps) {
+  const handle = (profileId: string) => client.workflow.getHandle(kycProfileWorkflowId(profileId));
+  const policy: ReviewPolicy = { maxRetriesPerStep: config.REVIEW_MAX_RETRIES_PER_STEP, fourEyes: config.REVIEW_FOUR_EYES_RULES };
+  const current = (profileId: string) => callWorkflow('profile', () => handle(profileId).query(getStatusQuery));
+
+  /**
+   * Checked first against the read model for a precise answer (403 / 409); the workflow's validator
+   * checks again, atomically. The Update answers once the profile's new snapshot is written, so
+   * the reviewer's next read shows the decision.
+   */
+  async function decideAs(profileId: string, reviewer: ReviewerRef, decision: ReviewDecision) {
+    const stored = await findKycProfile(db, profileId);
+    if (!stored) throw notFound('profile');
+    if (stored.erasedAt) throw new HttpError(410, 'this profile was erased; it cannot be decided');
+    const status = { ...stored, createdAt: stored.createdAt.toISOString(), updatedAt: stored.updatedAt.toISOString(), review: stored.review ?? emptyReviewState() };
+    const refusal = reviewRefusal(status, reviewer, decision, policy, new Date().toISOString());
+    if (refusal) throw new HttpError(refusal.status, refusal.message);
+    // A reset makes the profile active again: not while the user has started another one.
+    const active = decision.action === 'RESET' ? await activeProfileOf(db, stored.userId) : null;
+    if (active && active !== profileId) throw new HttpError(409, `the user has another active profile (${active}); decide that one instead`);
+    return callWorkflow('profile', () => handle(profileId).executeUpdate(reviewDecisionUpdate, { args: [{ reviewer, decision, policy }] }));
   }
 
   return {
+    policy,
+
     async list(query: ListQuery) {
       const filter: Filter<KycProfileDoc> = {};
       if (query.profileIds?.length) filter._id = { $in: query.profileIds };
@@ -45,10 +96,27 @@ export function createAdminReviewService({ client, db }: { client: Client; db: D
       return { total, page: query.page, limit: query.limit, items: docs.map(summary) };
     },
 
-    /** The live status, where its files can be fetched, and the workflow's event timeline. */
-    async detail(profileId: string) {
+    /** The reviewers' queue: oldest waiting first, with the counts each filter would show. */
+    async queue(query: QueueQuery) {
+      const filter = { stage: query.stage, overdue: query.overdue, country: query.country, reason: query.reason, search: query.q };
+      const [{ total, docs }, counts] = await Promise.all([queuePage(db, filter, query.page, query.limit), queueCounts(db, query.stage)]);
+      const now = new Date().toISOString();
+      const items = docs.map((doc) => ({
+        ...summary(doc),
+        waitingSince: (doc.queuedAt ?? doc.createdAt).toISOString(),
+        reasonGroups: doc.reasonGroups ?? [],
+        claim: liveClaim(doc.review?.claim, now),
+        pendingApprovalBy: doc.review?.pendingApproval?.reviewerId ?? null,
+        highRisk: highRiskReasons(doc, policy.fourEyes),
+        docType: doc.document?.docType ?? null,
+      }));
+      return { counts, total, page: query.page, limit: query.limit, items };
+    },
+
+    /** The live profile (or an erased one's record), its images, the fields side by side, the review state and the timeline. */
+    async detail(profileId: string, fileLink: FileLink = apiFileLink) {
       const erased = await erasedProfileRecord(db, profileId);
-      const status = erased ?? await callWorkflow('profile', () => handle(profileId).query(getStatusQuery));
+      const status = erased ?? await current(profileId);
       // An erased profile's history is unreadable (or, if sealed before data keys, deleted): events only.
       const history = await handle(profileId).fetchHistory().catch((err) => {
         if (erased && err instanceof WorkflowNotFoundError) return { events: [] };
@@ -60,31 +128,33 @@ export function createAdminReviewService({ client, db }: { client: Client; db: D
         type: (EventType[event.eventType ?? 0] ?? 'UNKNOWN').replace(/^EVENT_TYPE_/, ''),
         name: eventName(event),
       })).filter((e) => IMPORTANT.test(e.type));
-      return { profile: status, files: fileLinks(status), timeline };
+      return { profile: status, files: fileLinks(status, fileLink), fields: fieldComparison(status), review: reviewSummary(status, policy), timeline };
     },
 
-    /**
-     * Refused with the reason when the decision does not fit the stage; else signalled. Answers once
-     * the read model holds a newer version than the one decided on (or after `PROJECTION_WAIT_MS`),
-     * so the reviewer's next list or status read shows the decision.
-     */
-    async decide(profileId: string, adminId: string, status: AdminDecisionStatus, remark: string | null) {
-      const current = await findKycProfile(db, profileId);
-      if (!current) throw notFound('profile');
-      if (current.erasedAt) throw new HttpError(410, 'this profile was erased; it cannot be decided');
-      const refusal = decisionRefusal(current.stage, status);
-      if (refusal) throw new HttpError(409, refusal);
-      // A reset makes the profile active again: not while the user has started another one.
-      const active = status === ADMIN_DECISIONS.RESET ? await activeProfileOf(db, current.userId) : null;
-      if (active && active !== profileId) throw new HttpError(409, `the user has another active profile (${active}); decide that one instead`);
-      await callWorkflow('profile', () => handle(profileId).signal(adminDecisionSignal, { adminId, status, remark }));
-      await projectionPast(profileId, current.version);
-      return { profileId, status, previousStage: current.stage };
+    decideAs,
+
+    /** Seed 003 `update-status` (-1 reject FINAL, 0 reset, 2 approve), through the decision model. */
+    async decide(profileId: string, adminId: string, status: AdminDecisionStatus, remark: string | null, extra: { reasonCode?: RejectReasonCode; userMessage?: string } = {}) {
+      const decision: ReviewDecision = status === ADMIN_DECISIONS.APPROVE ? { action: 'APPROVE', comment: remark }
+        : status === ADMIN_DECISIONS.RESET ? { action: 'RESET', comment: remark }
+        : { action: 'REJECT', reasonCode: extra.reasonCode ?? 'OTHER', comment: remark, userMessage: extra.userMessage ?? null };
+      const result = await decideAs(profileId, { id: adminId, role: 'admin' }, decision);
+      return { profileId, status, previousStage: result.previousStage, outcome: result.outcome, stage: result.stage };
+    },
+
+    async claim(profileId: string, reviewer: ReviewerRef) {
+      return callWorkflow('profile', () => handle(profileId).executeUpdate(claimReviewUpdate, { args: [{ reviewer, release: false, ttlMs: config.REVIEW_CLAIM_MINUTES * 60_000 }] }));
+    },
+
+    async release(profileId: string, reviewer: ReviewerRef) {
+      await callWorkflow('profile', () => handle(profileId).executeUpdate(claimReviewUpdate, { args: [{ reviewer, release: true, ttlMs: 1 }] }));
+    },
+
+    async addNote(profileId: string, reviewer: ReviewerRef, text: string) {
+      return callWorkflow('profile', () => handle(profileId).executeUpdate(addReviewNoteUpdate, { args: [{ reviewer, text }] }));
     },
   };
 }
-
-const PROJECTION_WAIT_MS = 5_000;
 
 export type AdminReviewService = ReturnType<typeof createAdminReviewService>;
 
@@ -99,12 +169,42 @@ function eventName(event: proto.temporal.api.history.v1.IHistoryEvent): string |
     ?? null;
 }
 
-/** Authenticated links to the stored images (never the bytes themselves). */
-function fileLinks(status: KycStatusDto) {
-  const link = (fileId: string | null | undefined) => (fileId ? `/api/web/kycService/files/${fileId}` : null);
+/** Links to the stored images (never the bytes themselves): document sides and selfie frames. */
+function fileLinks(status: KycStatusDto, link: FileLink) {
+  const maybe = (fileId: string | null | undefined) => (fileId ? link(fileId) : null);
   return {
-    documentFront: link(status.document?.frontFileId),
-    documentBack: link(status.document?.backFileId),
+    documentFront: maybe(status.document?.frontFileId),
+    documentBack: maybe(status.document?.backFileId),
+    selfies: (status.liveness?.sessions ?? []).filter((s) => s.bestFrameFileId).map((s) => ({ sessionId: s.sessionId, status: s.status, url: link(s.bestFrameFileId!) })),
+  };
+}
+
+/** Each document field as read, as the user confirmed it, and whether they differ (case and spacing aside). */
+function fieldComparison(status: KycStatusDto) {
+  const doc = status.document;
+  if (!doc) return [];
+  return DOCUMENT_FIELD_NAMES.map((field) => {
+    const extracted = doc.extracted[field];
+    const confirmed = doc.confirmed ? doc.confirmed[field] : null;
+    const differs = doc.confirmed !== null && fieldsDiffer(doc.extracted, { ...doc.extracted, [field]: confirmed });
+    return { field, extracted, confirmed, confidence: doc.confidence[field] ?? null, differs };
+  });
+}
+
+function reviewSummary(status: KycStatusDto, policy: ReviewPolicy) {
+  const review = status.review;
+  const highRisk = highRiskReasons(status, policy.fourEyes);
+  return {
+    highRisk,
+    claim: liveClaim(review?.claim, new Date().toISOString()),
+    pendingApproval: review?.pendingApproval ?? null,
+    attempts: review?.attempts ?? { DOCUMENT: 0, LIVENESS: 0 },
+    maxRetriesPerStep: policy.maxRetriesPerStep,
+    /** Per step: a RETRY now would be past the limit, so it becomes a FINAL rejection. */
+    retryBecomesFinal: Object.fromEntries(RETRY_STEPS.map((step) => [step, (review?.attempts?.[step] ?? 0) >= policy.maxRetriesPerStep])),
+    openRetry: review?.retry ?? null,
+    notes: review?.notes ?? [],
+    log: review?.log ?? [],
   };
 }
 

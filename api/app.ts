@@ -23,6 +23,7 @@ import { registerRateLimit } from './plugins/rate-limit.js';
 import { createPaymentService } from './payment.service.js';
 import { createAdminReviewService } from './admin-review.service.js';
 import { adminRoutes } from './routes/admin.routes.js';
+import { reviewRoutes } from './routes/review.routes.js';
 import { appKycRoutes } from './routes/app-kyc.routes.js';
 import { cardCallbackRoutes, cardRoutes } from './routes/cards.routes.js';
 import { createCardService } from './card.service.js';
@@ -89,8 +90,9 @@ export async function buildApp({ config, client, db, logStream }: AppDeps): Prom
   await app.register(kycServiceRoutes, { prefix: '/api/web/kycService', profiles, documents, liveness });
   await app.register(livenessCallbackRoutes, { prefix: '/api/web/kycService', liveness, secret: config.LIVENESS_CALLBACK_SECRET });
   await app.register(fileRoutes, { prefix: '/api/web/kycService', db });
-  const review = createAdminReviewService({ client, db });
+  const review = createAdminReviewService({ client, db, config });
   await app.register(adminRoutes, { prefix: '/admin/kyc', review, updatePath: '/update-status' });
+  await app.register(reviewRoutes, { prefix: '/admin/kyc', review });
   await app.register(adminRoutes, { prefix: '/api/web/kycService', review, updatePath: '/status/update' });
   const dataKeys = dataKeyRingFor(db, parseEncryptionKeys(config.PAYLOAD_ENCRYPTION_KEYS));
   await app.register(dataProtectionRoutes, { prefix: '/admin/kyc', service: createDataProtectionService({ client, db, dataKeys, config }) });

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { parseEncryptionKeys } from '../codec/payload-codec.js';
 import { DEFAULT_FACE_MODEL, FACE_DESCRIPTOR_MODELS, FACE_MODEL_SETTINGS } from '../domain/face-match.js';
+import { FOUR_EYES_RULE_NAMES, type FourEyesRule } from '../domain/review.js';
 
 /**
  * The one place settings are read from the environment, grouped by area. Every setting has a safe
@@ -45,6 +46,8 @@ const server = {
   API_METRICS_PORT: port.default(9464),
   WORKER_METRICS_PORT: port.default(9465),
   VISION_WORKER_METRICS_PORT: port.default(9466),
+  /** `true` behind a TLS-terminating proxy: X-Forwarded-* are trusted (the back office's Secure cookie needs https). */
+  TRUST_PROXY: flag,
 };
 
 /** Bearer tokens. */
@@ -115,6 +118,27 @@ const face = {
   LIVENESS_ANTISPOOF_MIN: z.coerce.number().min(0).max(1).default(0),
 };
 
+/** Manual review decisions and the reviewers' back office (/backoffice). */
+const review = {
+  /** RETRY requests allowed per step (document, liveness); one more becomes a FINAL rejection. */
+  REVIEW_MAX_RETRIES_PER_STEP: z.coerce.number().int().min(0).max(10).default(2),
+  /** Which high-risk rules make an approval need a second, senior reviewer (domain/review.ts). */
+  REVIEW_FOUR_EYES_RULES: z.string().default('face_no_match,screening_hit').transform((spec, ctx) => {
+    const rules = spec.split(',').map((r) => r.trim()).filter(Boolean);
+    const unknown = rules.filter((r) => !(FOUR_EYES_RULE_NAMES as string[]).includes(r));
+    if (unknown.length) ctx.addIssue({ code: 'custom', message: `unknown rule(s) ${unknown.join(', ')}; known: ${FOUR_EYES_RULE_NAMES.join(', ')}` });
+    return rules as FourEyesRule[];
+  }),
+  /** How long a reviewer's claim on a case lasts. */
+  REVIEW_CLAIM_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  /** Signs the back office's session cookie. */
+  BACKOFFICE_SESSION_SECRET: secret('BACKOFFICE_SESSION_SECRET', 'dev-only-backoffice-session-secret-0123456789', 32),
+  BACKOFFICE_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
+  BACKOFFICE_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(72).default(12),
+  /** Sign-in attempts per client IP per 15 minutes. */
+  BACKOFFICE_LOGIN_ATTEMPTS: z.coerce.number().int().min(1).default(10),
+};
+
 /** Fees, in minor units, and how long an unpaid payment stays open. */
 const fees = {
   FEE_CURRENCY: z.string().regex(/^[A-Z]{3}$/).default('USD'),
@@ -179,7 +203,7 @@ const dataProtection = {
 };
 
 const schema = z
-  .object({ ...server, ...auth, ...temporal, ...mongodb, ...kyc, ...face, ...fees, ...providers, ...limits, ...dataProtection })
+  .object({ ...server, ...auth, ...temporal, ...mongodb, ...kyc, ...face, ...review, ...fees, ...providers, ...limits, ...dataProtection })
   .transform(({ VEXORA_BASE_URL, PAYMENTS_BASE_URL, ISSUER_BASE_URL, PAYMENTS_WEBHOOK_URL, ISSUER_WEBHOOK_URL, ...env }) => {
     const simulators = `http://127.0.0.1:${env.SIMULATOR_PORT}`;
     const api = `http://${isWildcard(env.HOST) ? '127.0.0.1' : env.HOST}:${env.PORT}`;

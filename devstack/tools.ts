@@ -145,13 +145,15 @@ export function ensureMongoServer(): { kind: 'mongod' | 'ferretdb'; path: string
  * Debian packages the tests use: ffmpeg (building test videos; the service itself falls back to
  * the ffmpeg inside @ffmpeg-installer), the OCR-B font (rendering synthetic MRZs) and native
  * tesseract (the OCR benchmark's comparison), heif-enc (HEIC photos for the upload tests: no npm
- * package encodes HEVC). Installed with apt-get when running as root.
+ * package encodes HEVC), chromium (the back office's browser tests, driven by playwright-core: no
+ * browser download). Installed with apt-get when running as root.
  */
 const DEBIAN_PACKAGES: Array<{ pkg: string; present: () => boolean }> = [
   { pkg: 'ffmpeg', present: () => !!onPath('ffmpeg') },
   { pkg: 'fonts-ocr-b', present: () => existsSync('/usr/share/fonts/opentype/ocr-b') },
   { pkg: 'tesseract-ocr', present: () => !!onPath('tesseract') },
   { pkg: 'libheif-examples', present: () => !!onPath('heif-enc') },
+  { pkg: 'chromium', present: () => !!onPath('chromium') },
 ];
 
 export function ensureDebianPackages(): void {

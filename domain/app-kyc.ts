@@ -1,6 +1,7 @@
 import type { KycStage, LocalKycStatus, UserKycStatus } from './kyc-stage.js';
 import { STAGE_TABLE } from './kyc-stage.js';
 import type { PaymentStatus } from './payments.js';
+import type { Resubmission } from './review.js';
 
 /**
  * Seed 000's two app endpoints, computed from the read models. Pure: the API loads the records,
@@ -53,6 +54,8 @@ export interface LatestKycRecord {
   agentUid: string;
   stage: KycStage;
   failReason: string | null;
+  /** A RETRY the user owes (absent before the decision model). */
+  resubmission?: Resubmission | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -72,8 +75,13 @@ export interface DiditStatusResponse {
   user_kyc_status: UserKycStatus;
 }
 
-/** `GET /didit/status`: the user's overall state from their latest profile. */
+/**
+ * `GET /didit/status`: the user's overall state from their latest profile. While a reviewer's RETRY
+ * is open the profile reads as seed 000's example does: `rejected`, `pokepay_status` 3, the user still
+ * `pending`, `can_submit_kyc` true (same profile, no new fee) and `fail_reason` saying what to fix.
+ */
 export function diditStatus(latest: LatestKycRecord | null, eligibility: EligibilityResponse): DiditStatusResponse {
+  if (latest?.resubmission) return resubmissionStatus(latest, latest.resubmission);
   const meaning = latest ? STAGE_TABLE[latest.stage] : null;
   const userStatus: UserKycStatus = meaning?.user ?? 'none';
   const inProgress = meaning !== null && !meaning.final;
@@ -95,5 +103,22 @@ export function diditStatus(latest: LatestKycRecord | null, eligibility: Eligibi
     } : null,
     message,
     user_kyc_status: userStatus,
+  };
+}
+
+function resubmissionStatus(latest: LatestKycRecord, retry: Resubmission): DiditStatusResponse {
+  return {
+    can_submit_kyc: true,
+    latest_kyc: {
+      agent_uid: latest.agentUid,
+      created_at: latest.createdAt,
+      fail_reason: retry.message,
+      id: latest.recordId,
+      pokepay_status: 3,
+      status: 'rejected',
+      updated_at: latest.updatedAt,
+    },
+    message: retry.step === 'DOCUMENT' ? 'please upload your identity document again' : 'please redo the liveness check',
+    user_kyc_status: 'pending',
   };
 }

@@ -219,14 +219,3 @@ export function reasonGroup(reason: string): ReviewReasonGroup {
 
 export const reasonGroups = (reasons: readonly string[]): ReviewReasonGroup[] => [...new Set(reasons.map(reasonGroup))];
 
-/**
- * The profile as its user sees it: no review internals (claims, notes, four-eyes state), and
- * decisions without reviewer ids or internal comments (only what the user is told).
- */
-export function userViewOf<T extends KycStatusDto>(status: T): Omit<T, 'review'> {
-  const { review: _internal, decisions, ...rest } = status;
-  return {
-    ...rest,
-    decisions: decisions.map(({ status: value, at, kind, step, reasonCode, userMessage }) => ({ status: value, at, kind, step, reasonCode, userMessage })),
-  } as unknown as Omit<T, 'review'>;
-}

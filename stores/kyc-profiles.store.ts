@@ -3,6 +3,7 @@ import type { KycStatusDto } from '../domain/kyc-profile.js';
 import { noteLatestProfile } from './kyc-users.store.js';
 import { isDuplicateKey } from './mongo-errors.js';
 import { saveSnapshot } from './snapshots.js';
+import { queueFieldsOf } from './review-queue.store.js';
 
 /** The profile read model: one document per profile, written by the workflow's activities. */
 export interface KycProfileDoc extends Omit<KycStatusDto, 'createdAt' | 'updatedAt'> {
@@ -59,6 +60,7 @@ export async function ensureKycProfileIndexes(db: Db): Promise<void> {
 export async function saveKycProfile(db: Db, version: number, status: KycStatusDto): Promise<void> {
   const doc: KycProfileDoc = {
     ...status,
+    ...queueFieldsOf(status),
     _id: status.profileId,
     version,
     createdAt: new Date(status.createdAt),
@@ -68,7 +70,7 @@ export async function saveKycProfile(db: Db, version: number, status: KycStatusD
   // The user's summary has its own version check, so it is written alongside the snapshot.
   await Promise.all([
     saveSnapshot(profiles(db), doc, { projection: REF_FIELDS, beforeWrite: (stored) => saveProfileRefs(db, status, stored) }),
-    noteLatestProfile(db, status.userId, { profileId: doc._id, recordId, agentUid, stage, failReason, version, createdAt, updatedAt }),
+    noteLatestProfile(db, status.userId, { profileId: doc._id, recordId, agentUid, stage, failReason, resubmission: doc.resubmission ?? null, version, createdAt, updatedAt }),
   ]);
 }
 

@@ -2,6 +2,7 @@ import type { Collection, Db } from 'mongodb';
 import type { KycPaymentView, LatestKycRecord } from '../domain/app-kyc.js';
 import type { KycStage } from '../domain/kyc-stage.js';
 import type { PaymentStatus } from '../domain/payments.js';
+import type { Resubmission } from '../domain/review.js';
 
 /**
  * One document per user (`_id` = userId) with what the user-level reads need: the latest profile
@@ -14,6 +15,8 @@ export interface LatestProfileSummary {
   agentUid: string;
   stage: KycStage;
   failReason: string | null;
+  /** A reviewer's RETRY the user owes (what `/didit/status` tells them to fix). */
+  resubmission?: Resubmission | null;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -70,5 +73,5 @@ export function kycPaymentViewOf(user: KycUserDoc | null): KycPaymentView | null
 
 export function latestKycRecordOf(user: KycUserDoc | null): LatestKycRecord | null {
   const p = user?.latestProfile;
-  return p ? { recordId: p.recordId, agentUid: p.agentUid, stage: p.stage, failReason: p.failReason, createdAt: p.createdAt.toISOString(), updatedAt: p.updatedAt.toISOString() } : null;
+  return p ? { recordId: p.recordId, agentUid: p.agentUid, stage: p.stage, failReason: p.failReason, resubmission: p.resubmission ?? null, createdAt: p.createdAt.toISOString(), updatedAt: p.updatedAt.toISOString() } : null;
 }

@@ -5,6 +5,8 @@ import { ensureCardIndexes } from './cards.store.js';
 import { ensureDataKeyIndexes } from '../codec/data-keys.js';
 import { ensureErasureLogIndexes } from './erasure-log.store.js';
 import { ensureFileIndexes } from './files.store.js';
+import { ensureReviewQueueIndexes } from './review-queue.store.js';
+import { ensureReviewerIndexes } from './reviewers.store.js';
 
 export interface Mongo {
   client: MongoClient;
@@ -22,6 +24,8 @@ export async function connectMongo(url: string, dbName: string): Promise<Mongo> 
   await ensureDataKeyIndexes(db);
   await ensureErasureLogIndexes(db);
   await ensureFileIndexes(db);
+  await ensureReviewQueueIndexes(db);
+  await ensureReviewerIndexes(db);
   return { client, db };
 }
 

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { checkSignature } from '../../domain/hmac-signature.js';
 import { SyntheticVideos } from '../support/synthetic-videos.js';
 import { api, startAppUnderTest, type AppUnderTest } from '../helpers/app-under-test.js';
-import { profileInReview as reviewJourney, until } from '../helpers/journeys.js';
+import { failLiveness, profileInReview as reviewJourney, until } from '../helpers/journeys.js';
 
 /** A webhook receiver that verifies signatures, fails each event's first delivery, and counts. */
 function startReceiver(secret: string) {
@@ -39,7 +39,7 @@ describe('manual review by admins (seed 003 admin side) with outbound webhooks',
   before(async () => {
     const url = await new Promise<string>((resolve) => receiver.server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(receiver.server.address() as { port: number }).port}/hooks`)));
     [t, videos] = await Promise.all([
-      startAppUnderTest({ LIVENESS_MAX_ATTEMPTS: '1', WEBHOOK_URL: url, WEBHOOK_SECRET: 'test-webhook-secret-123' }),
+      startAppUnderTest({ LIVENESS_MAX_ATTEMPTS: '1', REVIEW_MAX_RETRIES_PER_STEP: '1', WEBHOOK_URL: url, WEBHOOK_SECRET: 'test-webhook-secret-123' }),
       SyntheticVideos.create(),
     ]);
   });
@@ -77,13 +77,18 @@ describe('manual review by admins (seed 003 admin side) with outbound webhooks',
     assert.match(again.body.message, /reset it first/);
   });
 
-  it("a rejection's remark is the user's fail_reason; a reset then an approval verifies", async () => {
+  it("a FINAL rejection tells the user the reason's message, never the internal remark; a reset then an approval verifies", async () => {
     const profileId = await profileInReview('rev_user_2', [2, 'a2']);
-    await api(t, 'POST', '/api/web/kycService/status/update', { token: admin(), body: { profileId, status: -1, remark: 'Photo does not match the holder' } });
+    await api(t, 'POST', '/api/web/kycService/status/update', { token: admin(), body: { profileId, status: -1, remark: 'Photo does not match the holder', reasonCode: 'IDENTITY_MISMATCH' } });
     await until(async () => (await userStatus('rev_user_2')).user_kyc_status === 'rejected');
     const rejected = await userStatus('rev_user_2');
-    assert.equal(rejected.latest_kyc.fail_reason, 'Photo does not match the holder');
+    assert.equal(rejected.latest_kyc.fail_reason, 'We could not confirm that you are the holder of this document.');
     assert.equal(rejected.latest_kyc.pokepay_status, 3);
+    const own = await api(t, 'GET', `/api/web/kycService/status/${profileId}`, { token: t.token('rev_user_2') });
+    const seen = JSON.stringify(own.body);
+    assert.doesNotMatch(seen, /Photo does not match the holder|ops_anna/, 'no internal remark or reviewer id in the user\'s status');
+    assert.equal(own.body.data.status.review, undefined);
+    assert.equal(own.body.data.status.decisions[0].reasonCode, 'IDENTITY_MISMATCH');
 
     assert.equal((await api(t, 'POST', '/admin/kyc/update-status', { token: admin(), body: { profileId, status: '0', remark: 'second look' } })).status, 200);
     await until(async () => (await userStatus('rev_user_2')).latest_kyc.status === 'processing');
@@ -91,6 +96,73 @@ describe('manual review by admins (seed 003 admin side) with outbound webhooks',
     await until(async () => (await userStatus('rev_user_2')).user_kyc_status === 'verified');
     const detail = await api(t, 'GET', `/admin/kyc/detail/${profileId}`, { token: admin() });
     assert.deepEqual(detail.body.data.profile.decisions.map((d: any) => [d.adminId, d.status]), [['ops_anna', -1], ['ops_anna', 0], ['ops_anna', 2]]);
+    assert.deepEqual(detail.body.data.profile.decisions.map((d: any) => d.kind), ['REJECT_FINAL', 'RESET', 'APPROVE']);
+  });
+
+  it('RETRY of the document: the user sees what to fix, redoes it, and the case returns to the queue; past the limit a RETRY is FINAL', async () => {
+    const userId = 'rev_user_4';
+    const profileId = await profileInReview(userId, [5, 'a']);
+    const decision = (body: object, token = admin()) => api(t, 'POST', `/admin/kyc/cases/${profileId}/decision`, { token, body });
+    const retry = await decision({ action: 'RETRY', step: 'DOCUMENT', userMessage: 'The photo is blurred; please retake it in good light.', comment: 'MRZ unreadable' });
+    assert.equal(retry.status, 200, JSON.stringify(retry.body));
+    assert.deepEqual([retry.body.data.outcome, retry.body.data.stage], ['RETRY_REQUESTED', 'DOCUMENT']);
+
+    await until(async () => (await userStatus(userId)).latest_kyc.status === 'rejected');
+    const owed = await userStatus(userId);
+    assert.deepEqual([owed.can_submit_kyc, owed.user_kyc_status, owed.latest_kyc.pokepay_status, owed.latest_kyc.fail_reason],
+      [true, 'pending', 3, 'The photo is blurred; please retake it in good light.']);
+    const token = t.token(userId);
+    const own = (await api(t, 'GET', `/api/web/kycService/status/${profileId}`, { token })).body.data.status;
+    assert.deepEqual([own.stage, own.status, own.resubmission.step, own.resubmission.attemptsLeft], ['DOCUMENT', 'rejected', 'DOCUMENT', 0]);
+    assert.doesNotMatch(JSON.stringify(own), /MRZ unreadable/);
+    const again = await api(t, 'POST', '/api/web/kycService/submit', { token, body: { userId, country: 'TH' } });
+    assert.equal(again.body.data.profileId, profileId, 'the same profile: no new fee, no new profile');
+
+    const doc = await api(t, 'POST', '/api/web/kycService/document', { token, body: { profileId, docType: 'PASSPORT', frontImageUrl: 'https://cdn.example/p2.jpg', expiryDate: '2034-04-04' } });
+    assert.equal(doc.status, 200, JSON.stringify(doc.body));
+    await api(t, 'POST', `/api/web/kycService/document/confirm?documentId=${doc.body.data.documentId}`, { token, body: {} });
+    await api(t, 'POST', `/api/web/kycService/document/submit?documentId=${doc.body.data.documentId}`, { token });
+    await failLiveness(t, videos, userId, profileId, [5, 'a2']); // a metadata document has no portrait: liveness again
+    const back = await api(t, 'GET', `/admin/kyc/detail/${profileId}`, { token: admin() });
+    assert.match(back.body.data.profile.reviewReasons[0], /^resubmitted after RETRY 1 of the document/);
+    assert.equal(back.body.data.profile.resubmission, null);
+    assert.equal((await userStatus(userId)).latest_kyc.status, 'processing');
+    const queue = await api(t, 'GET', '/admin/kyc/queue?reason=RESUBMITTED', { token: admin() });
+    assert.ok(queue.body.data.items.some((i: any) => i.profileId === profileId));
+    assert.ok(queue.body.data.counts.reasons.RESUBMITTED >= 1);
+
+    const limit = await decision({ action: 'RETRY', step: 'DOCUMENT', userMessage: 'Please retake the photo once more.' });
+    assert.deepEqual([limit.body.data.outcome, limit.body.data.reasonCode, limit.body.data.stage], ['REJECTED', 'RETRY_LIMIT_REACHED', 'REJECTED']);
+    await until(async () => (await userStatus(userId)).user_kyc_status === 'rejected');
+    assert.equal((await userStatus(userId)).latest_kyc.fail_reason, 'Your verification could not be completed after several attempts.');
+  });
+
+  it('claims: another reviewer sees who has the case and cannot decide it; notes are kept in order', async () => {
+    const profileId = await profileInReview('rev_user_5', [8, 'a']);
+    const other = t.token('ops_ben', 'admin');
+    const claimed = await api(t, 'POST', `/admin/kyc/cases/${profileId}/claim`, { token: admin(), body: {} });
+    assert.equal(claimed.status, 200, JSON.stringify(claimed.body));
+    assert.equal(claimed.body.data.claim.reviewerId, 'ops_anna');
+    const queue = await api(t, 'GET', `/admin/kyc/queue?q=${profileId}`, { token: other });
+    assert.deepEqual([queue.body.data.total, queue.body.data.items[0].claim.reviewerId], [1, 'ops_anna']);
+    const refused = await api(t, 'POST', `/admin/kyc/cases/${profileId}/decision`, { token: other, body: { action: 'APPROVE' } });
+    assert.equal(refused.status, 409);
+    assert.match(refused.body.message, /claimed by ops_anna/);
+    assert.equal((await api(t, 'POST', `/admin/kyc/cases/${profileId}/claim`, { token: other, body: {} })).status, 409);
+    assert.equal((await api(t, 'POST', `/admin/kyc/cases/${profileId}/release`, { token: other, body: {} })).status, 409, 'only the holder releases');
+    for (const text of ['first look: selfie too dark', 'asked a colleague']) {
+      assert.equal((await api(t, 'POST', `/admin/kyc/cases/${profileId}/notes`, { token: admin(), body: { text } })).status, 200);
+    }
+    assert.equal((await api(t, 'POST', `/admin/kyc/cases/${profileId}/notes`, { token: admin(), body: { text: '   ' } })).status, 400);
+    assert.equal((await api(t, 'POST', `/admin/kyc/cases/${profileId}/release`, { token: admin(), body: {} })).status, 200);
+    const detail = (await api(t, 'GET', `/admin/kyc/detail/${profileId}`, { token: other })).body.data;
+    assert.deepEqual(detail.review.notes.map((n: any) => [n.authorId, n.text]), [['ops_anna', 'first look: selfie too dark'], ['ops_anna', 'asked a colleague']]);
+    assert.equal(detail.review.claim, null);
+    assert.deepEqual(detail.review.log.filter((e: any) => e.event !== 'STAGE').map((e: any) => e.event), ['CLAIM', 'NOTE', 'NOTE', 'RELEASE']);
+    const decided = await api(t, 'POST', `/admin/kyc/cases/${profileId}/decision`, { token: other, body: { action: 'REJECT', reasonCode: 'SPOOFING', comment: 'photo held to the camera' } });
+    assert.deepEqual([decided.status, decided.body.data.outcome], [200, 'REJECTED']);
+    const bad = await api(t, 'POST', `/admin/kyc/cases/${profileId}/decision`, { token: other, body: { action: 'REJECT', reasonCode: 'BECAUSE' } });
+    assert.equal(bad.status, 400);
   });
 
   it('refuses non-admins on every admin route (403) and bad input (400)', async () => {
@@ -102,6 +174,11 @@ describe('manual review by admins (seed 003 admin side) with outbound webhooks',
       ['POST', '/api/web/kycService/list', {}],
       ['GET', '/api/web/kycService/detail/profile_000000000000000000000000', undefined],
       ['POST', '/api/web/kycService/status/update', { profileId: 'profile_000000000000000000000000', status: '2' }],
+      ['GET', '/admin/kyc/queue', undefined],
+      ['GET', '/admin/kyc/reference', undefined],
+      ['POST', '/admin/kyc/cases/profile_000000000000000000000000/claim', {}],
+      ['POST', '/admin/kyc/cases/profile_000000000000000000000000/decision', { action: 'APPROVE' }],
+      ['POST', '/admin/kyc/cases/profile_000000000000000000000000/notes', { text: 'x' }],
     ];
     for (const [method, path, body] of routes) {
       const res = await api(t, method, path, { token: user, body });

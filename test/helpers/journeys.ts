@@ -23,6 +23,13 @@ export async function profileInReview(t: AppUnderTest, videos: SyntheticVideos, 
   const doc = await api(t, 'POST', '/api/web/kycService/document', { token, body: { profileId, docType: 'PASSPORT', frontImageUrl: 'https://cdn.example/p.jpg', expiryDate: '2033-03-03' } });
   await api(t, 'POST', `/api/web/kycService/document/confirm?documentId=${doc.body.data.documentId}`, { token, body: {} });
   await api(t, 'POST', `/api/web/kycService/document/submit?documentId=${doc.body.data.documentId}`, { token });
+  await failLiveness(t, videos, userId, profileId, stills);
+  return profileId;
+}
+
+/** One liveness session failed with still photos; waits until the profile is in manual review. */
+export async function failLiveness(t: AppUnderTest, videos: SyntheticVideos, userId: string, profileId: string, stills: [number, 'a' | 'a2' | 'b']): Promise<void> {
+  const token = t.token(userId);
   const { sessionId } = (await api(t, 'POST', `/api/web/kycService/liveness/start?profileId=${profileId}`, { token })).body.data;
   const form = new FormData();
   form.set('sessionId', sessionId);
@@ -34,7 +41,6 @@ export async function profileInReview(t: AppUnderTest, videos: SyntheticVideos, 
   const verified = await fetch(`${t.baseUrl}/api/web/kycService/liveness/verify`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
   assert.equal(verified.status, 422, 'a still photo does not pass liveness');
   await until(async () => (await api(t, 'GET', `/api/web/kycService/status/${profileId}`, { token })).body.data.status.stage === 'MANUAL_REVIEW');
-  return profileId;
 }
 
 /** A user whose KYC an admin approved. */

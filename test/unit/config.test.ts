@@ -95,6 +95,13 @@ describe('config', () => {
     assert.equal(loadConfig({ PORT: '3100', ISSUER_WEBHOOK_URL: 'https://api.example/card/callback' }).ISSUER_WEBHOOK_URL, 'https://api.example/card/callback');
   });
 
+  it('reads the review policy, refusing unknown four-eyes rules; the back-office session secret is a production secret', () => {
+    assert.deepEqual(loadConfig({}).REVIEW_FOUR_EYES_RULES, ['face_no_match', 'screening_hit']);
+    assert.deepEqual(loadConfig({ REVIEW_FOUR_EYES_RULES: 'always, user_modified' }).REVIEW_FOUR_EYES_RULES, ['always', 'user_modified']);
+    assert.throws(() => loadConfig({ REVIEW_FOUR_EYES_RULES: 'face_no_match,vibes' }), /REVIEW_FOUR_EYES_RULES: unknown rule\(s\) vibes/);
+    assert.ok(SECRET_SETTINGS.includes('BACKOFFICE_SESSION_SECRET'));
+  });
+
   it('stops a process at start-up with a message naming the setting, not a stack trace', () => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'api/main.ts'], {
       env: { ...process.env, PORT: 'not-a-port' },

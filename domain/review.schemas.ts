@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { KYC_STAGES } from './kyc-stage.js';
+import { REJECT_REASON_CODES, RETRY_STEPS, REVIEW_REASON_GROUPS, type RejectReasonCode } from './review.js';
+
+/** Request shapes of the review routes (JSON API and back-office forms alike). */
+const comment = z.string().trim().max(1_000).transform((v) => v || null).nullish().transform((v) => v ?? null);
+const userMessage = z.string().trim().min(5, 'write at least a short sentence for the user').max(300);
+
+export const reviewDecisionBody = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('APPROVE'), comment }),
+  z.object({
+    action: z.literal('REJECT'),
+    reasonCode: z.enum(REJECT_REASON_CODES as [RejectReasonCode, ...RejectReasonCode[]]),
+    comment,
+    /** What the user is told; the reason's standard message when absent. */
+    userMessage: z.string().trim().max(300).transform((v) => v || null).nullish().transform((v) => v ?? null),
+  }),
+  z.object({ action: z.literal('RETRY'), step: z.enum(RETRY_STEPS), userMessage, comment }),
+  z.object({ action: z.literal('RESET'), comment }),
+]);
+export type ReviewDecisionBody = z.infer<typeof reviewDecisionBody>;
+
+export const reviewNoteBody = z.object({ text: z.string().trim().min(1, 'write the note').max(2_000) });
+
+export const queueQuery = z.object({
+  stage: z.enum(KYC_STAGES).default('MANUAL_REVIEW'),
+  overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  country: z.string().regex(/^[A-Z]{2}$/, 'a two-letter country code').optional(),
+  reason: z.enum(REVIEW_REASON_GROUPS).optional(),
+  /** A profile id or user id. */
+  q: z.string().trim().max(64).regex(/^[\w-]*$/, 'a profile id or user id').optional().transform((v) => v || undefined),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+});
+export type QueueQueryInput = z.infer<typeof queueQuery>;
