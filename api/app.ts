@@ -24,6 +24,7 @@ import { createPaymentService } from './payment.service.js';
 import { createAdminReviewService } from './admin-review.service.js';
 import { adminRoutes } from './routes/admin.routes.js';
 import { reviewRoutes } from './routes/review.routes.js';
+import { backOffice } from './backoffice/backoffice.plugin.js';
 import { appKycRoutes } from './routes/app-kyc.routes.js';
 import { cardCallbackRoutes, cardRoutes } from './routes/cards.routes.js';
 import { createCardService } from './card.service.js';
@@ -93,6 +94,7 @@ export async function buildApp({ config, client, db, logStream }: AppDeps): Prom
   const review = createAdminReviewService({ client, db, config });
   await app.register(adminRoutes, { prefix: '/admin/kyc', review, updatePath: '/update-status' });
   await app.register(reviewRoutes, { prefix: '/admin/kyc', review });
+  await app.register(backOffice, { prefix: '/backoffice', config, db, review });
   await app.register(adminRoutes, { prefix: '/api/web/kycService', review, updatePath: '/status/update' });
   const dataKeys = dataKeyRingFor(db, parseEncryptionKeys(config.PAYLOAD_ENCRYPTION_KEYS));
   await app.register(dataProtectionRoutes, { prefix: '/admin/kyc', service: createDataProtectionService({ client, db, dataKeys, config }) });

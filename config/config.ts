@@ -46,8 +46,6 @@ const server = {
   API_METRICS_PORT: port.default(9464),
   WORKER_METRICS_PORT: port.default(9465),
   VISION_WORKER_METRICS_PORT: port.default(9466),
-  /** `true` behind a TLS-terminating proxy: X-Forwarded-* are trusted (the back office's Secure cookie needs https). */
-  TRUST_PROXY: flag,
 };
 
 /** Bearer tokens. */

@@ -76,6 +76,7 @@ try {
 kycflow is up (${((Date.now() - started) / 1000).toFixed(1)}s)
   API          ${apiUrl}   (readiness: ${apiUrl}/readyz)
   API docs     ${apiUrl}/docs
+  Back office  ${apiUrl}/backoffice   (add a reviewer: npm run reviewer -- add anna --role senior_reviewer)
   Temporal UI  ${process.env.TEMPORAL_ADDRESS ? '(your Temporal cluster\'s UI)' : `http://127.0.0.1:${TEMPORAL_UI_PORT}`}
   Temporal     ${temporal}
   MongoDB      ${mongo}

@@ -22,13 +22,16 @@ export type ReviewDecisionBody = z.infer<typeof reviewDecisionBody>;
 
 export const reviewNoteBody = z.object({ text: z.string().trim().min(1, 'write the note').max(2_000) });
 
+/** An empty form field (a filter left at "All") means the filter is not set. */
+const blankless = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
 export const queueQuery = z.object({
   stage: z.enum(KYC_STAGES).default('MANUAL_REVIEW'),
-  overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-  country: z.string().regex(/^[A-Z]{2}$/, 'a two-letter country code').optional(),
-  reason: z.enum(REVIEW_REASON_GROUPS).optional(),
+  overdue: blankless(z.enum(['true', 'false']).transform((v) => v === 'true')),
+  country: blankless(z.string().regex(/^[A-Z]{2}$/, 'a two-letter country code')),
+  reason: blankless(z.enum(REVIEW_REASON_GROUPS)),
   /** A profile id or user id. */
-  q: z.string().trim().max(64).regex(/^[\w-]*$/, 'a profile id or user id').optional().transform((v) => v || undefined),
+  q: blankless(z.string().trim().max(64).regex(/^[\w-]+$/, 'a profile id or user id')),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
   limit: z.coerce.number().int().min(1).max(100).default(25),
 });
