@@ -2,6 +2,7 @@ import type { Db } from 'mongodb';
 import { agentUidOf, formatProfileId, kycRecordIdOf } from '../../domain/ids.js';
 import type { KycStatusDto } from '../../domain/kyc-profile.js';
 import { statusOfStage } from '../../domain/kyc-profile.js';
+import { emptyReviewState } from '../../domain/review.js';
 
 /**
  * Read-model documents for `count` users (profiles, per-user summaries, KYC fee payments and card
@@ -54,6 +55,8 @@ function status(i: number): KycStatusDto {
     decisions: [],
     reviewOverdue: false,
     failReason: null,
+    resubmission: null,
+    review: emptyReviewState(),
     createdAt,
     updatedAt: createdAt,
   };

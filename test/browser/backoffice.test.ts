@@ -288,7 +288,7 @@ describe('back office in the browser', { skip: skipWithoutChromium, timeout: 600
       await page.waitForLoadState();
     }
     assert.equal(status, 429);
-    assert.match(await page.locator('main').textContent() ?? '', /too many requests/i);
+    assert.match(await page.locator('main').textContent() ?? '', /Too many attempts[\s\S]*retry in/);
     });
   });
 });

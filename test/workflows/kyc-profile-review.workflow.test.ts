@@ -5,6 +5,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { readFileSync } from 'node:fs';
 import type { DocumentRead } from '../../domain/kyc-document.js';
+import { visionTaskQueueOf } from '../../domain/task-queues.js';
 import type { FaceMatchSummary, LivenessActionName, LivenessScoring } from '../../domain/liveness.js';
 import type { ReviewDecision, ReviewerRef, ReviewPolicy } from '../../domain/review.js';
 import {
@@ -74,7 +75,9 @@ describe('kycProfileWorkflow review decisions (time-skipping server)', { skip: s
       workflowBundle: { code: readFileSync(process.env.KYCFLOW_WORKFLOW_BUNDLE!, 'utf8') },
       activities: activities(face),
     });
-    return worker.runUntil(async () => {
+    // Face match and liveness scoring run on the vision worker's own queue.
+    const vision = await Worker.create({ connection: env.nativeConnection, taskQueue: visionTaskQueueOf(taskQueue), activities: activities(face) });
+    return worker.runUntil(() => vision.runUntil(async () => {
       const handle: any = await env.client.workflow.start(kycProfileWorkflow, {
         workflowId: `kyc-profile:review-${n}-${Date.now()}`,
         taskQueue,
@@ -86,7 +89,7 @@ describe('kycProfileWorkflow review decisions (time-skipping server)', { skip: s
       await handle.executeUpdate(verifyLivenessUpdate, { args: [{ sessionId: session.sessionId, videoFileIds: ['v1', 'v2', 'v3'] }] });
       assert.equal((await handle.query(getStatusQuery)).stage, 'MANUAL_REVIEW');
       return body(handle, face);
-    });
+    }));
   }
 
   async function uploadConfirmSubmit(handle: any, frontFileId: string) {
