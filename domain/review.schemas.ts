@@ -1,10 +1,18 @@
 import { z } from 'zod';
+import { plainText } from './text-fields.js';
 import { KYC_STAGES } from './kyc-stage.js';
 import { REJECT_REASON_CODES, RETRY_STEPS, REVIEW_REASON_GROUPS, type RejectReasonCode } from './review.js';
 
-/** Request shapes of the review routes (JSON API and back-office forms alike). */
-const comment = z.string().trim().max(1_000).transform((v) => v || null).nullish().transform((v) => v ?? null);
-const userMessage = z.string().trim().min(5, 'write at least a short sentence for the user').max(300);
+/**
+ * Request shapes of the review routes (JSON API and back-office forms alike). Text people read
+ * later follows `plainText` (no control, bidi or invisible characters, no markup); a form's line
+ * breaks become spaces, and a blank optional field is no value.
+ */
+const oneLine = (v: unknown) => (typeof v === 'string' ? v.replace(/\r?\n/g, ' ') : v);
+const optionalText = (max: number) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : oneLine(v)), plainText(max).nullish()).transform((v) => v ?? null);
+const comment = optionalText(1_000);
+const userMessage = z.preprocess(oneLine, plainText(300).refine((v) => v.length >= 5, 'write at least a short sentence for the user'));
 
 export const reviewDecisionBody = z.discriminatedUnion('action', [
   z.object({ action: z.literal('APPROVE'), comment }),
@@ -13,14 +21,19 @@ export const reviewDecisionBody = z.discriminatedUnion('action', [
     reasonCode: z.enum(REJECT_REASON_CODES as [RejectReasonCode, ...RejectReasonCode[]]),
     comment,
     /** What the user is told; the reason's standard message when absent. */
-    userMessage: z.string().trim().max(300).transform((v) => v || null).nullish().transform((v) => v ?? null),
+    userMessage: optionalText(300),
   }),
   z.object({ action: z.literal('RETRY'), step: z.enum(RETRY_STEPS), userMessage, comment }),
   z.object({ action: z.literal('RESET'), comment }),
 ]);
 export type ReviewDecisionBody = z.infer<typeof reviewDecisionBody>;
 
-export const reviewNoteBody = z.object({ text: z.string().trim().min(1, 'write the note').max(2_000) });
+/** Notes keep their line breaks; nothing else hidden, no markup. */
+export const reviewNoteBody = z.object({
+  text: z.string().transform((v) => v.replace(/\r\n/g, '\n').normalize('NFC').trim()).pipe(z.string().min(1, 'write the note').max(2_000)
+    .refine((v) => !/[^\P{C}\n]/u.test(v), 'must not contain control, bidirectional or invisible characters')
+    .refine((v) => !/[<>]/.test(v), 'must not contain < or >')),
+});
 
 /** An empty form field (a filter left at "All") means the filter is not set. */
 const blankless = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());

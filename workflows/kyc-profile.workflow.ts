@@ -97,7 +97,7 @@ export async function kycProfileWorkflow(input: KycProfileInput): Promise<KycSta
     written = Math.max(written, next);
   }
 
-  const review: ReviewStep = registerReviewStep({ status, moveTo, publish, now, notifyDecision: (decision) => notify('kyc.decision', { ...decision }) });
+  const review: ReviewStep = registerReviewStep({ status, moveTo, publish, now, notifyDecision: ({ remark: _internal, userMessage: _text, ...decision }) => notify('kyc.decision', decision) });
   const liveness = registerLivenessStep({
     status, moveTo, publish, now,
     sessionTtlMs: input.livenessSessionTtlMs ?? LIVENESS_SESSION_TTL_MS,

@@ -30,8 +30,12 @@ const CSP = "default-src 'none'; img-src 'self'; style-src 'self'; script-src 's
  * cookie (not the machines' bearer JWT). Every POST carries a CSRF token.
  */
 export const backOffice: FastifyPluginAsync<{ config: Config; db: Db; review: AdminReviewService }> = async (app, { config, db, review }) => {
-  // Sessions authenticate these routes: the API's bearer-token check skips them.
-  app.addHook('onRoute', (route) => void (route.config = { ...route.config, public: true }));
+  // Sessions authenticate these routes: the API's bearer-token check skips them. They are HTML for
+  // people; their JSON twins under /admin/kyc are the ones in the OpenAPI document.
+  app.addHook('onRoute', (route) => {
+    route.config = { ...route.config, public: true };
+    route.schema = { ...route.schema, hide: true };
+  });
   await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
   await registerSessions(app, db, config);
   app.addHook('preHandler', (request, reply, done) => (request.method === 'POST' ? app.csrfProtection(request, reply, done) : done()));

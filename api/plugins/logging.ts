@@ -10,7 +10,9 @@ export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'headers.authorization',
-  ...['name', 'surname', 'givenNames', 'idNumber', 'docNumber', 'birthDate', 'expiryDate', 'nationality', 'personalNumber', 'fields', 'extracted', 'confirmed', 'frontImageUrl', 'backImageUrl']
+  ...['name', 'surname', 'givenNames', 'idNumber', 'docNumber', 'birthDate', 'expiryDate', 'nationality', 'personalNumber', 'fields', 'extracted', 'confirmed', 'frontImageUrl', 'backImageUrl',
+    // The back office's forms: credentials, and reviewers' free text (it may quote the user's data).
+    'password', '_csrf', 'remark', 'comment', 'userMessage', 'text']
     .flatMap((field) => [`body.${field}`, `*.${field}`, `*.*.${field}`]),
 ];
 

@@ -1,6 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { Writable } from 'node:stream';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { hashPassword } from '../../api/backoffice/passwords.js';
 import { createReviewer, updateReviewer } from '../../stores/reviewers.store.js';
@@ -18,22 +20,42 @@ import { failLiveness, until } from '../helpers/journeys.js';
  */
 const PASSWORD = 'correct horse battery staple';
 
-describe('back office in the browser', { skip: skipWithoutChromium, timeout: 600_000 }, () => {
+describe('back office in the browser', { skip: skipWithoutChromium, timeout: 1_200_000 }, () => {
   let t: AppUnderTest;
   let videos: SyntheticVideos;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
+  let logs = '';
   const pages: Page[] = [];
 
   before(async () => {
     [t, videos, browser] = await Promise.all([
-      startAppUnderTest({ LIVENESS_MAX_ATTEMPTS: '1', REVIEW_MAX_RETRIES_PER_STEP: '2', REVIEW_FOUR_EYES_RULES: 'face_no_match,screening_hit,user_modified', BACKOFFICE_LOGIN_ATTEMPTS: '20' }),
+      startAppUnderTest(
+        { LIVENESS_MAX_ATTEMPTS: '1', REVIEW_MAX_RETRIES_PER_STEP: '2', REVIEW_FOUR_EYES_RULES: 'face_no_match,screening_hit,user_modified', BACKOFFICE_LOGIN_ATTEMPTS: '20', LOG_LEVEL: 'debug' },
+        { logStream: new Writable({ write: (chunk, _encoding, done) => void (logs += chunk.toString(), done()) }) },
+      ),
       SyntheticVideos.create(),
       launchChromium(),
     ]);
-    for (const [name, role] of [['anna', 'reviewer'], ['ben', 'reviewer'], ['sara', 'senior_reviewer']] as const) {
+    for (const [name, role] of [['anna', 'reviewer'], ['ben', 'reviewer']] as const) {
       await createReviewer(t.mongo.db, { _id: name, name: name[0]!.toUpperCase() + name.slice(1), role, passwordHash: await hashPassword(PASSWORD) });
     }
+  });
+
+  /** `npm run reviewer` against this test's database, the password on stdin. */
+  const reviewerCli = (args: string[], input: string) => spawnSync(process.execPath, ['--import', 'tsx', 'api/backoffice/reviewer-cli.ts', ...args], {
+    input, encoding: 'utf8', timeout: 60_000, env: { ...process.env, MONGODB_URL: t.config.MONGODB_URL, MONGODB_DB: t.config.MONGODB_DB },
+  });
+
+  it('the reviewer command adds accounts and refuses weak passwords', () => {
+    const weak = reviewerCli(['add', 'sara', '--role', 'senior_reviewer'], 'short\n');
+    assert.equal(weak.status, 2);
+    assert.match(weak.stderr, /password refused: use at least 12 characters/);
+    const added = reviewerCli(['add', 'sara', '--role', 'senior_reviewer', '--display', 'Sara'], `${PASSWORD}\n`);
+    assert.equal(added.status, 0, added.stderr);
+    assert.match(added.stdout, /reviewer sara \(senior_reviewer\) added/);
+    assert.equal(reviewerCli(['add', 'sara'], `${PASSWORD}\n`).status, 2, 'names are unique');
+    assert.match(reviewerCli(['list'], '').stdout, /sara\s+senior_reviewer\s+active\s+Sara/);
   });
   after(async () => {
     await browser?.close();
@@ -120,6 +142,8 @@ describe('back office in the browser', { skip: skipWithoutChromium, timeout: 600
       await page.waitForURL(/\/backoffice\/queue$/);
       await page.getByText('Signed in as').waitFor();
       assert.match(await page.locator('.who').textContent() ?? '', /Anna \(reviewer\)/);
+      assert.match(logs, /"msg":"request body"/, 'request bodies are logged at debug level here');
+      assert.ok(!logs.includes(PASSWORD) && !logs.includes('not the password'), 'passwords never reach the logs');
     });
   });
 

@@ -30,7 +30,7 @@ function startReceiver(secret: string) {
   return { server, attempts, accepted, badSignatures: () => badSignatures };
 }
 
-describe('manual review by admins (seed 003 admin side) with outbound webhooks', { timeout: 600_000 }, () => {
+describe('manual review by admins (seed 003 admin side) with outbound webhooks', { timeout: 1_200_000 }, () => {
   let t: AppUnderTest;
   let videos: SyntheticVideos;
   const receiver = startReceiver('test-webhook-secret-123');

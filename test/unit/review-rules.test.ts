@@ -4,6 +4,7 @@ import type { KycStatusDto } from '../../domain/kyc-profile.js';
 import { localStatusOf } from '../../domain/kyc-profile.js';
 import type { KycStage } from '../../domain/kyc-stage.js';
 import { emptyReviewState, highRiskReasons, reasonGroup, reviewRefusal, type ReviewDecision, type ReviewerRef, type ReviewPolicy } from '../../domain/review.js';
+import { queueQuery, reviewDecisionBody, reviewNoteBody } from '../../domain/review.schemas.js';
 
 const NOW = '2026-03-01T10:00:00.000Z';
 const policy: ReviewPolicy = { maxRetriesPerStep: 2, fourEyes: ['face_no_match', 'screening_hit'] };
@@ -76,5 +77,35 @@ describe('review decision rules', () => {
     assert.equal(reasonGroup('the KYC provider did not decide in time'), 'PROVIDER');
     assert.equal(reasonGroup('resubmitted after RETRY 1 of the document'), 'RESUBMITTED');
     assert.equal(reasonGroup('reset to review'), 'RESET');
+  });
+});
+
+describe('review request shapes', () => {
+  it('decision forms: blank optional text is no value, line breaks become spaces, hidden characters and markup are refused', () => {
+    assert.deepEqual(reviewDecisionBody.parse({ action: 'APPROVE', comment: '  ' }), { action: 'APPROVE', comment: null });
+    assert.deepEqual(reviewDecisionBody.parse({ action: 'RETRY', step: 'DOCUMENT', userMessage: 'Retake the\r\nphoto please' }),
+      { action: 'RETRY', step: 'DOCUMENT', userMessage: 'Retake the photo please', comment: null });
+    assert.deepEqual(reviewDecisionBody.parse({ action: 'REJECT', reasonCode: 'SPOOFING', userMessage: '' }), { action: 'REJECT', reasonCode: 'SPOOFING', comment: null, userMessage: null });
+    for (const bad of [
+      { action: 'RETRY', step: 'DOCUMENT', userMessage: 'ok' },
+      { action: 'RETRY', step: 'SELFIE', userMessage: 'Please retake it' },
+      { action: 'RETRY', step: 'DOCUMENT', userMessage: 'Please \u202Eretake it' },
+      { action: 'REJECT', reasonCode: 'BECAUSE' },
+      { action: 'APPROVE', comment: '<script>x</script>' },
+      { action: 'DELETE' },
+    ]) assert.equal(reviewDecisionBody.safeParse(bad).success, false, JSON.stringify(bad));
+  });
+
+  it('notes keep line breaks but nothing hidden', () => {
+    assert.equal(reviewNoteBody.parse({ text: ' first line\r\nsecond ' }).text, 'first line\nsecond');
+    assert.equal(reviewNoteBody.safeParse({ text: 'zero\u200Bwidth' }).success, false);
+    assert.equal(reviewNoteBody.safeParse({ text: '   ' }).success, false);
+  });
+
+  it('queue filters left at "All" are unset', () => {
+    const blank = queueQuery.parse({ stage: 'MANUAL_REVIEW', overdue: '', country: '', reason: '', q: '' });
+    assert.deepEqual([blank.overdue, blank.country, blank.reason, blank.q, blank.page], [undefined, undefined, undefined, undefined, 1]);
+    assert.equal(queueQuery.parse({ overdue: 'true' }).overdue, true);
+    assert.equal(queueQuery.safeParse({ q: 'x; drop' }).success, false);
   });
 });
