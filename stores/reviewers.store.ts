@@ -1,5 +1,5 @@
 import type { Collection, Db } from 'mongodb';
-import { REVIEWER_ROLES } from '../domain/review.js';
+import type { REVIEWER_ROLES } from '../domain/review.js';
 import { isDuplicateKey } from './mongo-errors.js';
 
 /** Back-office accounts (made with `npm run reviewer`) and their server-side sessions. */

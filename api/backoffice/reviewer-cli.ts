@@ -66,11 +66,11 @@ async function main(): Promise<string> {
       }
       case 'passwd': {
         const name = nameOf(rawName);
-        return change(name, { passwordHash: await newPasswordHash(name) }, `password of ${name} changed; their sessions are signed out`);
+        return await change(name, { passwordHash: await newPasswordHash(name) }, `password of ${name} changed; their sessions are signed out`);
       }
-      case 'role': return change(nameOf(rawName), { role: roleOf(extra) }, `${rawName} is now ${extra}`);
-      case 'disable': return change(nameOf(rawName), { disabled: true }, `${rawName} disabled; their sessions are signed out`);
-      case 'enable': return change(nameOf(rawName), { disabled: false }, `${rawName} enabled`);
+      case 'role': return await change(nameOf(rawName), { role: roleOf(extra) }, `${rawName} is now ${extra}`);
+      case 'disable': return await change(nameOf(rawName), { disabled: true }, `${rawName} disabled; their sessions are signed out`);
+      case 'enable': return await change(nameOf(rawName), { disabled: false }, `${rawName} enabled`);
       case 'list':
         return (await listReviewers(db)).map((r) => `${r._id.padEnd(20)} ${r.role.padEnd(16)} ${r.disabled ? 'disabled' : 'active  '} ${r.name}`).join('\n') || '(no reviewers yet)';
       default:

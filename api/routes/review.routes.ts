@@ -19,25 +19,25 @@ export const reviewRoutes: FastifyPluginAsyncZod<{ review: AdminReviewService }>
   app.addHook('preHandler', async (request) => assertAdmin(request));
   const actor = (sub: string): ReviewerRef => ({ id: sub, role: 'admin' });
 
-  app.get('/queue', { schema: { querystring: queueQuery, response: apiResponses(403) } }, async (request) =>
+  app.get('/queue', { schema: { summary: 'The reviewers\' queue: oldest waiting first, filters with their counts', querystring: queueQuery, response: apiResponses(403) } }, async (request) =>
     ok(await review.queue(request.query), 'query success'));
 
-  app.get('/reference', { schema: { response: apiResponses(403) } }, async () =>
+  app.get('/reference', { schema: { summary: 'Reject reason codes, ready-made RETRY messages and the review policy', response: apiResponses(403) } }, async () =>
     ok({ rejectReasons: REJECT_REASONS, retryMessages: RETRY_MESSAGES, fourEyesRules: FOUR_EYES_RULES, policy: review.policy }, 'query success'));
 
-  app.post('/cases/:profileId/claim', { schema: { params: caseParams, response: apiResponses(403, 404, 409) } }, async (request) =>
+  app.post('/cases/:profileId/claim', { schema: { summary: 'Claim a case in review for REVIEW_CLAIM_MINUTES (others see who has it)', params: caseParams, response: apiResponses(403, 404, 409) } }, async (request) =>
     ok({ claim: await review.claim(request.params.profileId, actor(request.user.sub)) }, 'case claimed'));
 
-  app.post('/cases/:profileId/release', { schema: { params: caseParams, response: apiResponses(403, 404, 409) } }, async (request) => {
+  app.post('/cases/:profileId/release', { schema: { summary: 'Release your claim on a case', params: caseParams, response: apiResponses(403, 404, 409) } }, async (request) => {
     await review.release(request.params.profileId, actor(request.user.sub));
     return ok({ claim: null }, 'claim released');
   });
 
-  app.post('/cases/:profileId/decision', { schema: { params: caseParams, body: reviewDecisionBody, response: apiResponses(403, 404, 409) } }, async (request) => {
+  app.post('/cases/:profileId/decision', { schema: { summary: 'Approve (four eyes if high risk), reject FINAL, request a RETRY, or reset', params: caseParams, body: reviewDecisionBody, response: apiResponses(403, 404, 409) } }, async (request) => {
     const result = await review.decideAs(request.params.profileId, actor(request.user.sub), request.body);
     return ok(result, result.outcome === 'APPROVAL_PENDING' ? 'approval recorded; a high-risk case needs a second, senior reviewer to confirm' : 'decision accepted');
   });
 
-  app.post('/cases/:profileId/notes', { schema: { params: caseParams, body: reviewNoteBody, response: apiResponses(403, 404, 409) } }, async (request) =>
+  app.post('/cases/:profileId/notes', { schema: { summary: 'Add an internal, append-only note to a case', params: caseParams, body: reviewNoteBody, response: apiResponses(403, 404, 409) } }, async (request) =>
     ok({ note: await review.addNote(request.params.profileId, actor(request.user.sub), request.body.text) }, 'note added'));
 };

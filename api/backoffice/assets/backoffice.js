@@ -1,5 +1,6 @@
 // The back office's only script (progressive: every page works without it). Zoom and rotate for
 // document images, ready-made RETRY messages, a confirmation before a FINAL rejection.
+/* global document, window */ // runs in the reviewer's browser
 'use strict';
 
 document.addEventListener('click', (event) => {
