@@ -1,6 +1,7 @@
 // Erasure, retention and legal hold. Imported by workflow code: no libraries here.
 import type { KycStatusDto } from './kyc-profile.js';
 import type { KycStage } from './kyc-stage.js';
+import { emptyReviewState } from './review.js';
 
 /** Why data is erased (GDPR art. 17 grounds, and the storage-limitation rule for retention). */
 export const REQUESTABLE_LEGAL_BASES = ['data_subject_request', 'consent_withdrawn', 'unlawful_processing', 'legal_obligation'] as const;
@@ -156,6 +157,9 @@ export function redactedStatus(status: KycStatusDto, erasedAt: string): KycStatu
     decisions: status.decisions,
     reviewOverdue: status.reviewOverdue,
     failReason: status.failReason,
+    resubmission: null,
+    // The review log and attempts stay (ids, stages, dates); notes are reviewers' free text about the person.
+    review: { ...emptyReviewState(), attempts: status.review?.attempts ?? emptyReviewState().attempts, log: status.review?.log ?? [] },
     createdAt: status.createdAt,
     updatedAt: status.updatedAt,
     erasedAt,

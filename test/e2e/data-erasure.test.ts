@@ -13,6 +13,7 @@ import type { kycProfileWorkflow } from '../../workflows/kyc-profile.workflow.js
 import { generateDocument, type SyntheticDocument } from '../support/synthetic-documents.js';
 import { api, startAppUnderTest, type AppUnderTest } from '../helpers/app-under-test.js';
 import { until } from '../helpers/journeys.js';
+import { emptyReviewState } from '../../domain/review.js';
 
 const WEBHOOK_SECRET = 'erasure-webhook-secret-1';
 
@@ -207,7 +208,7 @@ describe('erasure on request: crypto-shredded history, no files, redacted read m
       const now = new Date().toISOString();
       await saveKycProfile(t.mongo.db, 5, {
         profileId: 'profile_0000000000000000000000aa', recordId: 100000000001, agentUid: 'u_held', userId, country: 'SG', stage: 'APPROVED', status: 'approved',
-        document: null, liveness: null, faceMatch: null, provider: null, reviewReasons: [], decisions: [], reviewOverdue: false, failReason: null, createdAt: now, updatedAt: now,
+        document: null, liveness: null, faceMatch: null, provider: null, reviewReasons: [], decisions: [], reviewOverdue: false, failReason: null, resubmission: null, review: emptyReviewState(), createdAt: now, updatedAt: now,
       });
     });
 

@@ -4,6 +4,7 @@ import { legalHoldOf, redactedStatus, retentionCutoffs } from '../../domain/data
 import type { KycStatusDto } from '../../domain/kyc-profile.js';
 import { holdsMasterSealedPayloads } from '../../erasure/master-sealed.js';
 import { loadConfig } from '../../config/config.js';
+import { emptyReviewState } from '../../domain/review.js';
 
 const NOW = Date.parse('2030-06-15T12:00:00.000Z');
 
@@ -49,7 +50,7 @@ describe('redaction of an erased profile', () => {
     faceMatch: { passed: false, similarity: 0.2, distance: 0.8, threshold: 0.4, reason: 'the selfie does not match the document photo' },
     provider: { name: 'vexora', submittedAt: '2030-01-02T00:00:00.000Z', decidedAt: '2030-01-03T00:00:00.000Z', outcome: 'REJECTED', polls: 3 },
     reviewReasons: ['face match failed'], decisions: [{ adminId: 'ops', status: -1, remark: 'document tampered', at: '2030-01-04T00:00:00.000Z' }],
-    reviewOverdue: false, failReason: 'document tampered', createdAt: '2030-01-01T00:00:00.000Z', updatedAt: '2030-01-04T00:00:00.000Z',
+    reviewOverdue: false, failReason: 'document tampered', resubmission: null, review: emptyReviewState(), createdAt: '2030-01-01T00:00:00.000Z', updatedAt: '2030-01-04T00:00:00.000Z',
   };
 
   it('keeps ids, stages, dates, decisions and their reasons; drops document, liveness and face data', () => {

@@ -22,6 +22,7 @@ import type { retentionSweepWorkflow } from '../../workflows/retention-sweep.wor
 import { requireStackEnv } from '../helpers/app-under-test.js';
 import { recordHistory } from '../helpers/histories.js';
 import { createTimeSkippingEnv, skipWithoutTimeSkipping } from '../helpers/time-skipping.js';
+import { emptyReviewState } from '../../domain/review.js';
 
 const DAY = 86_400_000;
 const POLICY = { unsuccessfulDays: 90, approvedYears: 5, filesDays: 60 };
@@ -58,7 +59,7 @@ describe('retention sweep (time-skipping server, real MongoDB)', { skip: skipWit
     for (const [n, { profileId, userId, stage }] of Object.entries(profiles)) {
       await saveKycProfile(mongo.db, 3, {
         profileId, recordId: 100_000_000_000 + n.length, agentUid: `u${userId}`, userId, country: 'SG', stage, status: statusOfStage(stage),
-        document: null, liveness: null, faceMatch: null, provider: null, reviewReasons: [], decisions: [], reviewOverdue: false, failReason: null, createdAt: now, updatedAt: now,
+        document: null, liveness: null, faceMatch: null, provider: null, reviewReasons: [], decisions: [], reviewOverdue: false, failReason: null, resubmission: null, review: emptyReviewState(), createdAt: now, updatedAt: now,
       });
       await storeUpload(mongo.db, Readable.from([JPEG]), { field: 'frontImage', owner: { userId, profileId, purpose: 'document' }, accept: ['image/jpeg'] });
       await ring.keyFor(kycProfileWorkflowId(profileId));
