@@ -1,10 +1,10 @@
 /** Real specimen documents from ../shared/fixtures (absent in a user's clone: callers skip). */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-// ../shared/fixtures beside the clone; KYCFLOW_FIXTURES_DIR points elsewhere (a git worktree).
-export const FIXTURES_DIR = process.env.KYCFLOW_FIXTURES_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures');
+import { FIXTURES_DIR } from './fixtures-dir.js';
+
+export { FIXTURES_DIR };
 
 export interface RealDocument {
   path: string; // absolute

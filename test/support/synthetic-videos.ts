@@ -1,5 +1,5 @@
 // Builds short test videos with ffmpeg, in a temp dir that `cleanup()` removes. Face material
-// comes from ../shared/fixtures/real/faces (or $KYCFLOW_SHARED_FIXTURES/real/faces) when
+// comes from ../shared/fixtures/real/faces (or $KYCFLOW_FIXTURES_DIR/real/faces) when
 // present, else from thumbnails in the sample image that ships inside @vladmandic/human, so
 // the face-based synthetic tests always run.
 import { execFile } from 'node:child_process';
@@ -8,13 +8,12 @@ import { copyFile, mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { FIXTURES_DIR } from './fixtures-dir.js';
 import { resolveFfmpeg } from '../../vision/face/ffmpeg-binary.js';
 
 const run = promisify(execFile);
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const FIXTURE_FACES = resolve(process.env.KYCFLOW_SHARED_FIXTURES ?? resolve(REPO, '../shared/fixtures'), 'real/faces');
+const FIXTURE_FACES = resolve(FIXTURES_DIR, 'real/faces');
 
 /** Two pictures of person A and one of person B. */
 export interface FaceImages {

@@ -1,11 +1,10 @@
-// Locates the shared real-data fixtures (`<repo>/../shared/fixtures`, or KYCFLOW_SHARED_FIXTURES)
+// Locates the shared real-data fixtures (test/support/fixtures-dir.ts)
 // for face tests and benches. They are absent on a user's clone: callers skip, saying why.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { FIXTURES_DIR } from '../../support/fixtures-dir.js';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-export const FIXTURES_DIR = process.env.KYCFLOW_SHARED_FIXTURES ?? resolve(REPO, '../shared/fixtures');
+export { FIXTURES_DIR };
 const REAL = join(FIXTURES_DIR, 'real');
 const MANIFEST = join(REAL, 'MANIFEST.json');
 
