@@ -1,20 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { startMetricsServer } from '../../api/plugins/metrics.js';
 import { api, startAppUnderTest, type AppUnderTest } from '../helpers/app-under-test.js';
-
-/** Captures the API's log lines. */
-class LogCapture extends Writable {
-  lines: string[] = [];
-  override _write(chunk: Buffer, _encoding: string, done: () => void) {
-    this.lines.push(...chunk.toString().split('\n').filter(Boolean));
-    done();
-  }
-  get text() {
-    return this.lines.join('\n');
-  }
-}
+import { LogCapture } from '../helpers/http-only-app.js';
 
 describe('API hygiene: logs, limits, headers, metrics', { timeout: 60_000 }, () => {
   let t: AppUnderTest;
