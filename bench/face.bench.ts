@@ -1,4 +1,4 @@
-// Face descriptors compared by measurement: `npm run bench:face [-- --models faceres,mobilefacenet]`.
+// Face descriptors compared by measurement: `npm run bench:face [-- --models faceres,mobilefacenet --flip]`.
 // Every candidate, with and without five-point alignment, on the labelled fixture photos (every
 // same- and different-person pair), document portrait ↔ photo pairs, and the generated
 // robustness set (each fixture photo made worse, compared with the person's other photos).
@@ -28,6 +28,8 @@ const arg = (name: string) => process.argv.find((a, i) => process.argv[i - 1] ==
 const models = (arg('models')?.split(',') ?? DESCRIPTOR_MODEL_IDS) as DescriptorModelId[];
 /** `--robust-every 3`: variants of every third photo only (a quicker, smaller robustness set). */
 const robustEvery = Number(arg('robust-every') ?? 1);
+/** `--flip`: also each model with test-time flip (describe the mirror image too, average). */
+const withFlip = process.argv.includes('--flip');
 
 interface Item {
   kind: 'photo' | 'document' | 'variant';
@@ -87,6 +89,7 @@ const variants: Array<{ label: string; opts: () => Promise<DescriptorOptions> }>
   ...models.flatMap((id) => [
     { label: `${id}, aligned`, opts: async () => ({ describer: await loadDescriber(id), align: true }) },
     { label: `${id}, unaligned`, opts: async () => ({ describer: await loadDescriber(id), align: false }) },
+    ...(withFlip ? [{ label: `${id}, aligned + flip`, opts: async () => ({ describer: await loadDescriber(id, { flip: true }), align: true }) }] : []),
   ]),
 ];
 
@@ -104,7 +107,7 @@ for (const v of variants) {
   }
   const describeMs = (performance.now() - t1) / items.length;
   const describeCpuMs = (cpuMs() - c1) / items.length;
-  const pairs = scorePairs(embeddings);
+  const pairs = scorePairs(embeddings, opts.describer?.distance ?? cosineDistance);
   const photo = pairs.filter((p) => p.kind === 'photo');
   const doc = pairs.filter((p) => p.kind === 'document');
   const robust = pairs.filter((p) => p.kind === 'variant');
@@ -115,6 +118,8 @@ for (const v of variants) {
   console.log(`${v.label}: load ${opts.describer ? `${loadMs} ms` : 'with the detector'}, RSS +${Math.max(0, rss() - before).toFixed(0)} MB, align + describe ${describeMs.toFixed(0)} ms wall / ${describeCpuMs.toFixed(0)} ms CPU per face`);
   console.log(`  photo pairs ${roc.line}`);
   console.log(`  document↔photo: TPR ${pct(d.tpr)} at FPR ${pct(d.fpr)} (threshold ${thresholdAtFpr(doc, 0.005).toFixed(3)}); robustness set at the photo FPR-0.1 % threshold ${t.toFixed(3)}: TPR ${pct(r.tpr)}, FPR ${pct(r.fpr)}`);
+  const closest = Math.min(...[...photo, ...robust].filter((p) => p.same).map((p) => p.distance));
+  console.log(`  closest two different captures of one person (the copy bound must stay below): ${closest.toFixed(3)}`);
   const byVariant = FACE_VARIANTS.map((name) => `${name} ${pct(ratesAt(robust.filter((p) => p.variant === name), t).tpr)}`);
   console.log(`  robustness TPR by variant: ${byVariant.join(', ')}`);
   rows.push(
@@ -129,7 +134,8 @@ for (const row of rows) console.log(row);
 console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 await analyzer.close();
 
-function scorePairs(embeddings: Map<Item, Float32Array>): ScoredPair[] {
+/** Every pair worth scoring, by the descriptor's own distance (cosine, or dlib's Euclidean). */
+function scorePairs(embeddings: Map<Item, Float32Array>, distance: (a: Float32Array, b: Float32Array) => number = cosineDistance): ScoredPair[] {
   const pairs: ScoredPair[] = [];
   const list = [...embeddings.entries()];
   for (let i = 0; i < list.length; i++) {
@@ -139,7 +145,7 @@ function scorePairs(embeddings: Map<Item, Float32Array>): ScoredPair[] {
       const kind = pairKind(a, b);
       if (!kind) continue;
       const variant = a.variant ?? b.variant;
-      pairs.push({ same: a.identity === b.identity, distance: cosineDistance(ea, eb), kind, ...(variant ? { variant } : {}) });
+      pairs.push({ same: a.identity === b.identity, distance: distance(ea, eb), kind, ...(variant ? { variant } : {}) });
     }
   }
   return pairs;

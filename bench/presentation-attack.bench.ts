@@ -9,7 +9,6 @@ import { basename, join } from 'node:path';
 import { DEFAULT_FACE_MODEL, FACE_MODEL_SETTINGS } from '../domain/face-match.js';
 import {
   createFaceAnalyzer,
-  cosineDistance,
   DEFAULT_PRESENTATION_LIMITS,
   embedLargestFace,
   judgePresentation,
@@ -53,7 +52,7 @@ try {
     let copy: number | undefined;
     if (clip.document && scored.bestFrame?.embedding) {
       const doc = await embedLargestFace(analyzer, await readFile(clip.document), descriptor);
-      if (doc) copy = cosineDistance(doc.embedding, scored.bestFrame.embedding);
+      if (doc) copy = descriptor.describer.distance(doc.embedding, scored.bestFrame.embedding);
     }
     const hit = verdict.suspected || (copy !== undefined && copy <= copyDistance);
     const entry = flagged.get(clip.set) ?? { n: 0, hit: 0, moire: [] };

@@ -1,3 +1,17 @@
+/** How a model's descriptors are compared (descriptor-models.ts says which model uses which). */
+export type DescriptorMetric = 'cosine' | 'euclidean';
+
+export function descriptorDistance(metric: DescriptorMetric, a: Float32Array, b: Float32Array): number {
+  return metric === 'cosine' ? cosineDistance(a, b) : euclideanDistance(a, b);
+}
+
+export function euclideanDistance(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length || a.length === 0) throw new Error('descriptors of different or zero length');
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += (a[i]! - b[i]!) ** 2;
+  return Math.sqrt(sum);
+}
+
 /**
  * Face descriptors are compared by cosine distance of unit vectors (0 same direction, 2 opposite).
  * The default thresholds below come from `npm run bench:face` over the identity-labelled face

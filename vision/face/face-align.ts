@@ -25,6 +25,34 @@ const NOSE_TIP = 4;
 const MOUTH_IMAGE_LEFT = 61;
 const MOUTH_IMAGE_RIGHT = 291;
 
+/**
+ * dlib's face chip (`get_face_chip_details`): the mean positions (0..1 over the inner face) of the
+ * 68-point landmarks it aligns on — nose (27–35), eyes (36–47), upper lips (48–54, 60–64) — and
+ * the face-mesh point at each (the usual MediaPipe ↔ dlib correspondence). dlib's recognition net
+ * was trained on 150 px chips of these with padding 0.25.
+ */
+const DLIB_CHIP: ReadonlyArray<readonly [mesh: number, x: number, y: number]> = [
+  [168, 0.490127, 0.203352], [197, 0.490127, 0.307009], [5, 0.490127, 0.409805], [4, 0.490127, 0.515625],
+  [75, 0.36688, 0.587326], [97, 0.426036, 0.609345], [2, 0.490127, 0.628106], [326, 0.554217, 0.609345], [305, 0.613373, 0.587326],
+  [33, 0.121737, 0.216423], [160, 0.187122, 0.178758], [158, 0.265825, 0.179852], [133, 0.334606, 0.231733], [153, 0.260918, 0.245099], [144, 0.182743, 0.244077],
+  [362, 0.645647, 0.231733], [385, 0.714428, 0.179852], [387, 0.793132, 0.178758], [263, 0.858516, 0.216423], [373, 0.79751, 0.244077], [380, 0.719335, 0.245099],
+  [61, 0.254149, 0.780233], [39, 0.340985, 0.745405], [37, 0.428858, 0.727388], [0, 0.490127, 0.742578], [267, 0.551395, 0.727388], [269, 0.639268, 0.745405], [291, 0.726104, 0.780233],
+  [78, 0.290379, 0.784792], [82, 0.428096, 0.778746], [13, 0.490127, 0.785343], [312, 0.552157, 0.778746], [308, 0.689874, 0.784792],
+];
+
+export type Point2 = readonly [number, number];
+
+/** The mesh points dlib's chip is aligned on (see DLIB_CHIP); undefined when the mesh is incomplete. */
+export function chipPointsFromMesh(mesh: Point[]): Point2[] | undefined {
+  if (mesh.length < 468) return undefined;
+  return DLIB_CHIP.map(([i]) => [mesh[i]![0], mesh[i]![1]] as const);
+}
+
+/** Where dlib's chip of `side` px with `padding` puts the chip points. */
+export function dlibTemplate(side: number, padding: number): Point2[] {
+  return DLIB_CHIP.map(([, x, y]) => [((padding + x) / (1 + 2 * padding)) * side, ((padding + y) / (1 + 2 * padding)) * side] as const);
+}
+
 /** The five alignment points from a face mesh; undefined when the mesh is incomplete. */
 export function fivePointsFromMesh(mesh: Point[]): FivePoints | undefined {
   if (mesh.length < 468) return undefined;
@@ -85,7 +113,12 @@ export function applySimilarity(t: Similarity, [x, y]: readonly [number, number]
  * round trip through sharp's affine (which needs the inverse matrix and offsets anyway).
  */
 export function alignFace(image: RgbImage, points: FivePoints, side: number, margin = 0): RgbImage {
-  const forward = similarityTransform(points, templateFor(side, margin));
+  return warpToTemplate(image, points, templateFor(side, margin), side);
+}
+
+/** Warps `image` so that `points` land on `template` (a similarity, least squares): a `side` px square. */
+export function warpToTemplate(image: RgbImage, points: readonly Point2[], template: readonly Point2[], side: number): RgbImage {
+  const forward = similarityTransform(points, template);
   // Inverse of the similarity: scale 1/s², rotation the other way.
   const s2 = forward.a * forward.a + forward.b * forward.b;
   const ia = forward.a / s2;

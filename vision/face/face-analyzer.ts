@@ -1,4 +1,4 @@
-import { fivePointsFromMesh, type FivePoints } from './face-align.js';
+import { chipPointsFromMesh, fivePointsFromMesh, type FivePoints, type Point2 } from './face-align.js';
 import { expressionMeasures, type ExpressionMeasures } from './face-geometry.js';
 import {
   humanModelDir,
@@ -32,6 +32,8 @@ export interface FaceObservation extends ExpressionMeasures {
   smile: number;
   /** Eye centres, nose tip and mouth corners (image pixels), for aligning the face before describing it. */
   landmarks: FivePoints;
+  /** The mesh points dlib-style descriptors align on (face-align.ts DLIB_CHIP), image pixels. */
+  chipPoints: Point2[];
   /** Unit-length face descriptor (1024 floats), only when asked for. */
   embedding?: Float32Array;
 }
@@ -227,7 +229,8 @@ async function runHuman(eng: Engine, image: RgbImage, opts: AnalyzeOptions, foll
 function toObservation(face: HumanFace): FaceObservation | undefined {
   const measures = expressionMeasures(face.mesh);
   const landmarks = fivePointsFromMesh(face.mesh);
-  if (!measures || !landmarks) return undefined;
+  const chipPoints = chipPointsFromMesh(face.mesh);
+  if (!measures || !landmarks || !chipPoints) return undefined;
   const angle = face.rotation?.angle ?? { yaw: 0, pitch: 0, roll: 0 };
   const [x, y, width, height] = face.box;
   return {
@@ -239,6 +242,7 @@ function toObservation(face: HumanFace): FaceObservation | undefined {
     smile: face.emotion?.find((e) => e.emotion === 'happy')?.score ?? 0,
     ...measures,
     landmarks,
+    chipPoints,
     ...(face.embedding && face.embedding.length > 0 ? { embedding: normalise(face.embedding) } : {}),
   };
 }

@@ -13,7 +13,7 @@ export const DEFAULT_MATCH_THRESHOLD = 0.4;
 export interface FaceMatchResult {
   /** 0..1, 0.5 exactly at the match threshold (a display scale, not a probability). */
   similarity: number;
-  /** Cosine distance of the two descriptors, 0..2. */
+  /** Distance of the two descriptors in the model's metric (cosine 0..2; dlib's Euclidean ~0..1.5). */
   distance: number;
   band: FaceMatchBand;
   /** band === 'match'. */
@@ -64,7 +64,8 @@ export async function matchFaces(analyzer: FaceAnalyzer, documentImage: ImageInp
   }
   const selfie = await embedLargestFace(analyzer, selfieFrame, opts.descriptor);
   if (!selfie) throw new NoFaceFound('selfie');
-  const distance = round(cosineDistance(doc.embedding, selfie.embedding));
+  const describer = opts.descriptor?.describer;
+  const distance = round(describer ? describer.distance(doc.embedding, selfie.embedding) : cosineDistance(doc.embedding, selfie.embedding));
   const band = bandOf(distance, bands);
   return {
     similarity: similarityFromDistance(distance, bands.match),
@@ -73,7 +74,7 @@ export async function matchFaces(analyzer: FaceAnalyzer, documentImage: ImageInp
     passed: band === 'match',
     threshold: bands.match,
     bands,
-    model: opts.descriptor?.describer?.modelVersion ?? 'faceres@@vladmandic/human (unaligned)',
+    model: describer?.modelVersion ?? 'faceres@@vladmandic/human (unaligned)',
     copyOfPortrait: distance <= (opts.copyDistance ?? 0),
   };
 }

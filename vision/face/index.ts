@@ -23,7 +23,7 @@ export {
   type LivenessAction,
   type ScoreOptions,
 } from './liveness-actions.js';
-export { cosineDistance, similarityFromDistance } from './embedding.js';
+export { cosineDistance, euclideanDistance, descriptorDistance, similarityFromDistance, type DescriptorMetric } from './embedding.js';
 export {
   embedLargestFace,
   locateLargestFace,
@@ -33,8 +33,8 @@ export {
   type ImageInput,
   type LocatedFace,
 } from './face-embed.js';
-export { DESCRIPTOR_MODELS, DESCRIPTOR_MODEL_IDS, loadDescriber, type DescriptorModelId, type FaceDescriber } from './descriptor-models.js';
-export { alignFace, fivePointsFromMesh, similarityTransform, applySimilarity, templateFor, ARCFACE_TEMPLATE, type FivePoints } from './face-align.js';
+export { DESCRIPTOR_MODELS, DESCRIPTOR_MODEL_IDS, loadDescriber, type DescriberOptions, type DescriptorModelId, type FaceCrop, type FaceDescriber } from './descriptor-models.js';
+export { alignFace, warpToTemplate, dlibTemplate, chipPointsFromMesh, fivePointsFromMesh, similarityTransform, applySimilarity, templateFor, ARCFACE_TEMPLATE, type FivePoints, type Point2 } from './face-align.js';
 export { matchFaces, NoFaceFound, DEFAULT_MATCH_THRESHOLD, type FaceMatchResult, type MatchOptions } from './face-match.js';
 export {
   measureFaceQuality,

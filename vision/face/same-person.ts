@@ -3,7 +3,7 @@ import { DEFAULT_MATCH_THRESHOLD } from './face-match.js';
 
 export interface SamePersonResult {
   passed: boolean;
-  /** Largest pairwise cosine distance between the videos' identity frames. */
+  /** Largest pairwise distance between the videos' identity frames. */
   maxDistance: number;
   threshold: number;
   reason?: string;
@@ -11,12 +11,14 @@ export interface SamePersonResult {
 
 /**
  * All liveness videos of a session must show one person: every pair of their identity-frame
- * descriptors within `threshold` (same scale as face match; frames of one session are far
- * more alike than a document photo and a selfie, so the face-match default is lenient here).
+ * descriptors within `threshold` in the descriptor's own `distance` (frames of one session are
+ * far more alike than a document photo and a selfie, so a lenient bound serves). The defaults
+ * are the engine before descriptors were chosen: cosine, 0.4.
  */
 export function samePerson(
   videos: ReadonlyArray<{ bestFrame?: { embedding?: Float32Array } }>,
   threshold: number = DEFAULT_MATCH_THRESHOLD,
+  distance: (a: Float32Array, b: Float32Array) => number = cosineDistance,
 ): SamePersonResult {
   const embeddings = videos.map((v) => v.bestFrame?.embedding);
   const missing = embeddings.findIndex((e) => !e);
@@ -25,7 +27,7 @@ export function samePerson(
   let worst: [number, number] = [0, 0];
   for (let i = 0; i < embeddings.length; i++) {
     for (let j = i + 1; j < embeddings.length; j++) {
-      const d = cosineDistance(embeddings[i] as Float32Array, embeddings[j] as Float32Array);
+      const d = distance(embeddings[i] as Float32Array, embeddings[j] as Float32Array);
       if (d > maxDistance) [maxDistance, worst] = [d, [i + 1, j + 1]];
     }
   }

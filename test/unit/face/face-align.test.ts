@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
-import { alignFace, applySimilarity, locateLargestFace, similarityTransform, templateFor, type FivePoints, type RgbImage } from '../../../vision/face/index.js';
+import { alignFace, applySimilarity, DESCRIPTOR_MODELS, dlibTemplate, locateLargestFace, similarityTransform, templateFor, warpToTemplate, type FivePoints, type RgbImage } from '../../../vision/face/index.js';
 import { useFaceKit } from './face-kit.js';
 
 const fx = useFaceKit();
@@ -52,6 +52,45 @@ describe('alignFace', () => {
     }
     const eyeLine = Math.atan2(again.landmarks[1][1] - again.landmarks[0][1], again.landmarks[1][0] - again.landmarks[0][0]);
     assert.ok(Math.abs(eyeLine) < 0.05, `the eyes are level (${eyeLine.toFixed(3)} rad)`);
+  });
+});
+
+describe("dlib's face chip", () => {
+  test('its template is a face of eyes above nose above mouth, centred and inside the padded chip', () => {
+    const { size, crop } = DESCRIPTOR_MODELS['faceapi-resnet34'];
+    assert.equal(crop.kind, 'dlib-chip');
+    const t = dlibTemplate(size, crop.padding);
+    const xs = t.map(([x]) => x);
+    const ys = t.map(([, y]) => y);
+    // padding 0.25 of the mean face on each side: the points stay in the middle two thirds.
+    assert.ok(Math.min(...xs, ...ys) > size / 6 - 1 && Math.max(...xs, ...ys) < (size * 5) / 6 + 1, `${Math.min(...xs, ...ys)}..${Math.max(...xs, ...ys)}`);
+    assert.ok(Math.abs((Math.min(...xs) + Math.max(...xs)) / 2 - size / 2) < 1, 'centred left to right');
+  });
+
+  test('a chip of the face found puts its own landmarks on the template', async () => {
+    const located = await locateLargestFace(fx.analyzer, await readFile(await fx.kit.picture('a')));
+    assert.ok(located);
+    const template = dlibTemplate(150, 0.25);
+    const chip = warpToTemplate(located.crop, located.face.chipPoints, template, 150);
+    const [again] = await fx.analyzer.analyze(chip, { iris: false, emotion: false });
+    assert.ok(again, 'the chip still shows a face');
+    const error = again.chipPoints.map(([x, y], i) => Math.hypot(x - template[i]![0], y - template[i]![1]));
+    const mean = error.reduce((a, b) => a + b, 0) / error.length;
+    assert.ok(mean < 150 * 0.03, `mean landmark offset ${mean.toFixed(1)} px on a 150 px chip`);
+  });
+});
+
+describe('locateLargestFace', () => {
+  test("carries the landmarks over onto the face's standard crop: found again there, they agree", async () => {
+    const located = await locateLargestFace(fx.analyzer, await readFile(await fx.kit.picture('a')));
+    assert.ok(located);
+    const [again] = await fx.analyzer.analyze(located.crop, { iris: false, emotion: false });
+    assert.ok(again);
+    const side = located.crop.width;
+    for (const [i, [x, y]] of located.face.landmarks.entries()) {
+      const [ax, ay] = again.landmarks[i]!;
+      assert.ok(Math.hypot(x - ax, y - ay) < side * 0.02, `point ${i}: carried (${x.toFixed(1)}, ${y.toFixed(1)}), found (${ax.toFixed(1)}, ${ay.toFixed(1)})`);
+    }
   });
 });
 

@@ -14,6 +14,7 @@ const neutral: FaceObservation = {
   mouthOpenness: 0.03,
   mouthWidth: 0.6,
   landmarks: [[160, 180], [240, 180], [200, 220], [165, 260], [235, 260]],
+  chipPoints: [],
 };
 
 /** One face per frame at 10 fps; `change(i)` overrides fields of frame i. */

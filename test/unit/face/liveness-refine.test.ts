@@ -17,6 +17,7 @@ const neutral: FaceObservation = {
   mouthOpenness: 0.03,
   mouthWidth: 0.6,
   landmarks: [[160, 180], [240, 180], [200, 220], [165, 260], [235, 260]],
+  chipPoints: [],
 };
 
 const frames: VideoFrame[] = Array.from({ length: 30 }, (_, i) => ({ index: i, timeS: i / 10, width: 1, height: 1, data: new Uint8Array(3) }));
