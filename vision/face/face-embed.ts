@@ -1,7 +1,7 @@
 import type { FaceDescriber } from './descriptor-models.js';
-import { alignFace } from './face-align.js';
 import type { FaceAnalyzer, FaceBox, FaceObservation } from './face-analyzer.js';
-import { cropAndScale, decodeImage } from './image-decode.js';
+import type { FivePoints } from './face-align.js';
+import { clampRegion, cropAndScale, decodeImage } from './image-decode.js';
 import type { RgbImage } from './rgb-image.js';
 
 /** Encoded image bytes (JPEG, PNG, …) or already decoded RGB. */
@@ -14,7 +14,7 @@ export type ImageInput = Uint8Array | RgbImage;
  */
 export interface DescriptorOptions {
   describer?: FaceDescriber;
-  /** Warp the face onto the descriptor's five-point template first (default true). */
+  /** Cut the face out the way the descriptor was trained (its aligned chip; default true). */
   align?: boolean;
 }
 
@@ -62,13 +62,32 @@ export interface LocatedFace {
   face: FaceObservation;
 }
 
+/**
+ * One detection pass: the face's landmarks are carried over onto its standard crop rather than
+ * found again there (the mesh model sees a fixed-size crop of the face either way; a second pass
+ * cost ~60 ms per face and did not separate faces better: README "Face match").
+ */
 export async function locateLargestFace(analyzer: FaceAnalyzer, input: ImageInput): Promise<LocatedFace | undefined> {
   const image = isRgb(input) ? input : await decodeImage(input);
   const found = await analyzer.analyze(image, { iris: false, emotion: false });
   const largest = found[0];
   if (!largest) return undefined;
-  const located = await locateAt(analyzer, image, largest.box);
-  return located ? { ...located, faces: found.length } : undefined;
+  const region = clampRegion(image, expand(largest.box, CROP_MARGIN));
+  const crop = await cropAndScale(image, region, CROP_SIDE);
+  return { box: largest.box, faces: found.length, crop, face: onCrop(largest, region, crop.width / region.width) };
+}
+
+/** The observation in the coordinates of the crop cut at `region` and scaled by `scale`. */
+function onCrop(face: FaceObservation, region: FaceBox, scale: number): FaceObservation {
+  const to = ([x, y]: readonly [number, number]): [number, number] => [(x - region.x) * scale, (y - region.y) * scale];
+  const { box } = face;
+  const [x, y] = to([box.x, box.y]);
+  return {
+    ...face,
+    box: { x, y, width: box.width * scale, height: box.height * scale },
+    landmarks: face.landmarks.map(to) as FivePoints,
+    chipPoints: face.chipPoints.map(to),
+  };
 }
 
 /** The face at `box` (as the analyzer found it on `image`), rescaled and measured. */
@@ -89,7 +108,7 @@ export async function describeLocated(
     return again?.embedding ? { embedding: again.embedding, face } : undefined;
   }
   const input = align
-    ? alignFace(crop, face.landmarks, describer.size, describer.margin)
+    ? describer.chip(crop, face)
     : await cropAndScale(crop, expand(face.box, UNALIGNED_MARGIN), describer.size);
   return { embedding: await describer.describe(squared(input, describer.size)), face };
 }

@@ -36,14 +36,18 @@ export async function cropAndScale(
   region: { x: number; y: number; width: number; height: number },
   side: number,
 ): Promise<RgbImage> {
-  const left = Math.max(0, Math.floor(region.x));
-  const top = Math.max(0, Math.floor(region.y));
-  const width = Math.min(image.width - left, Math.ceil(region.width));
-  const height = Math.min(image.height - top, Math.ceil(region.height));
+  const { x: left, y: top, width, height } = clampRegion(image, region);
   const { data, info } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
     .extract({ left, top, width, height })
     .resize({ width: side, height: side, fit: 'inside' })
     .raw()
     .toBuffer({ resolveWithObject: true });
   return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+}
+
+/** The whole-pixel part of `region` that lies on the image (what cropAndScale cuts out). */
+export function clampRegion(image: { width: number; height: number }, region: { x: number; y: number; width: number; height: number }) {
+  const x = Math.max(0, Math.floor(region.x));
+  const y = Math.max(0, Math.floor(region.y));
+  return { x, y, width: Math.min(image.width - x, Math.ceil(region.width)), height: Math.min(image.height - y, Math.ceil(region.height)) };
 }
