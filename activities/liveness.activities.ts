@@ -62,7 +62,9 @@ export function createLivenessActivities({ db, faceAnalyzer, face }: LivenessAct
       }
       metricMeter.createHistogram('kycflow_liveness_duration', 'int', 'ms').record(Math.round(performance.now() - started));
       const usable = scored.filter((s): s is LivenessVideoResult => 'bestFrame' in s || 'presentation' in s);
-      const same = usable.length === actions.length ? samePerson(usable) : { passed: false, reason: 'not every video shows a usable face' };
+      // Frames of one session: the lenient no-match bound, in the descriptor's own distance.
+      const describer = opts.descriptor.describer;
+      const same = usable.length === actions.length ? samePerson(usable, face.bands.noMatch, describer?.distance) : { passed: false, reason: 'not every video shows a usable face' };
       // The identity frame of a passed video; else any (a suspected attack is still compared with the document).
       const frame = (usable.find((s) => s.passed && s.bestFrame) ?? usable.find((s) => s.bestFrame))?.bestFrame?.image;
       return {

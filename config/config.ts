@@ -99,8 +99,9 @@ const kyc = {
 };
 
 /**
- * Face match and passive anti-spoofing. Distances are cosine distances of the chosen model's
- * descriptors; unset thresholds take that model's values measured by `npm run bench:face`.
+ * Face match and passive anti-spoofing. Distances are in the chosen model's own metric (dlib's
+ * ResNet: Euclidean; the others: cosine); unset thresholds take that model's values measured by
+ * `npm run bench:face`.
  */
 const face = {
   FACE_DESCRIPTOR_MODEL: z.enum(FACE_DESCRIPTOR_MODELS).default(DEFAULT_FACE_MODEL),

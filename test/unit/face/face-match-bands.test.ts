@@ -35,7 +35,7 @@ describe(`face match with ${DEFAULT_FACE_MODEL}, aligned`, () => {
     for (const v of variants) {
       const r = await matchFaces(fx.analyzer, await faceVariant(other, share, v), selfie, opts);
       bands.push(`${v} ${r.band} ${r.distance}`);
-      // The same person is never flagged as a mismatch; at worst a reviewer looks (README: TPR 94 % at the match bound).
+      // The same person is never flagged as a mismatch; at worst a reviewer looks (README "Face match": robustness TPR at the match bound).
       assert.notEqual(r.band, 'no_match', bands.join('; '));
       assert.equal(r.copyOfPortrait, false, `${v}: another photo of the person is no copy`);
     }

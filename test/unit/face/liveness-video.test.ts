@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { useFaceKit } from './face-kit.js';
 import { describe, test } from 'node:test';
-import { samePerson, scoreVideo } from '../../../vision/face/index.js';
+import { DEFAULT_FACE_MODEL, FACE_MODEL_SETTINGS } from '../../../domain/face-match.js';
+import { loadDescriber, samePerson, scoreVideo } from '../../../vision/face/index.js';
 import { fixtureVideo, FIXTURES_MISSING } from './face-fixtures.js';
 
 const fx = useFaceKit();
@@ -56,6 +57,18 @@ describe('generated videos', () => {
     const mixed = samePerson([a1, a2, b]);
     assert.equal(mixed.passed, false);
     assert.match(mixed.reason!, /different people/);
+  });
+
+  test(`same person across videos with ${DEFAULT_FACE_MODEL} and its no-match bound (as the liveness activity judges)`, async () => {
+    const describer = await loadDescriber(DEFAULT_FACE_MODEL);
+    const opts = { descriptor: { describer, align: true } };
+    const bound = FACE_MODEL_SETTINGS[DEFAULT_FACE_MODEL].noMatch;
+    const [cut, zoom, other] = await Promise.all([fx.kit.samePersonCut(), fx.kit.zoom(3), fx.kit.still(2, 'b')]);
+    const [a1, a2, b] = [await scoreVideo(fx.analyzer, 'NOD', cut, opts), await scoreVideo(fx.analyzer, 'NOD', zoom, opts), await scoreVideo(fx.analyzer, 'NOD', other, opts)];
+    const same = samePerson([a1, a2], bound, describer.distance);
+    assert.equal(same.passed, true, `distance ${same.maxDistance}`);
+    const mixed = samePerson([a1, a2, b], bound, describer.distance);
+    assert.equal(mixed.passed, false, `distance ${mixed.maxDistance}`);
   });
 });
 
