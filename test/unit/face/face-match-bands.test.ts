@@ -66,7 +66,7 @@ describe(`face match with ${DEFAULT_FACE_MODEL}, aligned`, () => {
         assert.notEqual(r.band, 'no_match', `${series[i]!.path} vs ${series[j]!.path}: distance ${r.distance}`);
       }
     }
-    // Expressions are the descriptor's weak spot (issue #13): a floor against regressions, not the target.
-    assert.ok(matched / pairs >= 0.5, `${matched} of ${pairs} expression pairs matched`);
+    // A floor against regressions: dlib's net matched 27 of 28 expression pairs here.
+    assert.ok(matched / pairs >= 0.9, `${matched} of ${pairs} expression pairs matched`);
   });
 });
