@@ -6,7 +6,7 @@
  */
 import { clampRect, loadOriented, pagePng, rotateGrey, type GreyImage, type Rect } from './image-prep.js';
 import { estimateSkew } from './skew.js';
-import { findMrzBands } from './mrz-bands.js';
+import { findMrzBands, findMrzCandidates } from './mrz-bands.js';
 import { locateMrz, type PageText } from './mrz-locate.js';
 import { readMrzLines, type MrzRead } from './mrz-read.js';
 import { CHECK_FIELD, type Span } from './mrz-parse.js';
@@ -25,7 +25,10 @@ export type { CrossCheck, FieldCheck } from './viz-crosscheck.js';
 
 type Rotation = DocumentReadResult['rotation'];
 const UPRIGHT_TEXT_LINES = 6;
-const VIZ_WIDTH = 900; // printed names stay ≥ 12 px high; wider only costs time
+const VIZ_WIDTH = 800; // printed names stay ≥ 12 px high; wider only costs time
+const VIZ_MIN_WIDTH = 640;
+const PHOTO_WIDTH = 900;
+const VIZ_PAGE_HEIGHT = 0.75; // of the MRZ's width
 
 /**
  * Confidence a character no check digit covers must reach to stand on its own. From the
@@ -62,46 +65,64 @@ async function readDocument(ctx: Ctx, image: Buffer, docType?: DocTypeHint, vizI
   } catch (err) {
     return done({ ...noneResult(docType), issues: [{ code: 'UNREADABLE', message: `not a readable image: ${(err as Error).message}` }] });
   }
-  let best: Found | null = null;
-  let viz: Promise<OcrLine[]> | null = vizImage ? otherSide(ctx.pool, vizImage) : null;
-  // The ink map first, turn by turn: cheap, and it finds most MRZs. The visual zone is OCR'd on a
-  // tesseract worker meanwhile, for the cross-check.
-  for (const rotation of [0, 180, 90, 270] as Rotation[]) {
-    const img = rotation ? await rotateGrey(base, rotation) : base;
-    const bands = await findMrzBands(img);
-    if (!bands) continue;
-    if (!best && !vizImage) viz = vizLines(ctx.pool, img, bands.rect);
-    const read = await readMrzLines(ctx.recognizer, img, bands.boxes);
-    if (read && (!best || score(read) > score(best.read))) {
-      if (best && best.rotation !== rotation && !vizImage) viz = null;
-      best = { read, img, rotation, rect: bands.rect };
-    }
-    if (best?.read.parsed.valid) break;
-  }
+  const otherSideLines = vizImage ? otherSide(ctx.pool, vizImage) : null; // a card's other side: needed whatever the MRZ
+  // The visual zone above the first MRZ-like lines is OCR'd on a tesseract worker while the
+  // recognizer reads them (the ink map's first find is nearly always the answer).
+  const viz = vizImage ? null : new VizCache(ctx.pool);
+  let best = await inkMapRead(ctx, base, viz);
   let texty = { img: base, rotation: 0 as Rotation, lines: -1 };
-  if (!best?.read.parsed.valid) {
-    const located = await searchTurns(ctx, base, docType);
+  if (!best || !oriented(best.read)) {
+    const located = await searchTurns(ctx, base, best && best.read.quality > MRZ_QUALITY ? best.rotation : undefined);
     texty = located.texty;
-    if (located.best && (!best || score(located.best.read) > score(best.read))) { best = located.best; if (!vizImage) viz = null; }
+    if (located.best && (!best || score(located.best.read) > score(best.read))) best = located.best;
   }
   if (best && plausible(best.read)) {
-    const lines = await (viz ?? vizLines(ctx.pool, best.img, best.rect));
-    return done(mrzResult(ctx, best, lines));
+    const lines = await (otherSideLines ?? viz!.lines(best));
+    const result = mrzResult(ctx, best, lines);
+    if (otherSideLines || !onlyNameUnconfirmed(result)) return done(result);
+    // A second, independent look at the printed text (the whole photo above the MRZ, another
+    // scale) only where it decides automatic approval: tesseract misses words at one scale it
+    // reads at another.
+    return done(mrzResult(ctx, best, [...lines, ...(await photoAboveLines(ctx.pool, best.img, best.rect))]));
   }
   return done({ ...(await vizResult(ctx.pool, texty.img, docType)), rotation: texty.rotation });
 }
 
+/** Check digits passing that show the page's orientation found: no other turn reads it better. */
+const ORIENTED_CHECKS = 2;
+/** Mean log-probability per character below which a read is not an MRZ (an upside-down page reads so). */
+const MRZ_QUALITY = -1.5;
+
 /**
- * The OCR locating pass, turn by turn, for pages where the ink map found no MRZ that reads: the
- * region tesseract takes for an MRZ is searched for its lines with the ink map, then read.
- * Stops at a valid read, or where the document need not carry an MRZ, at an orientation with
- * plenty of confident text (the page is upright there).
+ * The ink map, turn by turn (cheap: it finds most MRZs), each turn's candidate line groups read
+ * by the recognizer. Stops at a valid read, or once a read shows the orientation.
  */
-async function searchTurns(ctx: Ctx, base: GreyImage, docType?: DocTypeHint) {
-  const mrzRequired = docType === 'PASSPORT' || docType === 'VISA';
+async function inkMapRead(ctx: Ctx, base: GreyImage, viz: VizCache | null): Promise<Found | null> {
+  let best: Found | null = null;
+  for (const rotation of [0, 180, 90, 270] as Rotation[]) {
+    const img = rotation ? await rotateGrey(base, rotation) : base;
+    for (const bands of await findMrzCandidates(img)) {
+      viz?.start({ img, rotation, rect: bands.rect }, true);
+      const read = await readMrzLines(ctx.recognizer, img, bands.boxes);
+      if (read && (!best || score(read) > score(best.read))) best = { read, img, rotation, rect: bands.rect };
+      if (best?.read.parsed.valid) return best;
+    }
+    if (best && oriented(best.read)) return best;
+  }
+  return best;
+}
+
+/**
+ * The OCR locating pass for pages where the ink map found no MRZ that reads: the region
+ * tesseract takes for an MRZ is searched for its lines with the ink map, then read. Bounded: at
+ * the orientation the ink map already found, only there; else turn by turn, stopping at a valid
+ * read or at a turn with plenty of confident upright text (the page is upright there, so the
+ * other turns would only show it sideways).
+ */
+async function searchTurns(ctx: Ctx, base: GreyImage, known?: Rotation) {
   let best: Found | null = null;
   let texty = { img: base, rotation: 0 as Rotation, lines: -1 };
-  for (const rotation of [0, 90, 270, 180] as Rotation[]) {
+  for (const rotation of known !== undefined ? [known] : ([0, 90, 270, 180] as Rotation[])) {
     const img = rotation ? await rotateGrey(base, rotation) : base;
     const page: PageText = { lines: 0, confidence: 0 };
     const loc = await locateMrz(ctx.pool, img, page);
@@ -111,7 +132,7 @@ async function searchTurns(ctx: Ctx, base: GreyImage, docType?: DocTypeHint) {
       if (found && (!best || score(found.read) > score(best.read))) best = { ...found, rotation };
     }
     if (best?.read.parsed.valid) break;
-    if (!mrzRequired && page.lines >= UPRIGHT_TEXT_LINES) break;
+    if (page.lines >= UPRIGHT_TEXT_LINES) break;
   }
   return { best, texty };
 }
@@ -134,13 +155,52 @@ async function cropGrey(img: GreyImage, r: Rect): Promise<GreyImage> {
   return { data, width: info.width, height: info.height };
 }
 
-/** The page above the MRZ (the visual zone), OCR'd as sparse text. */
+/**
+ * Visual-zone reads by where the MRZ was found: the first find's read starts at once (on a
+ * tesseract worker, beside the recognizer); a later, better find gets its own.
+ */
+class VizCache {
+  private readonly reads = new Map<string, Promise<OcrLine[]>>();
+  constructor(private readonly pool: TesseractPool) {}
+
+  start(at: Omit<Found, 'read'>, onlyFirst = false): void {
+    const key = `${at.rotation}:${at.rect.left},${at.rect.top}`;
+    if (this.reads.has(key) || (onlyFirst && this.reads.size > 0)) return;
+    const read = vizLines(this.pool, at.img, at.rect);
+    read.catch(() => undefined); // a read nobody waits for must not fail the process
+    this.reads.set(key, read);
+  }
+
+  lines(at: Omit<Found, 'read'>): Promise<OcrLine[]> {
+    this.start(at);
+    return this.reads.get(`${at.rotation}:${at.rect.left},${at.rect.top}`)!;
+  }
+}
+
+/**
+ * The visual zone: the page above the MRZ, as wide as the MRZ and at most as high as a data page
+ * (ICAO 9303: TD1 and TD3 pages are under 0.7 MRZ widths high), at a modest resolution, one
+ * sparse-text pass. The rest of a photo (the opposite page, the table) only costs time.
+ */
 async function vizLines(pool: TesseractPool, img: GreyImage, mrz: Rect): Promise<OcrLine[]> {
-  const top = clampRect({ left: 0, top: 0, width: img.width, height: Math.max(mrz.top, img.height * 0.3) }, img);
-  const page = top.height < img.height ? await cropGrey(img, top) : img;
-  const { png } = await pagePng(page, Math.min(VIZ_WIDTH, Math.max(800, page.width)));
+  const height = Math.min(mrz.top, VIZ_PAGE_HEIGHT * mrz.width);
+  if (height < mrz.height) return [];
+  const page = await cropGrey(img, clampRect({ left: mrz.left, top: mrz.top - height, width: mrz.width, height }, img));
+  const { png } = await pagePng(page, Math.min(VIZ_WIDTH, Math.max(VIZ_MIN_WIDTH, page.width)));
   return (await pool.recognize(png, { psm: '11' })).lines;
 }
+
+/** The whole photo above the MRZ (the data page and whatever lies beside it), one sparse-text pass. */
+async function photoAboveLines(pool: TesseractPool, img: GreyImage, mrz: Rect): Promise<OcrLine[]> {
+  const page = await cropGrey(img, clampRect({ left: 0, top: 0, width: img.width, height: Math.max(mrz.top, img.height * 0.3) }, img));
+  const { png } = await pagePng(page, Math.min(PHOTO_WIDTH, Math.max(VIZ_WIDTH, page.width)));
+  return (await pool.recognize(png, { psm: '11' })).lines;
+}
+
+/** Valid but for the name, which neither the recognizer was sure of nor the visual zone confirmed. */
+const onlyNameUnconfirmed = (r: Omit<DocumentReadResult, 'ms'>) =>
+  r.mrz?.checkDigitsValid === true && !r.mrz.valid && r.issues.some((i) => i.code === 'UNREADABLE' && i.field === 'name')
+  && !r.issues.some((i) => i.code === 'VIZ_MISMATCH');
 
 /** The other side of a card, whole, as its visual zone (never fails the read: unread instead). */
 async function otherSide(pool: TesseractPool, image: Buffer): Promise<OcrLine[]> {
@@ -162,7 +222,9 @@ async function deskewed(img: GreyImage): Promise<GreyImage> {
 const passing = (r: MrzRead) => Object.values(r.parsed.checks).filter(Boolean).length;
 const score = (r: MrzRead) => (r.parsed.valid ? 100 : 0) + passing(r) + r.quality;
 /** Something worth reporting as an MRZ: valid, or at least one check digit passing on a clean read. */
-const plausible = (r: MrzRead) => r.parsed.valid || (passing(r) >= 1 && r.quality > -1.5);
+const plausible = (r: MrzRead) => r.parsed.valid || (passing(r) >= 1 && r.quality > MRZ_QUALITY);
+/** A read that shows the page's orientation: a wrong turn can pass a check digit or two by chance, but reads poorly. */
+const oriented = (r: MrzRead) => r.parsed.valid || (passing(r) >= ORIENTED_CHECKS && r.quality > MRZ_QUALITY);
 
 function minConfidence(read: MrzRead, spans: Span[] | undefined): number {
   let min = 1;

@@ -15,6 +15,7 @@ const MIN_LINE_ROWS = 4; // thinner bands are rules and specks, not text
 const MIN_LINE_ASPECT = 14; // an MRZ line is ≥ 30 glyphs of about 0.6 × their height
 const MIN_FILL = 0.55; // share of columns across the line that carry ink (monospace, no spaces)
 const MAX_GAP = 1.2; // largest gap inside a line, in line heights
+const GAP_SHARE = 0.3; // inside a tall band, a row with less ink than this share of the band's busy rows separates lines
 
 interface Band { top: number; bottom: number; left: number; right: number }
 
@@ -22,10 +23,30 @@ interface Band { top: number; bottom: number; left: number; right: number }
 export interface MrzBands { rect: Rect; lineHeight: number; lines: number; boxes: Rect[] }
 
 export async function findMrzBands(img: GreyImage): Promise<MrzBands | null> {
+  return (await findMrzCandidates(img, 1))[0] ?? null;
+}
+
+/**
+ * Up to `max` groups of MRZ-like lines, lowest first. The lowest is usually the MRZ, but a page
+ * edge, a ruled line pair or a photo credit under the document can look alike: the reader tries
+ * the next group when one does not read as an MRZ.
+ */
+export async function findMrzCandidates(img: GreyImage, max = 3): Promise<MrzBands[]> {
   const { mask, width, height, scale } = await inkMask(img, BAND_WIDTH, BAND_INK_DELTA);
-  const bands = textBands(mask, width, height).map((b) => lineExtent(mask, width, b)).filter((b): b is Band => b !== null);
-  const group = lastGroup(bands);
-  if (!group) return null;
+  const bands = textBands(mask, width, height).flatMap((b) => splitBand(mask, width, b))
+    .map((b) => lineExtent(mask, width, b)).filter((b): b is Band => b !== null);
+  const out: MrzBands[] = [];
+  let end = bands.length;
+  while (out.length < max) {
+    const found = lastGroup(bands.slice(0, end));
+    if (!found) break;
+    out.push(toImage(found.group, scale, img));
+    end = found.start; // the next candidate lies wholly above this one
+  }
+  return out;
+}
+
+function toImage(group: Band[], scale: number, img: GreyImage): MrzBands {
   const h = group.reduce((s, b) => s + b.bottom - b.top, 0) / group.length;
   const x0 = Math.min(...group.map((b) => b.left)), x1 = Math.max(...group.map((b) => b.right));
   const y0 = group[0]!.top, y1 = group.at(-1)!.bottom;
@@ -46,6 +67,28 @@ function textBands(mask: Uint8Array, width: number, height: number): Band[] {
     if (!texty && top >= 0) { if (y - top >= MIN_LINE_ROWS) out.push({ top, bottom: y, left: 0, right: width }); top = -1; }
   }
   return out;
+}
+
+/**
+ * Speckle from security print or a noisy scan can bridge the gap between two text lines, so the
+ * fixed threshold sees one tall band: split it where a row holds far less ink than its busy rows.
+ */
+function splitBand(mask: Uint8Array, width: number, band: Band): Band[] {
+  const rows: number[] = [];
+  for (let y = band.top; y < band.bottom; y++) {
+    let ink = 0;
+    for (let x = 0; x < width; x++) ink += mask[y * width + x]!;
+    rows.push(ink);
+  }
+  const busy = [...rows].sort((a, b) => a - b)[Math.floor(rows.length * 0.8)]!;
+  const out: Band[] = [];
+  let top = -1;
+  for (let i = 0; i <= rows.length; i++) {
+    const texty = i < rows.length && rows[i]! >= GAP_SHARE * busy;
+    if (texty && top < 0) top = i;
+    if (!texty && top >= 0) { if (i - top >= MIN_LINE_ROWS) out.push({ ...band, top: band.top + top, bottom: band.top + i }); top = -1; }
+  }
+  return out.length >= 2 ? out : [band]; // one line: keep its full height
 }
 
 /** The band's longest evenly filled run of columns, if it is long enough for an MRZ line. */
@@ -69,12 +112,13 @@ function columnHasInk(mask: Uint8Array, width: number, band: Band, x: number): b
   return false;
 }
 
-/** The lowest run of two or three MRZ-like lines of similar height, extent and spacing. */
-function lastGroup(bands: Band[]): Band[] | null {
+/** The lowest run of two or three MRZ-like lines of similar height, extent and spacing, and where it starts. */
+function lastGroup(bands: Band[]): { group: Band[]; start: number } | null {
   for (let end = bands.length; end >= 2; end--) {
     for (const n of [3, 2]) {
-      const group = bands.slice(Math.max(0, end - n), end);
-      if (group.length === n && alike(group)) return group;
+      const start = Math.max(0, end - n);
+      const group = bands.slice(start, end);
+      if (group.length === n && alike(group)) return { group, start };
     }
   }
   return null;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createDocumentReader, type DocumentReader } from '../../../vision/ocr/document-reader.js';
 import { loadOriented } from '../../../vision/ocr/image-prep.js';
 import { estimateSkew } from '../../../vision/ocr/skew.js';
-import { findMrzBands } from '../../../vision/ocr/mrz-bands.js';
+import { findMrzBands, findMrzCandidates } from '../../../vision/ocr/mrz-bands.js';
 import { loadMrzRecognizer } from '../../../vision/ocr/mrz-recognizer.js';
 import { readMrzLines } from '../../../vision/ocr/mrz-read.js';
 import { generateDocument, MRZ_FONT_NOTE, type Degradation } from '../../support/synthetic-documents.js';
@@ -84,6 +84,32 @@ describe(`document reader on synthetic documents (${MRZ_FONT_NOTE})`, () => {
     assert.equal(res.mrz?.valid, true);
     assert.deepEqual(res.mrz?.lines, doc.truth.mrzLines);
     assert.equal(res.rotation, 270);
+  });
+
+  it('reads a page upside down, and says so', async () => {
+    const sharp = (await import('sharp')).default;
+    const doc = await generateDocument({ kind: 'TD1', seed: 16 });
+    const res = await reader.read(await sharp(doc.png).rotate(180).png().toBuffer(), { docType: 'ID_CARD' });
+    assert.deepEqual(res.mrz?.lines, doc.truth.mrzLines);
+    assert.equal(res.rotation, 180);
+  });
+
+  it('passes over MRZ-like lines under the document that do not read as an MRZ', async () => {
+    const sharp = (await import('sharp')).default;
+    const doc = await generateDocument({ kind: 'TD3', seed: 17 });
+    // Two lines of OCR-B capitals and digits (a printed reference, say) below the page: to the ink
+    // map they look just like an MRZ, and they are the lowest.
+    const junk = ['K7Q2M9X4B8R1T6W3Z5N0C2V8L4H7J1D9F3S6G5P2Y8E0', 'A4U9O2I7E5Y1Q3W8R6T0P2L5K9J4H1G7F3D8S2A6Z0XC'];
+    const below = `<svg xmlns="http://www.w3.org/2000/svg" width="1250" height="160"><rect width="100%" height="100%" fill="#fff"/>${junk.map((l, i) =>
+      `<text x="40" y="${60 + i * 45}" font-family="OCR B, OCRB, monospace" font-size="33.3" textLength="${26 * l.length}" lengthAdjust="spacing">${l}</text>`).join('')}</svg>`;
+    const page = await sharp(doc.png).extend({ bottom: 160, background: '#fff' })
+      .composite([{ input: Buffer.from(below), top: 880, left: 0 }]).png().toBuffer();
+    const img = await loadOriented(page);
+    const groups = await findMrzCandidates(img);
+    assert.ok(groups.length >= 2 && groups[0]!.rect.top > 880, `the junk lines are the lowest group: ${JSON.stringify(groups.map((g) => g.rect))}`);
+    const res = await reader.read(page, { docType: 'PASSPORT' });
+    assert.deepEqual(res.mrz?.lines, doc.truth.mrzLines);
+    assert.equal(res.mrz?.checkDigitsValid, true);
   });
 
   it('levels a photo taken at a slant before reading it', async () => {
