@@ -4,6 +4,7 @@ motion blur), the sensor (low resolution, noise, moire) and JPEG. Returns the cr
 input height and its text."""
 import math
 import random
+import zlib
 
 import cv2
 import numpy as np
@@ -35,7 +36,7 @@ def _texture_bank(kind):
     """Security-print textures drawn once per process (seeded) and sampled by random crops."""
     if kind in _textures:
         return _textures[kind]
-    rng = random.Random(hash(kind) % 1000)
+    rng = random.Random(zlib.crc32(kind.encode()))  # hash() of a str is salted per process
     bank = []
     for _ in range(24):
         h, w = 360, 1800
