@@ -23,6 +23,8 @@ import {
 
 export interface FaceSettings {
   descriptorModel: FaceDescriptorModel;
+  /** Average each descriptor with its mirror image's (FACE_DESCRIPTOR_FLIP). */
+  flip?: boolean;
   bands: FaceMatchBands;
   /** Distance at or below which a selfie is taken for a copy of the document portrait. */
   copyDistance: number;
@@ -41,7 +43,7 @@ export interface LivenessActivityDeps {
  * workflow history (encrypted): scores, reasons and file ids only, never images or descriptors.
  */
 export function createLivenessActivities({ db, faceAnalyzer, face }: LivenessActivityDeps) {
-  const descriptor = async (): Promise<DescriptorOptions> => ({ describer: await loadDescriber(face.descriptorModel), align: true });
+  const descriptor = async (): Promise<DescriptorOptions> => ({ describer: await loadDescriber(face.descriptorModel, { flip: face.flip ?? false }), align: true });
   return {
     /**
      * Scores each video for its action; unusable videos fail their action with the reason.

@@ -105,6 +105,8 @@ const kyc = {
  */
 const face = {
   FACE_DESCRIPTOR_MODEL: z.enum(FACE_DESCRIPTOR_MODELS).default(DEFAULT_FACE_MODEL),
+  /** Also describe each face's mirror image and average: steadier on poor captures, twice the describing time (bench:face). */
+  FACE_DESCRIPTOR_FLIP: flag,
   /** At or below: `match` (approve path). */
   FACE_MATCH_THRESHOLD: z.coerce.number().min(0).max(2).optional(),
   /** Above: `no_match` (review with a strong flag); between the two: `review`. */
