@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createDocumentReader, type DocumentReader } from '../../../vision/ocr/document-reader.js';
+import { createDocumentReader, locateTurns, type DocumentReader } from '../../../vision/ocr/document-reader.js';
 import { loadOriented } from '../../../vision/ocr/image-prep.js';
 import { estimateSkew } from '../../../vision/ocr/skew.js';
 import { findMrzBands, findMrzCandidates } from '../../../vision/ocr/mrz-bands.js';
@@ -110,6 +110,15 @@ describe(`document reader on synthetic documents (${MRZ_FONT_NOTE})`, () => {
     const res = await reader.read(page, { docType: 'PASSPORT' });
     assert.deepEqual(res.mrz?.lines, doc.truth.mrzLines);
     assert.equal(res.mrz?.checkDigitsValid, true);
+  });
+
+  it('bounds the tesseract locating pass: the ink map\'s turn, else upright only where an MRZ is required', () => {
+    assert.deepEqual(locateTurns('PASSPORT', 90), [90]);
+    assert.deepEqual(locateTurns('ID_CARD', 180), [180]);
+    assert.deepEqual(locateTurns('PASSPORT', undefined), [0]);
+    assert.deepEqual(locateTurns('VISA', undefined), [0]);
+    // A document that may carry no MRZ: its upright turn is searched for, to read its printed fields.
+    assert.deepEqual(locateTurns('DRIVER_LICENSE', undefined), [0, 90, 270, 180]);
   });
 
   it('levels a photo taken at a slant before reading it', async () => {
