@@ -13,6 +13,9 @@ import { createProviderActivities } from './provider.activities.js';
 import { createReadModelActivities } from './read-model.activities.js';
 import { createVexoraClient } from './vexora.client.js';
 import { createWebhookActivities } from './webhook.activities.js';
+import { createScreeningActivities } from './screening.activities.js';
+import { createScreeningIndexCache } from './screening-index.cache.js';
+import { createMonitoringActivities } from './screening-monitor.activities.js';
 
 export interface ActivityDeps {
   config: ActivityConfig;
@@ -23,7 +26,7 @@ export interface ActivityDeps {
   faceAnalyzer: () => Promise<FaceAnalyzer>;
 }
 
-export type ActivityConfig = Pick<Config, 'PAYMENTS_BASE_URL' | 'PAYMENTS_API_KEY' | 'VEXORA_BASE_URL' | 'VEXORA_MERCHANT_NO' | 'VEXORA_APP_SECRET' | 'FACE_DESCRIPTOR_MODEL' | 'FACE_DESCRIPTOR_FLIP' | 'FACE_MATCH_THRESHOLD' | 'FACE_NO_MATCH_THRESHOLD' | 'FACE_COPY_DISTANCE' | 'LIVENESS_MOIRE_LIMIT' | 'LIVENESS_ANTISPOOF_MIN' | 'WEBHOOK_URL' | 'WEBHOOK_SECRET' | 'ISSUER_BASE_URL' | 'ISSUER_API_KEY' | 'PAYLOAD_ENCRYPTION_KEYS'>;
+export type ActivityConfig = Pick<Config, 'PAYMENTS_BASE_URL' | 'PAYMENTS_API_KEY' | 'VEXORA_BASE_URL' | 'VEXORA_MERCHANT_NO' | 'VEXORA_APP_SECRET' | 'FACE_DESCRIPTOR_MODEL' | 'FACE_DESCRIPTOR_FLIP' | 'FACE_MATCH_THRESHOLD' | 'FACE_NO_MATCH_THRESHOLD' | 'FACE_COPY_DISTANCE' | 'LIVENESS_MOIRE_LIMIT' | 'LIVENESS_ANTISPOOF_MIN' | 'WEBHOOK_URL' | 'WEBHOOK_SECRET' | 'ISSUER_BASE_URL' | 'ISSUER_API_KEY' | 'PAYLOAD_ENCRYPTION_KEYS' | 'SCREENING_HIT_THRESHOLD' | 'TEMPORAL_TASK_QUEUE' | 'IDENTITY_HASH_SECRET'>;
 
 function faceSettings(config: ActivityConfig): FaceSettings {
   return {
@@ -35,14 +38,21 @@ function faceSettings(config: ActivityConfig): FaceSettings {
   };
 }
 
-/** The light activities the workflow worker runs: read models, files, provider and issuer calls. */
+/**
+ * The light activities the workflow worker runs: read models, files, provider and issuer calls,
+ * sanctions screening (an in-memory index) and monitoring (`temporal` reopens profiles).
+ */
 export function createWorkflowWorkerActivities(deps: Pick<ActivityDeps, 'config' | 'db'> & { temporal: Client }) {
+  const keys = parseEncryptionKeys(deps.config.PAYLOAD_ENCRYPTION_KEYS);
+  const threshold = deps.config.SCREENING_HIT_THRESHOLD;
   return {
     ...createReadModelActivities(deps.db),
     discardFiles: createDocumentFileActivities(deps.db).discardFiles,
     ...createPaymentActivities(deps.db, { baseUrl: deps.config.PAYMENTS_BASE_URL, apiKey: deps.config.PAYMENTS_API_KEY }),
     ...createCardActivities(deps.db, { baseUrl: deps.config.ISSUER_BASE_URL, apiKey: deps.config.ISSUER_API_KEY }),
     ...createWebhookActivities({ url: deps.config.WEBHOOK_URL, secret: deps.config.WEBHOOK_SECRET }),
+    ...createScreeningActivities({ db: deps.db, keys, screeningIndex: createScreeningIndexCache(deps.db), threshold, identityHashSecret: deps.config.IDENTITY_HASH_SECRET }),
+    ...createMonitoringActivities({ db: deps.db, keys, threshold, client: () => deps.temporal, taskQueue: deps.config.TEMPORAL_TASK_QUEUE }),
     ...createProviderActivities(createVexoraClient({ baseUrl: deps.config.VEXORA_BASE_URL, merchantNo: deps.config.VEXORA_MERCHANT_NO, appSecret: deps.config.VEXORA_APP_SECRET })),
     ...createErasureActivities({ db: deps.db, temporal: deps.temporal, dataKeys: dataKeyRingFor(deps.db, parseEncryptionKeys(deps.config.PAYLOAD_ENCRYPTION_KEYS)) }),
   };

@@ -4,7 +4,7 @@ import { signBody } from '../domain/hmac-signature.js';
 export interface WebhookEvent {
   /** Stable across retries, so receivers can drop duplicates. */
   eventId: string;
-  type: 'kyc.status.changed' | 'kyc.decision' | 'kyc.review.overdue' | 'kyc.profile.erased';
+  type: 'kyc.status.changed' | 'kyc.decision' | 'kyc.review.overdue' | 'kyc.profile.erased' | 'kyc.screening.hit';
   occurredAt: string;
   data: Record<string, unknown>;
 }

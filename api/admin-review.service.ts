@@ -22,6 +22,7 @@ import { activeProfileOf, findKycProfile, listKycProfiles, type KycProfileDoc } 
 import { erasedProfileRecord } from '../erasure/erased-record.js';
 import { queueCounts, queuePage } from '../stores/review-queue.store.js';
 import { addReviewNoteUpdate, claimReviewUpdate, getStatusQuery, reviewDecisionUpdate } from '../workflows/kyc-profile.messages.js';
+import { openHits } from '../domain/screening.js';
 import { HttpError, notFound } from './http-error.js';
 import { callWorkflow } from './workflow-errors.js';
 
@@ -218,6 +219,7 @@ function summary(doc: KycProfileDoc) {
     documentReviewStatus: doc.document?.reviewStatus ?? null,
     faceMatchPassed: doc.faceMatch?.passed ?? null,
     reviewReasons: doc.reviewReasons ?? [],
+    openScreeningHits: openHits(doc.screening).length,
     reviewOverdue: doc.reviewOverdue ?? false,
     createdAt: doc.createdAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),

@@ -25,6 +25,8 @@ import { createAdminReviewService } from './admin-review.service.js';
 import { adminRoutes } from './routes/admin.routes.js';
 import { reviewRoutes } from './routes/review.routes.js';
 import { backOffice } from './backoffice/backoffice.plugin.js';
+import { screeningAdminRoutes } from './routes/screening-admin.routes.js';
+import { createScreeningAdminService } from './screening-admin.service.js';
 import { appKycRoutes } from './routes/app-kyc.routes.js';
 import { cardCallbackRoutes, cardRoutes } from './routes/cards.routes.js';
 import { createCardService } from './card.service.js';
@@ -98,5 +100,6 @@ export async function buildApp({ config, client, db, logStream }: AppDeps): Prom
   await app.register(adminRoutes, { prefix: '/api/web/kycService', review, updatePath: '/status/update' });
   const dataKeys = dataKeyRingFor(db, parseEncryptionKeys(config.PAYLOAD_ENCRYPTION_KEYS));
   await app.register(dataProtectionRoutes, { prefix: '/admin/kyc', service: createDataProtectionService({ client, db, dataKeys, config }) });
+  await app.register(screeningAdminRoutes, { prefix: '/admin/kyc/screening', screening: createScreeningAdminService({ client, db, config }) });
   return app;
 }

@@ -140,6 +140,20 @@ const review = {
   BACKOFFICE_LOGIN_ATTEMPTS: z.coerce.number().int().min(1).default(10),
 };
 
+/** Sanctions / PEP screening and its lists (`npm run bench:screening`). */
+const screening = {
+  /** A hit scores at least this, 0..1 (name similarity moved by birth date and nationality). */
+  SCREENING_HIT_THRESHOLD: z.coerce.number().min(0.5).max(1).default(0.94),
+  /** List files the daily load reads: OFAC `sdn.xml` and/or OpenSanctions `*.ftm.json`, comma-separated. */
+  SCREENING_LIST_PATHS: z.string().default('').transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean)),
+  /** How often the schedule reloads the lists and re-screens approved customers against what changed. */
+  SCREENING_REFRESH_HOURS: duration.default(24),
+  /** Approved customers per child workflow of a monitoring run (history stays small). */
+  SCREENING_MONITOR_PAGE_SIZE: z.coerce.number().int().min(100).max(20_000).default(5_000),
+  /** Keys the hashes that find duplicate documents and identities without storing them in clear. */
+  IDENTITY_HASH_SECRET: secret('IDENTITY_HASH_SECRET', 'dev-identity-hash-secret-change-me-0123', 32),
+};
+
 /** Fees, in minor units, and how long an unpaid payment stays open. */
 const fees = {
   FEE_CURRENCY: z.string().regex(/^[A-Z]{3}$/).default('USD'),
@@ -204,7 +218,7 @@ const dataProtection = {
 };
 
 const schema = z
-  .object({ ...server, ...auth, ...temporal, ...mongodb, ...kyc, ...face, ...review, ...fees, ...providers, ...limits, ...dataProtection })
+  .object({ ...server, ...auth, ...temporal, ...mongodb, ...kyc, ...face, ...review, ...screening, ...fees, ...providers, ...limits, ...dataProtection })
   .transform(({ VEXORA_BASE_URL, PAYMENTS_BASE_URL, ISSUER_BASE_URL, PAYMENTS_WEBHOOK_URL, ISSUER_WEBHOOK_URL, ...env }) => {
     const simulators = `http://127.0.0.1:${env.SIMULATOR_PORT}`;
     const api = `http://${isWildcard(env.HOST) ? '127.0.0.1' : env.HOST}:${env.PORT}`;

@@ -1,5 +1,6 @@
 import type { KycDocument } from './kyc-document.js';
 import type { FaceMatchSummary, LivenessState } from './liveness.js';
+import type { ScreeningState } from './screening.js';
 import { STAGE_TABLE, type KycStage, type LocalKycStatus } from './kyc-stage.js';
 import type { RejectReasonCode, Resubmission, RetryStep, ReviewerRole, ReviewState } from './review.js';
 
@@ -22,6 +23,11 @@ export interface KycProfileInput {
   livenessSessionTtlMs?: number;
   /** Failed liveness sessions allowed before manual review (default 3). */
   livenessAttempts?: number;
+  /**
+   * Reopens a closed profile where it stood (monitoring found a new screening hit on an approved
+   * customer): the run starts from this snapshot of the read model instead of a new profile.
+   */
+  resume?: { status: KycStatusDto; version: number };
 }
 
 export const DEFAULT_REVIEW_SLA_MS = 48 * 3_600_000;
@@ -71,6 +77,8 @@ export interface KycStatusDto {
   provider: ProviderCheck | null;
   /** Why the automatic checks sent the profile to manual review. */
   reviewReasons: string[];
+  /** Sanctions / PEP screening of the confirmed identity and its hits (absent in older histories). */
+  screening?: ScreeningState | null;
   /** Admin decisions, oldest first (who, what, when, why). */
   decisions: AdminDecision[];
   /** Manual review has waited longer than its SLA. */

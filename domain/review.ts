@@ -1,6 +1,7 @@
 // The manual-review decision model (README "Manual review"). Imported by workflow code: no libraries.
 import type { KycStatusDto } from './kyc-profile.js';
 import type { KycStage } from './kyc-stage.js';
+import { screeningBlocksApproval } from './screening.js';
 
 /** Back-office roles; `admin` is a machine's bearer JWT and counts as senior. */
 export const REVIEWER_ROLES = ['reviewer', 'senior_reviewer'] as const;
@@ -196,6 +197,9 @@ export function reviewRefusal(status: KycStatusDto, reviewer: ReviewerRef, decis
   if (stage) return { status: 409, message: stage };
   const claim = liveClaim(review.claim, now);
   if (claim && claim.reviewerId !== reviewer.id) return { status: 409, message: `the case is claimed by ${claim.reviewerId} until ${claim.expiresAt}` };
+  // Every sanctions/PEP hit is resolved (true match or false positive) before an approval.
+  const openHits = decision.action === 'APPROVE' ? screeningBlocksApproval(status.screening) : null;
+  if (openHits) return { status: 409, message: openHits };
   if (decision.action === 'APPROVE' && review.pendingApproval && highRiskReasons(status, policy.fourEyes).length > 0) {
     if (review.pendingApproval.reviewerId === reviewer.id) return { status: 409, message: 'you approved this high-risk case already; a second, senior reviewer must confirm' };
     if (!isSenior(reviewer.role)) return { status: 403, message: 'confirming the approval of a high-risk case needs a senior reviewer' };

@@ -7,6 +7,10 @@ import { ensureErasureLogIndexes } from './erasure-log.store.js';
 import { ensureFileIndexes } from './files.store.js';
 import { ensureReviewQueueIndexes } from './review-queue.store.js';
 import { ensureReviewerIndexes } from './reviewers.store.js';
+import { ensureScreeningListIndexes } from './screening-lists.store.js';
+import { ensureScreeningSubjectIndexes } from './screening-subjects.store.js';
+import { ensureScreeningAlertIndexes } from './screening-alerts.store.js';
+import { ensureIdentityIndexes } from './identities.store.js';
 
 export interface Mongo {
   client: MongoClient;
@@ -26,6 +30,10 @@ export async function connectMongo(url: string, dbName: string): Promise<Mongo> 
   await ensureFileIndexes(db);
   await ensureReviewQueueIndexes(db);
   await ensureReviewerIndexes(db);
+  await ensureScreeningListIndexes(db);
+  await ensureScreeningSubjectIndexes(db);
+  await ensureScreeningAlertIndexes(db);
+  await ensureIdentityIndexes(db);
   return { client, db };
 }
 

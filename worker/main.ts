@@ -7,6 +7,7 @@ import { ensureRetentionSchedule } from '../erasure/retention-schedule.js';
 import { loadConfigOrExit } from '../config/config.js';
 import { connectMongo } from '../stores/mongo.js';
 import { createWorker } from './worker.js';
+import { ensureScreeningSchedule } from './screening-schedule.js';
 
 const config = loadConfigOrExit();
 // The SDK's own Prometheus exporter: task and activity metrics.
@@ -19,6 +20,7 @@ const worker = await createWorker({ config, connection, db: mongo.db });
 const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: encryptingDataConverter(config.PAYLOAD_ENCRYPTION_KEYS, mongo.db) });
 const schedule = await ensureRetentionSchedule(client, config);
 console.log(`retention sweep schedule ${schedule}: "${config.RETENTION_SWEEP_CRON}" (UTC)${config.RETENTION_SWEEP_DRY_RUN ? ', dry run' : ''}`);
+await ensureScreeningSchedule(client, config);
 console.log(`workflow worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}`);
 await worker.run(); // resolves after the SDK's own SIGINT/SIGTERM handling drains the worker
 await connection.close();

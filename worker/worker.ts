@@ -31,13 +31,16 @@ export interface VisionWorkerDeps extends Omit<WorkerDeps, 'workflowBundle'> {
  * never queued behind OCR or face scoring. The caller runs and shuts it down.
  */
 export function createWorker({ config, connection, db, workflowBundle }: WorkerDeps): Promise<Worker> {
+  const dataConverter = encryptingDataConverter(config.PAYLOAD_ENCRYPTION_KEYS, db);
+  // Activities that start or signal workflows (monitoring reopens profiles) use this client.
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
   return Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    dataConverter: encryptingDataConverter(config.PAYLOAD_ENCRYPTION_KEYS, db),
+    dataConverter,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createWorkflowWorkerActivities({ config, db, temporal: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: encryptingDataConverter(config.PAYLOAD_ENCRYPTION_KEYS, db) }) }),
+    activities: createWorkflowWorkerActivities({ config, db, temporal: client }),
   });
 }
 

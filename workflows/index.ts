@@ -5,3 +5,4 @@ export { cardApplicationWorkflow } from './card-application.workflow.js';
 export { dataErasureWorkflow } from './data-erasure.workflow.js';
 export { retentionSweepWorkflow } from './retention-sweep.workflow.js';
 export { webhookDeliveryWorkflow } from './webhook-delivery.workflow.js';
+export { screeningMonitorWorkflow } from './screening-monitor.workflow.js';

@@ -13,6 +13,7 @@ import type { AdminDecisionStatus, KycStatusDto } from '../domain/kyc-profile.js
 import type { KycStage } from '../domain/kyc-stage.js';
 import type { LivenessCallbackRecord, LivenessSession } from '../domain/liveness.js';
 import type { RejectReasonCode, ReviewClaim, ReviewDecision, ReviewerRef, ReviewNote, ReviewPolicy } from '../domain/review.js';
+import type { ScreeningOutcome, ScreeningResult, ScreeningState } from '../domain/screening.js';
 
 /** Messages of the `kyc-profile:{profileId}` workflow; the API imports these, never the workflow body. */
 export const getStatusQuery = defineQuery<KycStatusDto>('getStatus');
@@ -105,3 +106,8 @@ export const claimReviewUpdate = defineUpdate<ReviewClaim | null, [{ reviewer: R
 
 /** An internal note (append-only). */
 export const addReviewNoteUpdate = defineUpdate<ReviewNote, [{ reviewer: ReviewerRef; text: string }]>('addReviewNote');
+/** A reviewer resolves one screening hit: a true match rejects the profile, a false positive is dismissed. */
+export const resolveScreeningHitUpdate = defineUpdate<ScreeningState, [{ hitId: string; outcome: ScreeningOutcome; reviewerId: string; reason: string }]>('resolveScreeningHit');
+
+/** Monitoring found the approved customer on a new or changed list entry: reopen for review. */
+export const screeningAlertSignal = defineSignal<[{ listVersion: string; hits: ScreeningResult['hits'] }]>('screeningAlert');

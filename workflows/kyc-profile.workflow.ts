@@ -11,6 +11,8 @@ import { registerDocumentStep } from './kyc-profile/document-step.js';
 import { registerLivenessStep } from './kyc-profile/liveness-step.js';
 import { runProviderCheck } from './kyc-profile/provider-step.js';
 import { registerReviewStep, type ReviewStep } from './kyc-profile/review-step.js';
+import { registerScreeningStep } from './kyc-profile/screening-step.js';
+import { screeningBlocksApproval } from '../domain/screening.js';
 import { awaitPublishedUpdate, getStatusQuery } from './kyc-profile.messages.js';
 import { CountryKey, KycStatusKey, ReviewOverdueKey, UserIdKey } from './search-attributes.js';
 
@@ -35,10 +37,10 @@ const now = (): string => new Date().toISOString();
  * read model in MongoDB is a projection written after every change.
  */
 export async function kycProfileWorkflow(input: KycProfileInput): Promise<KycStatusDto> {
-  let version = 0;
+  let version = input.resume?.version ?? 0;
   let written = 0; // the newest version the read model is known to hold
   const createdAt = now();
-  const status: KycStatusDto = {
+  const status: KycStatusDto = input.resume?.status ?? {
     profileId: input.profileId,
     recordId: kycRecordIdOf(input.profileId),
     agentUid: agentUidOf(input.userId, createdAt, input.profileId),
@@ -97,12 +99,18 @@ export async function kycProfileWorkflow(input: KycProfileInput): Promise<KycSta
     written = Math.max(written, next);
   }
 
-  const review: ReviewStep = registerReviewStep({ status, moveTo, publish, now, notifyDecision: ({ remark: _internal, userMessage: _text, ...decision }) => notify('kyc.decision', decision) });
+  const review: ReviewStep = registerReviewStep({
+    status, moveTo, publish, now,
+    notifyDecision: ({ remark: _internal, userMessage: _text, ...decision }) => notify('kyc.decision', decision),
+    approvalRefusal: () => screeningBlocksApproval(status.screening),
+  });
+  let screening: ReturnType<typeof registerScreeningStep> | null = null;
   const liveness = registerLivenessStep({
     status, moveTo, publish, now,
     sessionTtlMs: input.livenessSessionTtlMs ?? LIVENESS_SESSION_TTL_MS,
     maxAttempts: input.livenessAttempts ?? 3,
     resubmission: review.resubmission,
+    extraReviewReasons: () => screening?.reviewReasons() ?? null,
   });
   registerDocumentStep({
     stage: () => status.stage,
@@ -113,6 +121,10 @@ export async function kycProfileWorkflow(input: KycProfileInput): Promise<KycSta
     // A document resubmitted after a RETRY is matched to the selfie already taken, when there is one.
     stageAfterSubmit: () => (review.openRetryStep() === 'DOCUMENT' && liveness.canReuseSelfie() ? 'FACE_MATCH' : 'LIVENESS'),
   });
+
+  // Sanctions screening and duplicate checks, run at the liveness decision; profiles started before
+  // it existed are not screened.
+  screening = patched('sanctions-screening') ? registerScreeningStep({ status, moveTo, publish, notify, now, resumed: !!input.resume }) : null;
 
   upsertSearchAttributes([
     { key: UserIdKey, value: input.userId },

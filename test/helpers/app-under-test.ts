@@ -13,6 +13,8 @@ import { signAccessToken } from '../../api/tokens.js';
 import { loadConfig, type Config } from '../../config/config.js';
 import { buildSimulators } from '../../simulators/simulators.js';
 import { connectMongo, type Mongo } from '../../stores/mongo.js';
+import { importListFiles } from '../../activities/screening-lists.activities.js';
+import { DEV_LIST_PATHS } from '../../screening/lists/dev-lists.js';
 import { createVisionWorker, createWorker } from '../../worker/worker.js';
 
 /**
@@ -59,6 +61,7 @@ export async function startAppUnderTest(overrides: Record<string, string> = {}, 
   const simulatorUrl = await simulators.listen({ host: '127.0.0.1', port: 0 });
   const config = loadConfig({ ...base, PAYMENTS_BASE_URL: simulatorUrl, VEXORA_BASE_URL: simulatorUrl, ISSUER_BASE_URL: simulatorUrl });
   const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
+  await importListFiles(mongo.db, DEV_LIST_PATHS); // sanctions screening needs a list
   const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const bundlePath = process.env.KYCFLOW_WORKFLOW_BUNDLE;
   const documentReader = await createDocumentReader({ workers: 1 });

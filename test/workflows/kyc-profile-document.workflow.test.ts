@@ -29,6 +29,8 @@ function fakeActivities(read: DocumentRead | 'unreadable', qualityPassed = true)
     discarded,
     activities: {
       saveKycProfile: async () => undefined,
+      screenPerson: async () => ({ listVersion: 'test', hits: [], problem: null }),
+      checkDuplicates: async () => ({ duplicates: [], blocked: null }),
       deliverWebhook: async () => undefined,
       checkDocumentQuality: async () => {
         if (read === 'unreadable') throw ApplicationFailure.nonRetryable('Input image exceeds pixel limit', 'UnreadableImage');

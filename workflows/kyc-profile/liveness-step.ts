@@ -2,7 +2,7 @@ import { ApplicationFailure, patched, proxyActivities, setHandler, sleep, uuid4,
 import type { LivenessActivities } from '../../activities/liveness.activities.js';
 import { DocumentReviewStatus } from '../../domain/kyc-document.js';
 import type { KycStatusDto } from '../../domain/kyc-profile.js';
-import type { KycStage } from '../../domain/kyc-stage.js';
+import { isFinalStage, type KycStage } from '../../domain/kyc-stage.js';
 import { drawActions, MAX_QUALITY_RETRIES, type FaceMatchSummary, type LivenessScoring, type LivenessSession } from '../../domain/liveness.js';
 import { livenessCallbackSignal, startLivenessUpdate, verifyLivenessUpdate } from '../kyc-profile.messages.js';
 
@@ -21,6 +21,11 @@ export interface LivenessContext {
   /** After this many failed sessions the profile goes to manual review instead of another try. */
   maxAttempts: number;
   moveTo(stage: KycStage): Promise<void>;
+  /**
+   * Other checks that send the case to review (sanctions screening, duplicates); the decision waits
+   * for them. Null when there are none (profiles from before them: no extra await on replay).
+   */
+  extraReviewReasons?: () => Promise<string[]> | null;
   publish(): Promise<void>;
   now(): string;
   /** An open RETRY: sessions before `since` do not count, and the case returns to review with `reason`. */
@@ -132,10 +137,16 @@ export function registerLivenessStep(ctx: LivenessContext) {
     if (s.status === 'FAILED') {
       const failures = state().sessions.filter((x) => x.status === 'FAILED' && (!round || x.createdAt >= round.since)).length;
       if (failures < ctx.maxAttempts) return ctx.publish();
-      ctx.status.reviewReasons = [...(round ? [round.reason] : []), `liveness failed ${failures} times`, ...s.reasons];
+      const pending = ctx.extraReviewReasons?.() ?? null;
+      const extra = pending ? await pending : [];
+      if (pending && isFinalStage(ctx.status.stage)) return; // decided meanwhile (a blocklisted document)
+      ctx.status.reviewReasons = [...(round ? [round.reason] : []), `liveness failed ${failures} times`, ...s.reasons, ...extra];
       return ctx.moveTo('MANUAL_REVIEW');
     }
     const reasons = legacyReasons(round?.reason ?? null);
+    const pending = ctx.extraReviewReasons?.() ?? null;
+    if (pending) reasons.push(...await pending);
+    if (pending && isFinalStage(ctx.status.stage)) return; // decided meanwhile (a blocklisted document)
     ctx.status.reviewReasons = reasons;
     await ctx.moveTo(reasons.length ? 'MANUAL_REVIEW' : 'PROVIDER_CHECK');
   }
@@ -175,12 +186,19 @@ export function registerLivenessStep(ctx: LivenessContext) {
     const attack = [...(s.presentation?.reasons ?? [])];
     if (ctx.status.faceMatch?.copyOfPortrait) attack.push('the selfie is a copy of the document portrait (a photo of the document held to the camera)');
     if (attack.length) {
+      const pending = ctx.extraReviewReasons?.() ?? null;
+      const extra = pending ? await pending : [];
+      if (pending && isFinalStage(ctx.status.stage)) return; // decided meanwhile (a blocklisted document)
       ctx.status.reviewReasons = [...(round ? [round.reason] : []), ...attack.map((r) => `presentation attack suspected: ${r}`)];
       if (s.status === 'FAILED') ctx.status.reviewReasons.push(...s.reasons);
+      ctx.status.reviewReasons.push(...extra);
       return ctx.moveTo('MANUAL_REVIEW');
     }
     if (s.status === 'FAILED') return decide(s);
     const reasons = reasonsWithBands(round?.reason ?? null);
+    const pending = ctx.extraReviewReasons?.() ?? null;
+    if (pending) reasons.push(...await pending);
+    if (pending && isFinalStage(ctx.status.stage)) return; // decided meanwhile (a blocklisted document)
     ctx.status.reviewReasons = reasons;
     await ctx.moveTo(reasons.length ? 'MANUAL_REVIEW' : 'PROVIDER_CHECK');
   }

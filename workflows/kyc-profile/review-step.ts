@@ -27,6 +27,8 @@ export interface ReviewContext {
   publish(): Promise<void>;
   notifyDecision(decision: AdminDecision): void;
   now(): string;
+  /** Why an approval must wait (open screening hits), or null. */
+  approvalRefusal?: () => string | null;
 }
 
 /** Policy for decisions still sent as the legacy signal (an API from before the decision model). */
@@ -173,6 +175,7 @@ export function registerReviewStep(ctx: ReviewContext) {
       return;
     }
     if (decisionRefusal(ctx.status.stage, status)) return;
+    if (status === ADMIN_DECISIONS.APPROVE && ctx.approvalRefusal?.()) return;
     const decision = { adminId, status, remark, at: ctx.now() };
     ctx.status.decisions.push(decision);
     ctx.notifyDecision(decision);

@@ -1,0 +1,48 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ok } from '../../domain/api-response.js';
+import { profileIdSchema } from '../../domain/kyc-service.schemas.js';
+import { SCREENING_OUTCOMES } from '../../domain/screening.js';
+import { apiResponses } from '../openapi.js';
+import { assertAdmin } from '../plugins/auth.js';
+import { writeRoute } from '../plugins/rate-limit.js';
+import type { ScreeningAdminService } from '../screening-admin.service.js';
+
+const resolveBody = z.object({
+  profileId: profileIdSchema,
+  hitId: z.string().regex(/^hit_[\w.-]{1,200}$/, 'must be a hit id from the profile\'s screening'),
+  outcome: z.enum(SCREENING_OUTCOMES),
+  reason: z.string().trim().min(3, 'say why (at least 3 characters)').max(500),
+});
+
+const runBody = z.object({
+  /** Re-screen against these loaded versions; without, the configured files are reloaded first. */
+  versionIds: z.array(z.string().regex(/^(opensanctions|ofac-sdn):[0-9a-f]{64}$/, 'must be a list version id')).max(20).optional(),
+}).default({});
+
+const blockBody = z.object({
+  /** The profile whose confirmed document is blocked (stored as a keyed hash only). */
+  profileId: profileIdSchema,
+  reason: z.string().trim().min(3, 'say why (at least 3 characters)').max(500),
+});
+
+/** Screening under `/admin/kyc/screening`: resolve hits, see the loaded list versions. Admin role only. */
+export const screeningAdminRoutes: FastifyPluginAsyncZod<{ screening: ScreeningAdminService }> = async (app, { screening }) => {
+  app.addHook('preHandler', async (request) => assertAdmin(request));
+
+  app.post('/resolve', { config: writeRoute, schema: { body: resolveBody, response: apiResponses(403, 404, 409) } }, async (request) => {
+    const { profileId, hitId, outcome, reason } = request.body;
+    return ok(await screening.resolveHit(profileId, hitId, outcome, request.user.sub, reason), 'hit resolved');
+  });
+
+  app.post('/run', { config: writeRoute, schema: { body: runBody, response: apiResponses(403, 404, 409) } }, async (request) =>
+    ok(await screening.run(request.body.versionIds), 'monitoring run started'));
+
+  app.post('/blocklist', { config: writeRoute, schema: { body: blockBody, response: apiResponses(403, 404, 409) } }, async (request) =>
+    ok(await screening.blockDocumentOf(request.body.profileId, request.user.sub, request.body.reason), 'document blocklisted'));
+  app.get('/blocklist', { schema: { response: apiResponses(403) } }, async () => ok({ items: await screening.blocklist() }, 'query success'));
+  app.delete('/blocklist/:blockId', { config: writeRoute, schema: { params: z.object({ blockId: z.string().regex(/^doc:[0-9a-f]{64}$/, 'must be a blocklist id') }), response: apiResponses(403, 404) } }, async (request) =>
+    ok(await screening.unblock(request.params.blockId), 'removed from the blocklist'));
+
+  app.get('/lists', { schema: { response: apiResponses(403) } }, async () => ok({ versions: await screening.lists() }, 'query success'));
+};

@@ -1,0 +1,77 @@
+import { createHmac } from 'node:crypto';
+import type { Collection, Db } from 'mongodb';
+import { isDuplicateKey } from './mongo-errors.js';
+
+/**
+ * Duplicate-identity keys and the blocklist. A document (type + issuing state + number) and a
+ * person (normalised name + birth date) are stored only as keyed hashes (HMAC-SHA256 with
+ * `IDENTITY_HASH_SECRET`): equal values find each other, nothing is readable. One document per
+ * profile, keyed by profile id (erasure is one delete).
+ */
+export interface IdentityKeys {
+  docKey: string | null;
+  personKey: string | null;
+}
+
+interface IdentityDoc extends IdentityKeys {
+  _id: string; // profileId
+  userId: string;
+  at: Date;
+}
+
+export interface BlocklistDoc {
+  _id: string; // `doc:${docKey}`
+  kind: 'DOCUMENT';
+  reason: string;
+  addedBy: string;
+  /** The profile whose document was blocked (ids only). */
+  profileId: string | null;
+  at: Date;
+}
+
+const identities = (db: Db): Collection<IdentityDoc> => db.collection('screening_identities');
+const blocklist = (db: Db): Collection<BlocklistDoc> => db.collection('screening_blocklist');
+
+export async function ensureIdentityIndexes(db: Db): Promise<void> {
+  await identities(db).createIndex({ docKey: 1 }, { name: 'by_document' });
+  await identities(db).createIndex({ personKey: 1 }, { name: 'by_person' });
+}
+
+const norm = (s: string): string => s.toUpperCase().replace(/[^A-Z0-9]/g, '');
+
+export function identityKeys(secret: string, doc: { docType: string; issuer: string | null; number: string | null }, person: { sortedName: string | null; birthDate: string | null }): IdentityKeys {
+  const hmac = (text: string) => createHmac('sha256', secret).update(text).digest('hex');
+  return {
+    docKey: doc.number && doc.issuer ? hmac(`doc|${doc.docType}|${norm(doc.issuer)}|${norm(doc.number)}`) : null,
+    personKey: person.sortedName && person.birthDate ? hmac(`person|${person.sortedName}|${person.birthDate}`) : null,
+  };
+}
+
+export async function saveIdentity(db: Db, profileId: string, userId: string, keys: IdentityKeys): Promise<void> {
+  await identities(db).replaceOne({ _id: profileId }, { userId, ...keys, at: new Date() }, { upsert: true });
+}
+
+/** Other users' profiles holding the same document or the same person. */
+export async function profilesSharing(db: Db, userId: string, keys: IdentityKeys): Promise<Array<{ profileId: string; userId: string; match: 'DOCUMENT' | 'NAME_AND_BIRTH_DATE' }>> {
+  const or = [...(keys.docKey ? [{ docKey: keys.docKey }] : []), ...(keys.personKey ? [{ personKey: keys.personKey }] : [])];
+  if (!or.length) return [];
+  const found = await identities(db).find({ $or: or, userId: { $ne: userId } }).limit(20).toArray();
+  return found.map((d) => ({ profileId: d._id, userId: d.userId, match: keys.docKey && d.docKey === keys.docKey ? 'DOCUMENT' : 'NAME_AND_BIRTH_DATE' }));
+}
+
+export const findBlockedDocument = (db: Db, docKey: string | null): Promise<BlocklistDoc | null> =>
+  docKey ? blocklist(db).findOne({ _id: `doc:${docKey}` }) : Promise.resolve(null);
+
+/** Adds a document to the blocklist; false when it is listed already. */
+export async function blockDocument(db: Db, docKey: string, entry: Omit<BlocklistDoc, '_id' | 'kind' | 'at'>): Promise<boolean> {
+  try {
+    await blocklist(db).insertOne({ _id: `doc:${docKey}`, kind: 'DOCUMENT', ...entry, at: new Date() });
+    return true;
+  } catch (err) {
+    if (isDuplicateKey(err)) return false;
+    throw err;
+  }
+}
+
+export const listBlocklist = (db: Db): Promise<BlocklistDoc[]> => blocklist(db).find({}).sort({ at: -1 }).limit(500).toArray();
+export const unblock = async (db: Db, id: string): Promise<boolean> => (await blocklist(db).deleteOne({ _id: id })).deletedCount === 1;

@@ -1,0 +1,30 @@
+import type { Db } from 'mongodb';
+import { isDuplicateKey } from './mongo-errors.js';
+
+/**
+ * Which list entry has been raised against which profile, per list delta: monitoring re-runs (a
+ * retried page, a repeated trigger) never raise the same alert twice. Keyed by profile id.
+ */
+export async function claimAlert(db: Db, profileId: string, entryId: string, versionIds: string[]): Promise<boolean> {
+  try {
+    await db.collection<{ _id: string; profileId: string; at: Date }>('screening_alerts').insertOne({ _id: `${profileId}|${entryId}|${[...versionIds].sort().join(',')}`, profileId, at: new Date() });
+    return true;
+  } catch (err) {
+    if (isDuplicateKey(err)) return false;
+    throw err;
+  }
+}
+
+export async function ensureScreeningAlertIndexes(db: Db): Promise<void> {
+  await db.collection('screening_alerts').createIndex({ profileId: 1 }, { name: 'by_profile' });
+  // Monitoring pages through approved profiles in id order.
+  await db.collection('kyc_profiles').createIndex({ stage: 1, _id: 1 }, { name: 'by_stage_id' });
+}
+
+/** A page of approved profiles (ids and owners), in id order after `after`. */
+export const approvedProfilesAfter = (db: Db, after: string | null, limit: number) =>
+  db.collection<{ _id: string; userId: string }>('kyc_profiles')
+    .find({ stage: 'APPROVED', ...(after ? { _id: { $gt: after } } : {}) }, { projection: { _id: 1, userId: 1 } })
+    .sort({ _id: 1 })
+    .limit(limit)
+    .toArray();

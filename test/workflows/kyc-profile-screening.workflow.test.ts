@@ -1,0 +1,178 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import { readFileSync } from 'node:fs';
+import type { DocumentRead } from '../../domain/kyc-document.js';
+import type { LivenessActionName } from '../../domain/liveness.js';
+import type { DuplicateCheck, ScreeningResult } from '../../domain/screening.js';
+import type { WebhookEvent } from '../../activities/webhook.activities.js';
+import {
+  adminDecisionSignal,
+  confirmDocumentUpdate,
+  getStatusQuery,
+  resolveScreeningHitUpdate,
+  screeningAlertSignal,
+  startLivenessUpdate,
+  submitDocumentUpdate,
+  uploadDocumentUpdate,
+  verifyLivenessUpdate,
+} from '../../workflows/kyc-profile.messages.js';
+import { kycProfileWorkflow } from '../../workflows/kyc-profile.workflow.js';
+import { recordHistory } from '../helpers/histories.js';
+import { visionTaskQueueOf } from '../../domain/task-queues.js';
+import { createTimeSkippingEnv, skipWithoutTimeSkipping } from '../helpers/time-skipping.js';
+
+const mrzRead: DocumentRead = {
+  source: 'MRZ', mrzFormat: 'TD3', mrzValid: true, confidence: {}, errors: [],
+  fields: { name: 'SIDORENKO IVAN', idNumber: 'L898902C3', birthDate: '1971-04-02', expiryDate: '2099-04-15', issuer: 'UTO', nationality: 'UTO' },
+};
+const hit = {
+  entryId: 'opensanctions:fx-1', source: 'opensanctions', entryName: 'Ivan Petrovich Sidorenko', matchedAlias: 'Ivan Petrovich Sidorenko', score: 0.99,
+  reasons: ['name 0.95 on "Ivan Petrovich Sidorenko" (ivan, sidorenko; 1 word(s) unpaired)', 'birth date agrees (1971-04-02)'], topics: ['sanction'], programs: ['FICTIONAL-A'],
+};
+
+describe('kycProfileWorkflow sanctions screening (time-skipping server)', { skip: skipWithoutTimeSkipping, timeout: 90_000 }, () => {
+  let env: TestWorkflowEnvironment;
+  let n = 0;
+  before(async () => (env = await createTimeSkippingEnv()));
+  after(async () => env?.teardown());
+
+  /** A profile through document and liveness (all passing), screened with `result`. */
+  async function screened<T>(result: ScreeningResult, body: (handle: any, seen: { screened: unknown[]; events: WebhookEvent[] }) => Promise<T>, identity: DuplicateCheck = { duplicates: [], blocked: null }): Promise<T> {
+    const taskQueue = `screen-${++n}`;
+    const seen = { screened: [] as unknown[], events: [] as WebhookEvent[] };
+    const activities = {
+      saveKycProfile: async () => undefined,
+      deliverWebhook: async (event: WebhookEvent) => void seen.events.push(event),
+      screenPerson: async (input: unknown) => (seen.screened.push(input), result),
+      checkDuplicates: async () => identity,
+      checkDocumentQuality: async () => ({ passed: true, scores: { width: 1200, height: 800, sharpness: 500, glare: 0, brightness: 160 }, errors: [] }),
+      readDocument: async () => mrzRead,
+      discardFiles: async () => undefined,
+      scoreLivenessVideos: async ({ actions }: { actions: LivenessActionName[] }) => ({
+        results: actions.map((action) => ({ action, passed: true, confidence: 0.9, reason: null })), samePerson: { passed: true, reason: null }, bestFrameFileId: 'selfie-1',
+      }),
+      matchDocumentFace: async () => ({ passed: true, similarity: 0.8, distance: 0.2, threshold: 0.4, reason: null }),
+      submitToProvider: async () => undefined,
+      awaitProviderDecision: async () => ({ outcome: 'APPROVED' as const, polls: 1 }),
+    };
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: { code: readFileSync(process.env.KYCFLOW_WORKFLOW_BUNDLE!, 'utf8') }, activities });
+    // OCR, quality, face and liveness activities run on the vision worker's own queue.
+    const vision = await Worker.create({ connection: env.nativeConnection, taskQueue: visionTaskQueueOf(taskQueue), activities });
+    return worker.runUntil(() => vision.runUntil(async () => {
+      const handle: any = await env.client.workflow.start(kycProfileWorkflow, {
+        workflowId: `kyc-profile:screen-${n}`,
+        taskQueue,
+        args: [{ profileId: `profile_${String(n).padStart(24, 's')}`, userId: 'u1', country: 'SG', ttlMs: 24 * 3_600_000, resetWindowMs: 300, reviewSlaMs: 3_600_000 }],
+      });
+      const { documentId } = await handle.executeUpdate(uploadDocumentUpdate, { args: [{ docType: 'PASSPORT', country: 'SG', frontFileId: 'f1', backFileId: null }] });
+      await handle.executeUpdate(confirmDocumentUpdate, { args: [{ documentId, fields: {}, userModified: false }] });
+      await handle.executeUpdate(submitDocumentUpdate, { args: [{ documentId }] });
+      // (refused when a blocklisted document has rejected the profile meanwhile)
+      const session = await handle.executeUpdate(startLivenessUpdate).catch(() => null);
+      if (session) await handle.executeUpdate(verifyLivenessUpdate, { args: [{ sessionId: session.sessionId, videoFileIds: ['v1', 'v2', 'v3'] }] }).catch(() => undefined);
+      return body(handle, seen);
+    }));
+  }
+
+  it('a hit sends the case to review with the hit listed; approval waits until the reviewer dismisses it as a false positive', async () => {
+    await screened({ listVersion: 'opensanctions:abc', hits: [hit], problem: null }, async (handle, seen) => {
+      assert.deepEqual(seen.screened, [{ profileId: `profile_${String(n).padStart(24, 's')}`, userId: 'u1', subject: { name: 'SIDORENKO IVAN', birthDate: '1971-04-02', nationality: 'UTO' } }]);
+      let status = await handle.query(getStatusQuery);
+      assert.equal(status.stage, 'MANUAL_REVIEW');
+      assert.match(status.reviewReasons.join('; '), /sanctions\/PEP screening: 1 possible match/);
+      assert.equal(status.screening.listVersion, 'opensanctions:abc');
+      const [recorded] = status.screening.hits;
+      assert.deepEqual([recorded.hitId, recorded.origin, recorded.resolution, recorded.reasons], ['hit_opensanctions_fx-1', 'ONBOARDING', null, hit.reasons]);
+
+      await handle.signal(adminDecisionSignal, { adminId: 'rev1', status: 2, remark: 'too early' });
+      assert.equal((await handle.query(getStatusQuery)).stage, 'MANUAL_REVIEW', 'an approval with an open hit is ignored');
+      await assert.rejects(handle.executeUpdate(resolveScreeningHitUpdate, { args: [{ hitId: 'hit_nope', outcome: 'FALSE_POSITIVE', reviewerId: 'rev1', reason: 'x' }] }),
+        (err: unknown) => err instanceof WorkflowUpdateFailedError && /no screening hit/.test(String(err.cause?.message)));
+
+      const state = await handle.executeUpdate(resolveScreeningHitUpdate, { args: [{ hitId: recorded.hitId, outcome: 'FALSE_POSITIVE', reviewerId: 'rev1', reason: 'different birth place and photo' }] });
+      assert.deepEqual([state.hits[0].resolution.outcome, state.hits[0].resolution.reviewerId, state.hits[0].resolution.reason], ['FALSE_POSITIVE', 'rev1', 'different birth place and photo']);
+      await assert.rejects(handle.executeUpdate(resolveScreeningHitUpdate, { args: [{ hitId: recorded.hitId, outcome: 'TRUE_MATCH', reviewerId: 'rev2', reason: 'x' }] }),
+        (err: unknown) => err instanceof WorkflowUpdateFailedError && /already resolved \(FALSE_POSITIVE by rev1\)/.test(String(err.cause?.message)));
+      await handle.signal(adminDecisionSignal, { adminId: 'rev1', status: 2, remark: 'cleared' });
+      status = await handle.result();
+      assert.equal(status.stage, 'APPROVED');
+      assert.deepEqual(status.decisions.map((d: any) => [d.adminId, d.status, d.remark]), [['rev1', 2, 'cleared']]);
+      const hitEvents = seen.events.filter((e) => e.type === 'kyc.screening.hit');
+      assert.deepEqual(hitEvents.map((e) => e.data), [{ profileId: status.profileId, userId: 'u1', origin: 'ONBOARDING', hits: 1 }], 'one hit event, without PII');
+      await recordHistory('kyc-profile.screening-dismissed', handle.fetchHistory());
+    });
+  });
+
+  it('a true match rejects the profile (neutral reason for the user, the reviewer\'s reason in the decision)', async () => {
+    await screened({ listVersion: 'opensanctions:abc', hits: [hit], problem: null }, async (handle) => {
+      await handle.executeUpdate(resolveScreeningHitUpdate, { args: [{ hitId: 'hit_opensanctions_fx-1', outcome: 'TRUE_MATCH', reviewerId: 'rev2', reason: 'same person: photo and birth place agree' }] });
+      const status = await handle.result();
+      assert.deepEqual([status.stage, status.failReason], ['REJECTED', 'rejected in manual review']);
+      assert.match(status.decisions[0].remark, /true match on opensanctions:fx-1: same person/);
+      assert.equal(status.screening.hits[0].resolution.outcome, 'TRUE_MATCH');
+      await recordHistory('kyc-profile.screening-true-match', handle.fetchHistory());
+    });
+  });
+
+  it('no hits → provider check as before; screening that could not run → review with the reason', async () => {
+    await screened({ listVersion: 'opensanctions:abc', hits: [], problem: null }, async (handle) => {
+      const status = await handle.result();
+      assert.equal(status.stage, 'APPROVED');
+      assert.deepEqual(status.screening.hits, []);
+    });
+    await screened({ listVersion: null, hits: [], problem: 'no sanctions list is loaded' }, async (handle) => {
+      const status = await handle.query(getStatusQuery);
+      assert.equal(status.stage, 'MANUAL_REVIEW');
+      assert.match(status.reviewReasons.join('; '), /screening could not run: no sanctions list is loaded/);
+    });
+  });
+
+  it('monitoring reopens a closed approved profile from its snapshot; dismissing the new hit restores the approval', async () => {
+    await screened({ listVersion: 'opensanctions:abc', hits: [], problem: null }, async (handle) => {
+      const approved = await handle.result(); // closed after the (short) reset window
+      assert.equal(approved.stage, 'APPROVED');
+      const alert = { listVersion: 'opensanctions:def', hits: [{ ...hit, entryId: 'opensanctions:fx-9', entryName: 'Newly Listed' }] };
+      const reopened: any = await env.client.workflow.signalWithStart(kycProfileWorkflow, {
+        workflowId: handle.workflowId,
+        taskQueue: `screen-${n}`,
+        args: [{ profileId: approved.profileId, userId: 'u1', country: 'SG', ttlMs: 3_600_000, resetWindowMs: 300, resume: { status: approved, version: 40 } }],
+        signal: screeningAlertSignal,
+        signalArgs: [alert],
+      });
+      let status = await reopened.query(getStatusQuery);
+      for (let i = 0; i < 50 && status.stage !== 'MANUAL_REVIEW'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        status = await reopened.query(getStatusQuery);
+      }
+      assert.equal(status.stage, 'MANUAL_REVIEW');
+      assert.deepEqual([status.createdAt, status.document.documentId], [approved.createdAt, approved.document.documentId], 'the same profile, where it stood');
+      assert.deepEqual(status.screening.hits.map((h: any) => [h.hitId, h.origin]), [['hit_opensanctions_fx-9', 'MONITORING']]);
+      await reopened.signal(screeningAlertSignal, alert); // a repeated alert adds nothing
+      await reopened.executeUpdate(resolveScreeningHitUpdate, { args: [{ hitId: 'hit_opensanctions_fx-9', outcome: 'FALSE_POSITIVE', reviewerId: 'rev3', reason: 'namesake' }] });
+      status = await reopened.result();
+      assert.equal(status.stage, 'APPROVED');
+      assert.equal(status.screening.hits.length, 1);
+      await recordHistory('kyc-profile.monitoring-reopened', reopened.fetchHistory());
+    });
+  });
+
+  it('another user with the same document goes to review with that profile linked; a blocklisted document is rejected', async () => {
+    const duplicates = [{ profileId: 'profile_other', userId: 'u2', match: 'DOCUMENT' as const }];
+    await screened({ listVersion: 'opensanctions:abc', hits: [], problem: null }, async (handle) => {
+      const status = await handle.query(getStatusQuery);
+      assert.equal(status.stage, 'MANUAL_REVIEW');
+      assert.match(status.reviewReasons.join('; '), /duplicate identity: the same document as profile profile_other of user u2/);
+      assert.deepEqual(status.screening.duplicates, duplicates);
+      await recordHistory('kyc-profile.duplicate-document', handle.fetchHistory());
+    }, { duplicates, blocked: null });
+    await screened({ listVersion: 'opensanctions:abc', hits: [], problem: null }, async (handle) => {
+      const status = await handle.result();
+      assert.deepEqual([status.stage, status.failReason], ['REJECTED', 'rejected in manual review']);
+      assert.equal(status.decisions[0].adminId, 'system');
+      assert.match(status.decisions[0].remark, /blocklisted document: fraud ring/);
+    }, { duplicates: [], blocked: { reason: 'fraud ring', addedBy: 'ops', listedAt: '2026-01-01T00:00:00.000Z' } });
+  });
+});
