@@ -102,7 +102,7 @@ describe('kycProfileWorkflow sanctions screening (time-skipping server)', { skip
       assert.deepEqual(status.decisions.map((d: any) => [d.adminId, d.status, d.remark]), [['rev1', 2, 'cleared']]);
       const hitEvents = seen.events.filter((e) => e.type === 'kyc.screening.hit');
       assert.deepEqual(hitEvents.map((e) => e.data), [{ profileId: status.profileId, userId: 'u1', origin: 'ONBOARDING', hits: 1 }], 'one hit event, without PII');
-      await recordHistory('kyc-profile.screening-dismissed', handle.fetchHistory());
+      await recordHistory('kyc-profile.screening-dismissed.face-checks', handle.fetchHistory());
     });
   });
 
@@ -113,7 +113,7 @@ describe('kycProfileWorkflow sanctions screening (time-skipping server)', { skip
       assert.deepEqual([status.stage, status.failReason], ['REJECTED', 'rejected in manual review']);
       assert.match(status.decisions[0].remark, /true match on opensanctions:fx-1: same person/);
       assert.equal(status.screening.hits[0].resolution.outcome, 'TRUE_MATCH');
-      await recordHistory('kyc-profile.screening-true-match', handle.fetchHistory());
+      await recordHistory('kyc-profile.screening-true-match.face-checks', handle.fetchHistory());
     });
   });
 
@@ -166,7 +166,7 @@ describe('kycProfileWorkflow sanctions screening (time-skipping server)', { skip
       assert.equal(status.stage, 'MANUAL_REVIEW');
       assert.match(status.reviewReasons.join('; '), /duplicate identity: the same document as profile profile_other of user u2/);
       assert.deepEqual(status.screening.duplicates, duplicates);
-      await recordHistory('kyc-profile.duplicate-document', handle.fetchHistory());
+      await recordHistory('kyc-profile.duplicate-document.face-checks', handle.fetchHistory());
     }, { duplicates, blocked: null });
     await screened({ listVersion: 'opensanctions:abc', hits: [], problem: null }, async (handle) => {
       const status = await handle.result();
