@@ -30,19 +30,19 @@ const blockBody = z.object({
 export const screeningAdminRoutes: FastifyPluginAsyncZod<{ screening: ScreeningAdminService }> = async (app, { screening }) => {
   app.addHook('preHandler', async (request) => assertAdmin(request));
 
-  app.post('/resolve', { config: writeRoute, schema: { body: resolveBody, response: apiResponses(403, 404, 409) } }, async (request) => {
+  app.post('/resolve', { config: writeRoute, schema: { summary: 'Resolve a screening hit: true match (rejects) or false positive', body: resolveBody, response: apiResponses(403, 404, 409) } }, async (request) => {
     const { profileId, hitId, outcome, reason } = request.body;
     return ok(await screening.resolveHit(profileId, hitId, outcome, request.user.sub, reason), 'hit resolved');
   });
 
-  app.post('/run', { config: writeRoute, schema: { body: runBody, response: apiResponses(403, 404, 409) } }, async (request) =>
+  app.post('/run', { config: writeRoute, schema: { summary: 'Start a monitoring run: reload the lists, re-screen approved customers', body: runBody, response: apiResponses(403, 404, 409) } }, async (request) =>
     ok(await screening.run(request.body.versionIds), 'monitoring run started'));
 
-  app.post('/blocklist', { config: writeRoute, schema: { body: blockBody, response: apiResponses(403, 404, 409) } }, async (request) =>
+  app.post('/blocklist', { config: writeRoute, schema: { summary: "Blocklist a profile's confirmed document (kept as a keyed hash)", body: blockBody, response: apiResponses(403, 404, 409) } }, async (request) =>
     ok(await screening.blockDocumentOf(request.body.profileId, request.user.sub, request.body.reason), 'document blocklisted'));
-  app.get('/blocklist', { schema: { response: apiResponses(403) } }, async () => ok({ items: await screening.blocklist() }, 'query success'));
-  app.delete('/blocklist/:blockId', { config: writeRoute, schema: { params: z.object({ blockId: z.string().regex(/^doc:[0-9a-f]{64}$/, 'must be a blocklist id') }), response: apiResponses(403, 404) } }, async (request) =>
+  app.get('/blocklist', { schema: { summary: 'The blocklisted documents, newest first (no document numbers)', response: apiResponses(403) } }, async () => ok({ items: await screening.blocklist() }, 'query success'));
+  app.delete('/blocklist/:blockId', { config: writeRoute, schema: { summary: 'Remove a document from the blocklist', params: z.object({ blockId: z.string().regex(/^doc:[0-9a-f]{64}$/, 'must be a blocklist id') }), response: apiResponses(403, 404) } }, async (request) =>
     ok(await screening.unblock(request.params.blockId), 'removed from the blocklist'));
 
-  app.get('/lists', { schema: { response: apiResponses(403) } }, async () => ok({ versions: await screening.lists() }, 'query success'));
+  app.get('/lists', { schema: { summary: 'The loaded sanctions/PEP list versions with dates and counts', response: apiResponses(403) } }, async () => ok({ versions: await screening.lists() }, 'query success'));
 };

@@ -35,6 +35,8 @@ function activities(fakes: Fakes) {
   let call = 0;
   return {
     saveKycProfile: async () => undefined,
+    screenPerson: async () => ({ listVersion: 'test', hits: [], problem: null }),
+    checkDuplicates: async () => ({ duplicates: [], blocked: null }),
     deliverWebhook: async () => undefined,
     checkDocumentQuality: async () => ({ passed: true, scores: { width: 1200, height: 800, sharpness: 500, glare: 0, brightness: 160 }, errors: [] }),
     readDocument: async () => mrzRead,
