@@ -6,6 +6,9 @@ import { deleteFilesOf, filesOf } from '../stores/files.store.js';
 import { markProfileFilesErased, profileDto, profilesOfUser, releaseActiveProfile, saveRedactedKycProfile } from '../stores/kyc-profiles.store.js';
 import { findKycUser } from '../stores/kyc-users.store.js';
 import { paymentsOfUser } from '../stores/payments.store.js';
+import { deleteIdentities, identitiesOfUser } from '../stores/identities.store.js';
+import { deleteAlertsOf } from '../stores/screening-alerts.store.js';
+import { deleteScreeningSubjects, screeningSubjectsOfUser } from '../stores/screening-subjects.store.js';
 import type { ErasureSubject } from './erasure-subject.js';
 
 /**
@@ -58,6 +61,31 @@ export const ERASABLE_STORES: readonly ErasableStore[] = [
         return 0; // a claim holds no personal data: releasing it only lets the user start afresh
       },
     },
+  },
+  {
+    name: 'screening_subjects',
+    erase: {
+      scopes: ['user', 'profile'],
+      run: (db, s) => deleteScreeningSubjects(db, s.userId, s.scope === 'user' ? null : s.profileIds),
+    },
+    export: async (db, userId) => (await screeningSubjectsOfUser(db, userId)).map((d) => ({ profileId: d._id, screenedAt: d.screenedAt, holds: 'name, birth date and nationality as confirmed on the document (sealed)' })),
+  },
+  {
+    name: 'screening_identities',
+    erase: {
+      scopes: ['user', 'profile'],
+      run: (db, s) => deleteIdentities(db, s.userId, s.scope === 'user' ? null : s.profileIds),
+    },
+    export: async (db, userId) => (await identitiesOfUser(db, userId)).map((d) => ({ profileId: d._id, at: d.at, holds: 'keyed hashes of the document and of name + birth date (duplicate detection)' })),
+  },
+  {
+    name: 'screening_alerts',
+    // Which list entry was raised against which profile: not exported (no tipping-off).
+    erase: { scopes: ['user', 'profile'], run: (db, s) => deleteAlertsOf(db, s.profileIds) },
+  },
+  {
+    name: 'screening_blocklist',
+    keeps: 'a blocked document as a keyed hash with the reviewer, reason and profile id (fraud prevention: a blocked document stays blocked)',
   },
   {
     name: 'kyc_users',

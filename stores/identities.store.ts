@@ -59,6 +59,14 @@ export async function profilesSharing(db: Db, userId: string, keys: IdentityKeys
   return found.map((d) => ({ profileId: d._id, userId: d.userId, match: keys.docKey && d.docKey === keys.docKey ? 'DOCUMENT' : 'NAME_AND_BIRTH_DATE' }));
 }
 
+/** Erasure: the identity keys of these profiles (all the user's when `profileIds` is null). */
+export async function deleteIdentities(db: Db, userId: string, profileIds: string[] | null): Promise<number> {
+  return (await identities(db).deleteMany({ userId, ...(profileIds ? { _id: { $in: profileIds } } : {}) })).deletedCount;
+}
+
+export const identitiesOfUser = (db: Db, userId: string) =>
+  identities(db).find({ userId }, { projection: { _id: 1, at: 1 } }).toArray();
+
 export const findBlockedDocument = (db: Db, docKey: string | null): Promise<BlocklistDoc | null> =>
   docKey ? blocklist(db).findOne({ _id: `doc:${docKey}` }) : Promise.resolve(null);
 

@@ -15,6 +15,11 @@ export async function claimAlert(db: Db, profileId: string, entryId: string, ver
   }
 }
 
+/** Erasure: the alerts raised against these profiles. */
+export async function deleteAlertsOf(db: Db, profileIds: string[]): Promise<number> {
+  return (await db.collection('screening_alerts').deleteMany({ profileId: { $in: profileIds } })).deletedCount;
+}
+
 export async function ensureScreeningAlertIndexes(db: Db): Promise<void> {
   await db.collection('screening_alerts').createIndex({ profileId: 1 }, { name: 'by_profile' });
   // Monitoring pages through approved profiles in id order.

@@ -43,3 +43,12 @@ export async function loadScreeningSubjects(db: Db, keys: EncryptionKeys, profil
   }
   return out;
 }
+
+/** Erasure: the sealed subjects of these profiles (all the user's when `profileIds` is null). */
+export async function deleteScreeningSubjects(db: Db, userId: string, profileIds: string[] | null): Promise<number> {
+  return (await subjects(db).deleteMany({ userId, ...(profileIds ? { _id: { $in: profileIds } } : {}) })).deletedCount;
+}
+
+/** What the export shows: which profiles have a stored subject, and when (the fields are the confirmed document's). */
+export const screeningSubjectsOfUser = (db: Db, userId: string) =>
+  subjects(db).find({ userId }, { projection: { _id: 1, screenedAt: 1 } }).toArray();

@@ -124,4 +124,20 @@ describe('sanctions screening over HTTP (real worker, dev lists loaded)', { time
     assert.equal((await api(t, 'DELETE', `/admin/kyc/screening/blocklist/${blocked.body.data.blockId}`, { token: admin() })).status, 200);
     assert.equal((await api(t, 'DELETE', `/admin/kyc/screening/blocklist/${blocked.body.data.blockId}`, { token: admin() })).status, 404);
   });
+
+  it('erasure deletes the screened person and the identity keys (export shows them before, without PII)', async () => {
+    const userId = 'dup_user_1';
+    const exported = (await api(t, 'GET', `/admin/kyc/users/${userId}/export`, { token: admin() })).body.data;
+    assert.equal(exported.screening_subjects.length, 1);
+    assert.equal(exported.screening_identities.length, 1);
+    assert.doesNotMatch(JSON.stringify([exported.screening_subjects, exported.screening_identities]), /BRENNAN|XK4471920|1990-07-07/);
+
+    const res = await api(t, 'POST', `/admin/kyc/users/${userId}/erasure`, { token: admin(), body: { legalBasis: 'data_subject_request' } });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.deepEqual([res.body.data.erased.screening_subjects, res.body.data.erased.screening_identities], [1, 1]);
+    for (const name of ['screening_subjects', 'screening_identities']) {
+      assert.equal(await t.mongo.db.collection(name).countDocuments({ userId }), 0, `${name} still holds the user`);
+    }
+    assert.equal(await t.mongo.db.collection('screening_identities').countDocuments({ userId: 'dup_user_3' }), 1, 'other users untouched');
+  });
 });
