@@ -35,6 +35,7 @@ const blocklist = (db: Db): Collection<BlocklistDoc> => db.collection('screening
 export async function ensureIdentityIndexes(db: Db): Promise<void> {
   await identities(db).createIndex({ docKey: 1 }, { name: 'by_document' });
   await identities(db).createIndex({ personKey: 1 }, { name: 'by_person' });
+  await identities(db).createIndex({ userId: 1 }, { name: 'by_user' }); // erasure and export
 }
 
 const norm = (s: string): string => s.toUpperCase().replace(/[^A-Z0-9]/g, '');
