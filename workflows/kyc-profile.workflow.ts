@@ -40,7 +40,8 @@ export async function kycProfileWorkflow(input: KycProfileInput): Promise<KycSta
   let version = input.resume?.version ?? 0;
   let written = 0; // the newest version the read model is known to hold
   const createdAt = now();
-  const status: KycStatusDto = input.resume?.status ?? {
+  // A snapshot from before the decision model has no review state.
+  const status: KycStatusDto = input.resume ? { ...input.resume.status, review: input.resume.status.review ?? emptyReviewState() } : {
     profileId: input.profileId,
     recordId: kycRecordIdOf(input.profileId),
     agentUid: agentUidOf(input.userId, createdAt, input.profileId),

@@ -69,8 +69,11 @@ describe('sanctions screening over HTTP (real worker, dev lists loaded)', { time
     const twice = await api(t, 'POST', '/admin/kyc/screening/resolve', { token: admin(), body: { profileId, hitId: hit.hitId, outcome: 'TRUE_MATCH', reason: 'changed my mind' } });
     assert.equal(twice.status, 409);
 
-    const approved = await api(t, 'POST', '/admin/kyc/update-status', { token: admin(), body: { profileId, status: '2', remark: 'cleared' } });
-    assert.equal(approved.status, 200);
+    // A case that had a hit is high risk: a second, senior reviewer confirms the approval.
+    const first = await api(t, 'POST', '/admin/kyc/update-status', { token: admin(), body: { profileId, status: '2', remark: 'cleared' } });
+    assert.deepEqual([first.status, first.body.data.outcome], [200, 'APPROVAL_PENDING']);
+    const approved = await api(t, 'POST', '/admin/kyc/update-status', { token: t.token('ops_lee', 'admin'), body: { profileId, status: '2', remark: 'confirmed' } });
+    assert.deepEqual([approved.status, approved.body.data.outcome], [200, 'APPROVED']);
     await until(async () => (await api(t, 'GET', '/didit/status', { token: t.token('scr_user_1') })).body.user_kyc_status === 'verified');
     const mine = await api(t, 'GET', `/api/web/kycService/status/${profileId}`, { token: t.token('scr_user_1') });
     assert.equal(mine.status, 200);

@@ -39,6 +39,8 @@ const sara: ReviewerRef = { id: 'sara', role: 'senior_reviewer' };
 function activities(face: { next: FaceMatchSummary; matched: string[][] }) {
   return {
     saveKycProfile: async () => undefined,
+    screenPerson: async () => ({ listVersion: 'test', hits: [], problem: null }),
+    checkDuplicates: async () => ({ duplicates: [], blocked: null }),
     deliverWebhook: async () => undefined,
     checkDocumentQuality: async () => ({ passed: true, scores: { width: 1200, height: 800, sharpness: 500, glare: 0, brightness: 160 }, errors: [] }),
     readDocument: async () => mrzRead,

@@ -96,13 +96,17 @@ describe('kycProfileWorkflow sanctions screening (time-skipping server)', { skip
       assert.deepEqual([state.hits[0].resolution.outcome, state.hits[0].resolution.reviewerId, state.hits[0].resolution.reason], ['FALSE_POSITIVE', 'rev1', 'different birth place and photo']);
       await assert.rejects(handle.executeUpdate(resolveScreeningHitUpdate, { args: [{ hitId: recorded.hitId, outcome: 'TRUE_MATCH', reviewerId: 'rev2', reason: 'x' }] }),
         (err: unknown) => err instanceof WorkflowUpdateFailedError && /already resolved \(FALSE_POSITIVE by rev1\)/.test(String(err.cause?.message)));
+      // A case with a (dismissed) hit is high risk: a second reviewer confirms the approval.
       await handle.signal(adminDecisionSignal, { adminId: 'rev1', status: 2, remark: 'cleared' });
+      status = await handle.query(getStatusQuery);
+      assert.deepEqual([status.stage, status.review.pendingApproval?.reviewerId], ['MANUAL_REVIEW', 'rev1']);
+      await handle.signal(adminDecisionSignal, { adminId: 'rev2', status: 2, remark: 'confirmed' });
       status = await handle.result();
       assert.equal(status.stage, 'APPROVED');
-      assert.deepEqual(status.decisions.map((d: any) => [d.adminId, d.status, d.remark]), [['rev1', 2, 'cleared']]);
+      assert.deepEqual(status.decisions.map((d: any) => [d.adminId, d.status, d.remark, d.confirms]), [['rev2', 2, 'confirmed', 'rev1']]);
       const hitEvents = seen.events.filter((e) => e.type === 'kyc.screening.hit');
       assert.deepEqual(hitEvents.map((e) => e.data), [{ profileId: status.profileId, userId: 'u1', origin: 'ONBOARDING', hits: 1 }], 'one hit event, without PII');
-      await recordHistory('kyc-profile.screening-dismissed.face-checks', handle.fetchHistory());
+      await recordHistory('kyc-profile.screening-dismissed.four-eyes', handle.fetchHistory());
     });
   });
 
@@ -113,7 +117,7 @@ describe('kycProfileWorkflow sanctions screening (time-skipping server)', { skip
       assert.deepEqual([status.stage, status.failReason], ['REJECTED', 'rejected in manual review']);
       assert.match(status.decisions[0].remark, /true match on opensanctions:fx-1: same person/);
       assert.equal(status.screening.hits[0].resolution.outcome, 'TRUE_MATCH');
-      await recordHistory('kyc-profile.screening-true-match.face-checks', handle.fetchHistory());
+      await recordHistory('kyc-profile.screening-true-match.review-model', handle.fetchHistory());
     });
   });
 
@@ -155,7 +159,7 @@ describe('kycProfileWorkflow sanctions screening (time-skipping server)', { skip
       status = await reopened.result();
       assert.equal(status.stage, 'APPROVED');
       assert.equal(status.screening.hits.length, 1);
-      await recordHistory('kyc-profile.monitoring-reopened', reopened.fetchHistory());
+      await recordHistory('kyc-profile.monitoring-reopened.review-model', reopened.fetchHistory());
     });
   });
 
@@ -166,7 +170,7 @@ describe('kycProfileWorkflow sanctions screening (time-skipping server)', { skip
       assert.equal(status.stage, 'MANUAL_REVIEW');
       assert.match(status.reviewReasons.join('; '), /duplicate identity: the same document as profile profile_other of user u2/);
       assert.deepEqual(status.screening.duplicates, duplicates);
-      await recordHistory('kyc-profile.duplicate-document.face-checks', handle.fetchHistory());
+      await recordHistory('kyc-profile.duplicate-document.review-model', handle.fetchHistory());
     }, { duplicates, blocked: null });
     await screened({ listVersion: 'opensanctions:abc', hits: [], problem: null }, async (handle) => {
       const status = await handle.result();

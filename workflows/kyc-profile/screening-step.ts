@@ -14,7 +14,7 @@ const { screenPerson, checkDuplicates } = proxyActivities<ScreeningActivities>({
 
 export interface ScreeningContext {
   status: KycStatusDto;
-  moveTo(stage: KycStage): Promise<void>;
+  moveTo(stage: KycStage, by?: string | null): Promise<void>;
   publish(): Promise<void>;
   notify(type: 'kyc.screening.hit' | 'kyc.decision', data: Record<string, unknown>): void;
   now(): string;
@@ -66,11 +66,14 @@ export function registerScreeningStep(ctx: ScreeningContext): { reviewReasons():
     state.blocked = found.blocked;
     if (found.blocked && !isFinalStage(ctx.status.stage)) {
       const at = ctx.now();
-      const decision = { adminId: 'system', status: -1 as const, remark: `blocklisted document: ${found.blocked.reason}`, at };
+      const decision = { adminId: 'system', status: -1 as const, remark: `blocklisted document: ${found.blocked.reason}`, at, kind: 'REJECT_FINAL' as const, reasonCode: 'FRAUD_SUSPECTED' as const };
       ctx.status.decisions.push(decision);
       ctx.notify('kyc.decision', { ...decision, remark: 'blocklisted document' });
       ctx.status.failReason = 'rejected in manual review';
-      return ctx.moveTo('REJECTED');
+      ctx.status.reviewReasons = [decision.remark];
+      // The stage table makes FINAL rejections in review: through it, decided by `system` at once.
+      if (ctx.status.stage !== 'MANUAL_REVIEW') await ctx.moveTo('MANUAL_REVIEW', 'system');
+      return ctx.moveTo('REJECTED', 'system');
     }
   }
 
@@ -103,7 +106,7 @@ export function registerScreeningStep(ctx: ScreeningContext): { reviewReasons():
     hit.resolution = { outcome, reviewerId, reason, at };
     if (outcome === 'TRUE_MATCH') {
       // The user sees a neutral reason: telling them about a list match would tip them off.
-      const decision = { adminId: reviewerId, status: -1 as const, remark: `screening: true match on ${hit.entryId}: ${reason}`, at };
+      const decision = { adminId: reviewerId, status: -1 as const, remark: `screening: true match on ${hit.entryId}: ${reason}`, at, kind: 'REJECT_FINAL' as const, reasonCode: 'SANCTIONED' as const };
       ctx.status.decisions.push(decision);
       ctx.notify('kyc.decision', { ...decision, remark: 'screening: true match' });
       ctx.status.failReason = 'rejected in manual review';
