@@ -5,7 +5,11 @@ import { Readable } from 'node:stream';
 import type { FaceDescriptorModel, FaceMatchBands } from '../domain/face-match.js';
 import type { FaceMatchSummary, FaceQualityProblem, LivenessActionName, LivenessScoring } from '../domain/liveness.js';
 import { fileInfo, readFile, storeUpload } from '../stores/files.store.js';
+import { fingerprintCandidates, saveFingerprint } from '../stores/liveness-fingerprints.store.js';
 import {
+  compareFingerprints,
+  fingerprintKeys,
+  fingerprintVideo,
   judgePresentation,
   loadDescriber,
   matchFaces,
@@ -19,6 +23,7 @@ import {
   type LivenessVideoResult,
   type PresentationLimits,
   type RgbImage,
+  type VideoFingerprint,
 } from '../vision/face/index.js';
 
 export interface FaceSettings {
@@ -53,15 +58,20 @@ export function createLivenessActivities({ db, faceAnalyzer, face }: LivenessAct
       const analyzer = await faceAnalyzer();
       const opts = { mirrored, descriptor: await descriptor() };
       const started = performance.now();
-      const scored: Array<LivenessVideoResult | { action: LivenessActionName; passed: false; confidence: 0; reason: string }> = [];
+      const scored: Array<LivenessVideoResult | RejectedVideo> = [];
+      const fingerprints: Array<Promise<VideoFingerprint | null>> = [];
       for (const [i, action] of actions.entries()) {
+        const video = await readFile(db, fileIds[i]!);
+        // Decoded on the fingerprint's own grid, on the other core while this video is analysed.
+        fingerprints.push(fingerprintVideo(video).catch((err: unknown) => (err instanceof VideoRejected ? null : Promise.reject(err))));
         try {
-          scored.push(await scoreVideo(analyzer, action, await readFile(db, fileIds[i]!), opts));
+          scored.push(await scoreVideo(analyzer, action, video, opts));
         } catch (err) {
           if (!(err instanceof VideoRejected)) throw err;
           scored.push({ action, passed: false, confidence: 0, reason: err.message });
         }
       }
+      await refuseReplays(db, fileIds, scored, await Promise.all(fingerprints));
       metricMeter.createHistogram('kycflow_liveness_duration', 'int', 'ms').record(Math.round(performance.now() - started));
       const usable = scored.filter((s): s is LivenessVideoResult => 'bestFrame' in s || 'presentation' in s);
       // Frames of one session: the lenient no-match bound, in the descriptor's own distance.
@@ -115,6 +125,25 @@ function qualityProblems(scored: ReadonlyArray<LivenessVideoResult | { passed: f
     else if (s.bestFrame?.quality) problems.push(...selfieQualityIssues(s.bestFrame.quality).map((q) => ({ ...q, video })));
   });
   return problems;
+}
+
+type RejectedVideo = { action: LivenessActionName; passed: false; confidence: 0; reason: string };
+
+/**
+ * Replay defence by content: a video showing the same recording as one scored before (anyone's,
+ * however its file was changed) or as another video of this request fails its action. Then every
+ * fingerprinted video is remembered; keyed by file id, so a retried scoring finds only the others.
+ */
+async function refuseReplays(db: Db, fileIds: string[], scored: Array<LivenessVideoResult | RejectedVideo>, fingerprints: Array<VideoFingerprint | null>): Promise<void> {
+  const videos = fingerprints.flatMap((fingerprint, i) => (fingerprint ? [{ i, fingerprint, keys: fingerprintKeys(fingerprint) }] : []));
+  for (const { i, fingerprint, keys } of videos) {
+    const twin = videos.find((other) => other.i < i && compareFingerprints(fingerprint, other.fingerprint).replay);
+    const earlier = twin ? undefined : (await fingerprintCandidates(db, keys, fileIds)).find((c) => compareFingerprints(fingerprint, c.fingerprint).replay);
+    const reason = twin ? `the same recording as video${twin.i + 1}; record each action on its own` : earlier ? 'this recording was used before; record a new video' : null;
+    if (reason) scored[i] = { ...scored[i]!, passed: false, reason };
+  }
+  const owner = (await fileInfo(db, fileIds[0]!))?.owner.userId ?? 'unknown';
+  await Promise.all(videos.map(({ i, fingerprint, keys }) => saveFingerprint(db, fileIds[i]!, owner, keys, fingerprint)));
 }
 
 /**

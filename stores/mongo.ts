@@ -2,6 +2,7 @@ import { MongoClient, type Db } from 'mongodb';
 import { ensureKycProfileIndexes } from './kyc-profiles.store.js';
 import { ensurePaymentIndexes } from './payments.store.js';
 import { ensureCardIndexes } from './cards.store.js';
+import { ensureFingerprintIndexes } from './liveness-fingerprints.store.js';
 import { ensureDataKeyIndexes } from '../codec/data-keys.js';
 import { ensureErasureLogIndexes } from './erasure-log.store.js';
 import { ensureFileIndexes } from './files.store.js';
@@ -25,6 +26,7 @@ export async function connectMongo(url: string, dbName: string): Promise<Mongo> 
   await ensureKycProfileIndexes(db);
   await ensurePaymentIndexes(db);
   await ensureCardIndexes(db);
+  await ensureFingerprintIndexes(db);
   await ensureDataKeyIndexes(db);
   await ensureErasureLogIndexes(db);
   await ensureFileIndexes(db);

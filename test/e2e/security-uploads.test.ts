@@ -166,7 +166,7 @@ describe('security: uploads', { timeout: 240_000 }, () => {
 
     it('the same file twice is a 400 that uses nothing up: the honest retry is taken', async () => {
       const { token, profileId, sessionId } = await livenessProfile('twice_user');
-      const [a, b, c] = await Promise.all([videos.still(2.1), videos.still(2.2), videos.still(2.3)].map(async (p) => readFile(await p)));
+      const [a, b, c] = await Promise.all([21, 22, 23].map(async (seed) => readFile(await videos.handheld(seed, 3))));
       const twice = await verify(token, sessionId, profileId, { video1: a!, video2: a!, video3: c! });
       assert.equal(twice.status, 400);
       assert.match(twice.body.message, /video1 and video2 are the same file/);
@@ -174,11 +174,25 @@ describe('security: uploads', { timeout: 240_000 }, () => {
       const honest = await verify(token, sessionId, profileId, { video1: a!, video2: b!, video3: c! });
       assert.equal(honest.status, 422, `scored, not refused as a replay: ${JSON.stringify(honest.body.message)}`);
       assert.equal(honest.body.code, 20001);
+      assert.ok(honest.body.data.list.every((r: any) => !/used before|same recording/.test(r.reason ?? '')), JSON.stringify(honest.body.data.list));
+    });
+
+    it('a recorded clip with bytes appended is recognised by its frames as a replay', async () => {
+      const { token, profileId, sessionId } = await livenessProfile('replay_user');
+      const clips = await Promise.all([11, 12, 13].map(async (seed) => readFile(await videos.handheld(seed, 3))));
+      const first = await verify(token, sessionId, profileId, { video1: clips[0]!, video2: clips[1]!, video3: clips[2]! });
+      assert.equal(first.status, 422, JSON.stringify(first.body.message));
+      assert.ok(first.body.data.list.every((r: any) => !/used before/.test(r.reason ?? '')), 'new recordings are not replays');
+      const again = (await api(t, 'POST', `/api/web/kycService/liveness/start?profileId=${profileId}`, { token })).body.data.sessionId;
+      const padded = clips.map((clip) => Buffer.concat([clip, Buffer.from('a few more bytes')]));
+      const replayed = await verify(token, again, profileId, { video1: padded[0]!, video2: padded[1]!, video3: padded[2]! });
+      assert.equal(replayed.status, 422, JSON.stringify(replayed.body.message));
+      for (const result of replayed.body.data.list) assert.match(result.reason, /this recording was used before/);
     });
 
     it('an expired session is a 410 that uses nothing up: the same videos work in a new session', async () => {
       const { token, profileId, sessionId } = await livenessProfile('expired_user');
-      const [a, b, c] = await Promise.all([videos.still(2.4), videos.still(2.5), videos.still(2.6)].map(async (p) => readFile(await p)));
+      const [a, b, c] = await Promise.all([31, 32, 33].map(async (seed) => readFile(await videos.handheld(seed, 3))));
       await new Promise((r) => setTimeout(r, SESSION_TTL_S * 1_000 + 500));
       const late = await verify(token, sessionId, profileId, { video1: a!, video2: b!, video3: c! });
       assert.equal(late.status, 410, JSON.stringify(late.body));
@@ -188,6 +202,7 @@ describe('security: uploads', { timeout: 240_000 }, () => {
       assert.notEqual(fresh, sessionId);
       const retry = await verify(token, fresh, profileId, { video1: a!, video2: b!, video3: c! });
       assert.equal(retry.status, 422, `scored, not refused as a replay: ${JSON.stringify(retry.body.message)}`);
+      assert.ok(retry.body.data.list.every((r: any) => !/used before|same recording/.test(r.reason ?? '')), JSON.stringify(retry.body.data.list));
     });
   });
 });

@@ -97,6 +97,16 @@ export class SyntheticVideos {
     });
   }
 
+  /**
+   * A picture filmed by a hand-held phone: a smooth random sway of about `sway` px and sensor
+   * noise, 30 fps. Another `seed` is another take of the same scene.
+   */
+  handheld(seed: number, seconds = 4, sway = 6, picture?: string): Promise<string> {
+    return this.once(`handheld-${seed}-${seconds}-${sway}-${picture?.replace(/\W+/g, '_').slice(-30) ?? 'a'}.mp4`, async (out) => {
+      await handheldTake(picture ?? (await this.faces()).a, out, { seed, seconds, sway });
+    });
+  }
+
   /** The still face zoomed in slowly. */
   zoom(seconds = 3): Promise<string> {
     return this.once(`zoom-${seconds}.mp4`, async (out) => {
@@ -179,6 +189,17 @@ export class SyntheticVideos {
     }
     return p;
   }
+}
+
+/** See `SyntheticVideos.handheld`; exported for benchmarks that film their own pictures. */
+export async function handheldTake(picture: string, out: string, { seed, seconds = 4, sway = 6 }: { seed: number; seconds?: number; sway?: number }): Promise<void> {
+  let state = seed * 7919 + 17;
+  const random = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const wave = () => `${(sway * (0.4 + random() * 0.6)).toFixed(2)}*sin(2*PI*${(0.2 + random() * 0.9).toFixed(3)}*t+${(random() * 6.28).toFixed(3)})`;
+  const crop = `crop=${SIZE}:${SIZE}:x='40+${wave()}+${wave()}':y='40+${wave()}+${wave()}'`;
+  const big = SIZE + 80;
+  const vf = `scale=${big}:${big}:force_original_aspect_ratio=increase,crop=${big}:${big},${crop},noise=alls=5:allf=t,setsar=1`;
+  await ffmpeg(['-loop', '1', '-framerate', '30', '-t', String(seconds), '-i', picture, '-vf', vf, ...H264, out]);
 }
 
 async function ffmpeg(args: string[]): Promise<void> {
