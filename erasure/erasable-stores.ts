@@ -5,6 +5,7 @@ import { erasuresOfUser } from '../stores/erasure-log.store.js';
 import { deleteFilesOf, filesOf } from '../stores/files.store.js';
 import { markProfileFilesErased, profileDto, profilesOfUser, releaseActiveProfile, saveRedactedKycProfile } from '../stores/kyc-profiles.store.js';
 import { findKycUser } from '../stores/kyc-users.store.js';
+import { deleteFingerprintsOf } from '../stores/liveness-fingerprints.store.js';
 import { paymentsOfUser } from '../stores/payments.store.js';
 import { deleteIdentities, identitiesOfUser } from '../stores/identities.store.js';
 import { deleteAlertsOf } from '../stores/screening-alerts.store.js';
@@ -51,6 +52,14 @@ export const ERASABLE_STORES: readonly ErasableStore[] = [
     },
     export: async (db, userId) => (await profilesOfUser(db, userId)).map(profileDto),
     keeps: 'ids, stages, dates, decisions and their reasons (what AML record-keeping requires)',
+  },
+  {
+    // Derived from the liveness videos: goes with them (replays of an erased recording are no longer recognised).
+    name: 'liveness_fingerprints',
+    erase: {
+      scopes: ['user', 'profile', 'files'],
+      run: (db, s) => deleteFingerprintsOf(db, { userId: s.userId, fileIds: s.scope === 'user' ? undefined : s.fileIds }),
+    },
   },
   {
     name: 'kyc_active_profiles',

@@ -33,3 +33,9 @@ export async function fingerprintCandidates(db: Db, keys: string[], exclude: str
 export async function saveFingerprint(db: Db, fileId: string, userId: string, keys: string[], fingerprint: VideoFingerprint): Promise<void> {
   await fingerprints(db).replaceOne({ _id: fileId }, { userId, keys, fingerprint, at: new Date() }, { upsert: true });
 }
+
+/** Erasure: the fingerprints of a user's videos, or of the given video files only. */
+export async function deleteFingerprintsOf(db: Db, { userId, fileIds }: { userId: string; fileIds?: string[] }): Promise<number> {
+  const filter = fileIds ? { userId, _id: { $in: fileIds } } : { userId };
+  return (await fingerprints(db).deleteMany(filter)).deletedCount;
+}

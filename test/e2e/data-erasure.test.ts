@@ -9,6 +9,7 @@ import { encryptingDataConverter, payloadCodecFor } from '../../codec/payload-co
 import { checkSignature } from '../../domain/hmac-signature.js';
 import { kycProfileWorkflowId } from '../../domain/ids.js';
 import { saveKycProfile } from '../../stores/kyc-profiles.store.js';
+import { saveFingerprint } from '../../stores/liveness-fingerprints.store.js';
 import type { kycProfileWorkflow } from '../../workflows/kyc-profile.workflow.js';
 import { generateDocument, type SyntheticDocument } from '../support/synthetic-documents.js';
 import { api, startAppUnderTest, type AppUnderTest } from '../helpers/app-under-test.js';
@@ -84,6 +85,10 @@ describe('erasure on request: crypto-shredded history, no files, redacted read m
       const { name, idNumber, birthDate } = passport.truth.fields;
       pii = [name!, idNumber!, birthDate!];
       await api(t, 'POST', `/api/web/kycService/document/confirm?documentId=${documentId}`, { token, body: { name } });
+      // Replay fingerprints of liveness videos, the user's and someone else's.
+      const fingerprint = { times: [0], hashes: ['00'] };
+      await saveFingerprint(t.mongo.db, 'video_of_erase_me', userId, ['k1'], fingerprint);
+      await saveFingerprint(t.mongo.db, 'video_of_other', 'someone_else', ['k1'], fingerprint);
     });
 
     it('the export (right of access) holds everything, with links to the files', async () => {
@@ -112,6 +117,9 @@ describe('erasure on request: crypto-shredded history, no files, redacted read m
       assert.deepEqual(result.profileIds, [profileId]);
       assert.equal(result.erased.files, 1);
       assert.equal(result.erased.kyc_profiles, 1);
+      assert.equal(result.erased.liveness_fingerprints, 1);
+      const fingerprints = await t.mongo.db.collection('liveness_fingerprints').find({}, { projection: { _id: 1 } }).toArray();
+      assert.deepEqual(fingerprints.map((f) => f._id), ['video_of_other'], "only the other user's fingerprint is left");
       assert.equal(result.dataKeysDestroyed, 2);
       assert.equal(result.workflowsTerminated, 2, 'the open profile and the pending payment');
       assert.equal(result.workflowsDeleted, 0, 'every payload was sealed with a data key');
