@@ -1,4 +1,4 @@
-// `npm run bench:replay [-- --bits 16,24,32 --sets generated,real]`: how well the liveness replay fingerprint
+// `npm run bench:replay [-- --motion 0.8,0.9 --sets generated,real --pictures 12]`: how well the liveness replay fingerprint
 // (vision/face/video-fingerprint.ts) tells a replayed recording from a new take, next to the
 // baseline it replaced (sha256 of the file). Generated clips always; the real clips of
 // ../shared/fixtures too when present (a test set: figures only, nothing is tuned on it).
@@ -18,8 +18,11 @@ import { resolveFfmpeg } from '../vision/face/ffmpeg-binary.js';
 import { compareFingerprints, DEFAULT_REPLAY_THRESHOLDS, fingerprintVideo } from '../vision/face/video-fingerprint.js';
 
 const run = promisify(execFile);
-const { values } = parseArgs({ options: { bits: { type: 'string', default: '16,24,32,40,48' }, sets: { type: 'string', default: 'generated,real' } } });
-const BITS = values.bits.split(',').map(Number);
+const { values } = parseArgs({ options: { motion: { type: 'string', default: '0,0.8,0.85,0.9,0.95' }, sets: { type: 'string', default: 'generated,real' }, pictures: { type: 'string', default: '12' }, bits: { type: 'string' } } });
+/** Overrides maxFrameBits, to compare (`--bits 48`). */
+const THRESHOLDS = { ...DEFAULT_REPLAY_THRESHOLDS, ...(values.bits ? { maxFrameBits: Number(values.bits) } : {}) };
+/** minMotionMatch values to compare (0: appearance alone, as the first version). */
+const MOTION = values.motion.split(',').map(Number);
 const SETS = values.sets.split(',');
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const REAL_VIDEOS = resolve(process.env.KYCFLOW_SHARED_FIXTURES ?? resolve(REPO, '../shared/fixtures'), 'real/videos');
@@ -83,26 +86,31 @@ interface Pair {
   set: string;
   kind: string;
   replay: boolean;
-  shares: number[];
+  /** Whether it is taken for a replay at each MOTION threshold. */
+  found: boolean[];
+  matchedShare: number;
+  motionMatch: number;
   sameFile: boolean;
 }
 
 /** Compares a stored recording with a new upload, as the liveness activity does. */
 async function pair(set: string, kind: string, replay: boolean, stored: string, upload: string): Promise<Pair> {
   const [a, b] = await Promise.all([fingerprintVideo(stored), fingerprintVideo(upload)]);
-  const shares = BITS.map((maxFrameBits) => compareFingerprints(b, a, { ...DEFAULT_REPLAY_THRESHOLDS, maxFrameBits }).matchedShare);
-  return { set, kind, replay, shares, sameFile: (await sha256(stored)) === (await sha256(upload)) };
+  const found = MOTION.map((minMotionMatch) => compareFingerprints(b, a, { ...THRESHOLDS, minMotionMatch }).replay);
+  // Never a replay here, so every offset is compared and the closest one reported: the margins.
+  const { matchedShare, motionMatch } = compareFingerprints(b, a, { ...THRESHOLDS, minMotionMatch: Number.POSITIVE_INFINITY });
+  return { set, kind, replay, found, matchedShare, motionMatch, sameFile: (await sha256(stored)) === (await sha256(upload)) };
 }
 
 const pairs: Pair[] = [];
 const started = Date.now();
 try {
-  const pics = SETS.includes('generated') ? await pictures() : [];
+  const pics = SETS.includes('generated') ? (await pictures()).slice(0, Number(values.pictures)) : [];
   for (const [i, picture] of pics.entries()) {
     const sway = [2, 6, 15][i % 3]!;
     const original = await take(picture, i, sway);
     for (const [kind, replay] of Object.entries(REPLAYS)) pairs.push(await pair('generated', kind, true, original, await replay(original)));
-    pairs.push(await pair('generated', `another take, same scene (sway ${sway} px)`, false, original, await take(picture, i + 100, sway)));
+    for (const seed of [i + 100, i + 300]) pairs.push(await pair('generated', `another take, same scene (sway ${sway} px)`, false, original, await take(picture, seed, sway)));
     pairs.push(await pair('generated', 'another scene', false, original, await take(pics[(i + 1) % pics.length]!, i + 200, sway)));
   }
   if (SETS.includes('real') && existsSync(REAL_VIDEOS)) {
@@ -132,18 +140,26 @@ try {
   await rm(dir, { recursive: true, force: true });
 }
 
-console.log(`\nreplay fingerprint, ${pairs.length} pairs in ${((Date.now() - started) / 1000).toFixed(0)} s; a frame matches within N of 256 bits; replay when ≥ ${DEFAULT_REPLAY_THRESHOLDS.minMatchedShare * 100} % of frames match (default N = ${DEFAULT_REPLAY_THRESHOLDS.maxFrameBits})`);
-console.log('"found" = recognised as a replay; for new takes lower is better. Baseline: sha256 of the file, as before.\n');
-const header = ['set', 'pairs', 'kind', 'sha256 (baseline)', ...BITS.map((b) => `N=${b}`), `median share at N=${DEFAULT_REPLAY_THRESHOLDS.maxFrameBits}`];
+const { maxFrameBits, minMatchedShare, minMotionMatch } = THRESHOLDS;
+console.log(`\nreplay fingerprint, ${pairs.length} pairs in ${((Date.now() - started) / 1000).toFixed(0)} s. Replay when ≥ ${minMatchedShare * 100} % of frames look alike (within ${maxFrameBits} of 256 bits) and the motion correlates ≥ m (default m = ${minMotionMatch}; m = 0: appearance alone).`);
+console.log('"found" = taken for a replay: for copies higher is better, for new takes it must be 0 %. Baseline: sha256 of the file, as before. Share and motion: min / median / max.\n');
+const header = ['set', 'pairs', 'kind', 'sha256 (baseline)', ...MOTION.map((m) => `m=${m}`), 'frames alike', 'motion'];
 console.log(`| ${header.join(' | ')} |`);
 console.log(`|${header.map(() => '---').join('|')}|`);
 const groups = new Map<string, Pair[]>();
 for (const p of pairs) groups.set(`${p.set}\t${p.kind}`, [...(groups.get(`${p.set}\t${p.kind}`) ?? []), p]);
 const pct = (n: number, of: number) => `${Math.round((100 * n) / of)} %`;
-const defaultIndex = BITS.indexOf(DEFAULT_REPLAY_THRESHOLDS.maxFrameBits);
+const spread = (xs: number[]) => {
+  const sorted = [...xs].sort((x, y) => x - y);
+  return [sorted[0]!, sorted[Math.floor(sorted.length / 2)]!, sorted.at(-1)!].map((x) => x.toFixed(2)).join(' / ');
+};
 for (const [key, group] of groups) {
   const [set, kind] = key.split('\t');
-  const found = BITS.map((_, i) => pct(group.filter((p) => p.shares[i]! >= DEFAULT_REPLAY_THRESHOLDS.minMatchedShare).length, group.length));
-  const shares = group.map((p) => p.shares[defaultIndex] ?? 0).sort((x, y) => x - y);
-  console.log(`| ${set} | ${group.length} | ${kind} | ${pct(group.filter((p) => p.sameFile).length, group.length)} | ${found.join(' | ')} | ${shares[Math.floor(shares.length / 2)]?.toFixed(2) ?? '-'} |`);
+  const found = MOTION.map((_, i) => pct(group.filter((p) => p.found[i]).length, group.length));
+  console.log(`| ${set} | ${group.length} | ${kind} | ${pct(group.filter((p) => p.sameFile).length, group.length)} | ${found.join(' | ')} | ${spread(group.map((p) => p.matchedShare))} | ${spread(group.map((p) => p.motionMatch))} |`);
+}
+for (const set of new Set(pairs.map((p) => p.set))) {
+  const [copies, fresh] = [pairs.filter((p) => p.set === set && p.replay), pairs.filter((p) => p.set === set && !p.replay)];
+  const at = MOTION.indexOf(minMotionMatch);
+  console.log(`${set}: copies found ${pct(copies.filter((p) => p.found[at]).length, copies.length)} (sha256 ${pct(copies.filter((p) => p.sameFile).length, copies.length)}), new takes taken for replays ${fresh.filter((p) => p.found[at]).length} of ${fresh.length}`);
 }

@@ -86,7 +86,7 @@ describe('erasure on request: crypto-shredded history, no files, redacted read m
       pii = [name!, idNumber!, birthDate!];
       await api(t, 'POST', `/api/web/kycService/document/confirm?documentId=${documentId}`, { token, body: { name } });
       // Replay fingerprints of liveness videos, the user's and someone else's.
-      const fingerprint = { times: [0], hashes: ['00'] };
+      const fingerprint = { times: [0], hashes: ['00'], grids: '' };
       await saveFingerprint(t.mongo.db, 'video_of_erase_me', userId, ['k1'], fingerprint);
       await saveFingerprint(t.mongo.db, 'video_of_other', 'someone_else', ['k1'], fingerprint);
     });

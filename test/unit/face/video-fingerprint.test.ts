@@ -63,6 +63,27 @@ describe('liveness replay fingerprint', () => {
     assert.equal(compareFingerprints(await fingerprint(await kit.pan(3)), original).replay, false);
   });
 
+  test('another take with a barely moving hand: frames look alike, the motion tells it apart', async () => {
+    const original = await fingerprint(await kit.handheld(5, 4, 2));
+    for (const seed of [6, 7]) {
+      const match = compareFingerprints(await fingerprint(await kit.handheld(seed, 4, 2)), original);
+      assert.ok(match.matchedShare >= 0.8, `the frames look alike: ${JSON.stringify(match)}`);
+      assert.equal(match.replay, false, `take ${seed}: ${JSON.stringify(match)}`);
+    }
+  });
+
+  test('a photo filmed twice on a tripod is new: only sensor noise changes, and noise does not correlate', async () => {
+    const picture = await kit.picture();
+    const filmed = async (seed: number) => {
+      const out = join(kit.dir, `tripod-${seed}.mp4`);
+      await ff(['-loop', '1', '-framerate', '30', '-t', '3', '-i', picture, '-vf', `noise=alls=6:allf=t:all_seed=${seed}`, ...H264, out]);
+      return fingerprint(out);
+    };
+    const match = compareFingerprints(await filmed(1), await filmed(2));
+    assert.ok(match.matchedShare >= 0.8, `the frames look alike: ${JSON.stringify(match)}`);
+    assert.equal(match.replay, false, JSON.stringify(match));
+  });
+
   test('keys: a replay shares them, so a store finds it', async () => {
     const a = fingerprintKeys(await fingerprint(await kit.handheld(1)));
     const b = new Set(fingerprintKeys(await fingerprint(await derived('crf28', (src, out) => ['-i', src, '-crf', '28', ...H264, out]))));
