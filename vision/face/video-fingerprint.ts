@@ -150,18 +150,20 @@ export interface ReplayMatch {
 
 /**
  * Compares two fingerprints. First, cheaply, at every offset that puts a frame on a frame: offsets
- * where at least half the frames look alike are candidates. Then each candidate is refined in
- * OFFSET_STEP_S steps around it, the longer clip resampled at the shorter one's moments (a copy
- * trimmed by 0.37 s is sampled 30 ms off the original's frames; fast movement makes those frames
- * differ). A replay needs both signatures to agree at one offset; otherwise the offset that came
- * closest is reported (the bench reads its margins).
+ * where at least half the frames look alike and the motion is not far from matching are
+ * candidates. Then each candidate is refined in OFFSET_STEP_S steps around it, the longer clip
+ * resampled at the shorter one's moments (a copy trimmed by 0.37 s is sampled 30 ms off the
+ * original's frames; fast movement makes those frames differ). A replay needs both signatures to
+ * agree at one offset; otherwise the offset that came closest is reported (the bench reads its
+ * margins). Every fingerprint is sampled at the same rate (SAMPLING), so a change over MOTION_LAG
+ * frames spans the same time in both clips.
  */
 export function compareFingerprints(a: VideoFingerprint, b: VideoFingerprint, thresholds: ReplayThresholds = DEFAULT_REPLAY_THRESHOLDS): ReplayMatch {
-  const [short, long, sign] = a.times.length <= b.times.length ? [a, b, 1] : [b, a, -1];
-  const clips = { short, long, shortGrids: gridsOf(short), longGrids: gridsOf(long) };
-  let best: ReplayMatch = { matchedShare: 0, motionMatch: 0, alignedFrames: 0, offsetS: 0, replay: false };
-  for (const offset of refinedOffsets(short, long, thresholds)) {
-    const candidate = { ...compareAt(clips, offset, thresholds), offsetS: round(sign * offset) };
+  const [short, long, sign] = a.times.length <= b.times.length ? [prepare(a), prepare(b), 1] : [prepare(b), prepare(a), -1];
+  const { offsets, closest } = candidateOffsets(short, long, thresholds);
+  let best: ReplayMatch = { ...closest, offsetS: round(sign * closest.offsetS) };
+  for (const offset of offsets) {
+    const candidate = { ...compareAt(short, long, offset, thresholds), offsetS: round(sign * offset) };
     if (candidate.replay) return candidate;
     if (closer(candidate, best, thresholds)) best = candidate;
   }
@@ -175,22 +177,53 @@ const OFFSET_STEP_S = 0.025;
  * there (real trimmed copies: 0.72 at one frame, 0.84 at two), while new takes gain little (0.77 → 0.82).
  */
 const MOTION_LAG = 2;
+/** Candidates' motion, compared frame on nearest frame, may fall this far short (the refinement gains it back). */
+const COARSE_MOTION_SLACK = 0.3;
 
-/** Offsets (seconds added to the short clip's times) worth a fine comparison, each with its OFFSET_STEP_S neighbours up to half a frame away. */
-function refinedOffsets(short: VideoFingerprint, long: VideoFingerprint, thresholds: ReplayThresholds): number[] {
-  const [shortWords, longWords] = [words(short.hashes.join('')), words(long.hashes.join(''))];
-  const tolerance = (sampleInterval(short) + sampleInterval(long)) / 4 + 1e-6;
+interface Clip {
+  times: number[];
+  interval: number;
+  words: Uint32Array;
+  grids: Uint16Array;
+  /** Per frame, the change since MOTION_LAG frames before, less its mean (zeros for the first frames). */
+  changes: Float32Array;
+}
+
+function prepare(f: VideoFingerprint): Clip {
+  const grids = gridsOf(f);
+  const changes = new Float32Array(f.times.length * GRID_CELLS);
+  for (let i = MOTION_LAG; i < f.times.length; i++) {
+    let mean = 0;
+    for (let c = 0; c < GRID_CELLS; c++) mean += (grids[i * GRID_CELLS + c]! - grids[(i - MOTION_LAG) * GRID_CELLS + c]!) / GRID_CELLS;
+    for (let c = 0; c < GRID_CELLS; c++) changes[i * GRID_CELLS + c] = grids[i * GRID_CELLS + c]! - grids[(i - MOTION_LAG) * GRID_CELLS + c]! - mean;
+  }
+  return { times: f.times, interval: sampleInterval(f), words: words(f.hashes.join('')), grids, changes };
+}
+
+/**
+ * Offsets (seconds added to the short clip's times) worth a fine comparison, each with its
+ * OFFSET_STEP_S neighbours up to half a frame away; and the coarse offset that came closest.
+ */
+function candidateOffsets(short: Clip, long: Clip, thresholds: ReplayThresholds): { offsets: number[]; closest: ReplayMatch } {
+  const tolerance = (short.interval + long.interval) / 4 + 1e-6;
   const coarse = new Set<number>();
   for (const ts of short.times) for (const tl of long.times) coarse.add(round(tl - ts));
   const refined = new Set<number>();
+  let closest: ReplayMatch = { matchedShare: 0, motionMatch: 0, alignedFrames: 0, offsetS: 0, replay: false };
   for (const offset of coarse) {
     const aligned = alignFrames(short.times, long.times, offset, tolerance);
-    const alike = aligned.filter(([i, j]) => hamming(shortWords, i * (HASH_BITS / 32), longWords, j * (HASH_BITS / 32)) <= thresholds.maxFrameBits).length;
+    const alike = aligned.filter(([i, j]) => hamming(short.words, i * (HASH_BITS / 32), long.words, j * (HASH_BITS / 32)) <= thresholds.maxFrameBits).length;
     if (aligned.length < thresholds.minAlignedFrames || alike < (short.times.length * thresholds.minMatchedShare) / 2) continue;
-    const steps = Math.floor(sampleInterval(long) / 2 / OFFSET_STEP_S + 1e-9);
-    for (let k = -steps; k <= steps; k++) refined.add(round(offset + k * OFFSET_STEP_S));
+    const motion = new MotionCorrelation();
+    for (const [i, j] of aligned) if (i >= MOTION_LAG && j >= MOTION_LAG) motion.add(short.changes, i, long.changes, j, 1);
+    const here = { matchedShare: alike / short.times.length, motionMatch: motion.cosine(), alignedFrames: aligned.length, offsetS: offset, replay: false };
+    if (closer(here, closest, thresholds)) closest = here;
+    if (here.motionMatch < thresholds.minMotionMatch - COARSE_MOTION_SLACK) continue;
+    const steps = Math.floor(long.interval / 2 / OFFSET_STEP_S + 1e-9);
+    // The frame-on-frame offset first, then outwards (a copy sampled in step is found at once).
+    for (let k = 0; k <= 2 * steps; k++) refined.add(round(offset + (k % 2 ? -1 : 1) * Math.ceil(k / 2) * OFFSET_STEP_S));
   }
-  return [...refined];
+  return { offsets: [...refined], closest };
 }
 
 /** Pairs [short index, long index] of frames at the same moment once `offset` is added to the short clip's times. */
@@ -203,58 +236,68 @@ function alignFrames(shortTimes: readonly number[], longTimes: readonly number[]
   return pairs;
 }
 
-interface Clips {
-  short: VideoFingerprint;
-  long: VideoFingerprint;
-  shortGrids: Uint16Array;
-  longGrids: Uint16Array;
+/** The cosine between two clips' changes, summed over frames (a long clip's frame may be a blend of two). */
+class MotionCorrelation {
+  private dot = 0;
+  private shortEnergy = 0;
+  private longEnergy = 0;
+
+  /** Adds short frame i against `weight` × long frame j, plus `rest.weight` × long frame `rest.j` when the moment falls between two frames. */
+  add(shortChanges: Float32Array, i: number, longChanges: Float32Array, j: number, weight: number, rest?: { j: number; weight: number }): void {
+    for (let c = 0; c < GRID_CELLS; c++) {
+      const s = shortChanges[i * GRID_CELLS + c]!;
+      const l = weight * longChanges[j * GRID_CELLS + c]! + (rest ? rest.weight * longChanges[rest.j * GRID_CELLS + c]! : 0);
+      this.dot += s * l;
+      this.shortEnergy += s * s;
+      this.longEnergy += l * l;
+    }
+  }
+
+  cosine(): number {
+    return this.shortEnergy > 0 && this.longEnergy > 0 ? this.dot / Math.sqrt(this.shortEnergy * this.longEnergy) : 0;
+  }
 }
 
 /**
- * Both signatures at one offset. Appearance: the share of the short clip's frames whose hash bits
- * (is a cell brighter than its right neighbour) differ from the resampled long clip's in at most
- * maxFrameBits places. Motion: the cosine between the two clips' changes over MOTION_LAG frames,
- * each change less its mean (a change of exposure or brightness is not motion). Two clips without
- * motion have only noise to compare, and noise does not correlate.
+ * Both signatures at one offset, the long clip linearly interpolated at the short one's moments.
+ * Motion: the cosine between the two clips' changes over MOTION_LAG frames, each less its mean (a
+ * change of exposure or brightness is not motion); two clips without motion have only noise to
+ * compare, and noise does not correlate. Appearance (only where motion matches): the share of the
+ * short clip's frames whose hash bits (is a cell brighter than its right neighbour) differ from the
+ * resampled long clip's in at most maxFrameBits places.
  */
-function compareAt({ short, long, shortGrids, longGrids }: Clips, offset: number, thresholds: ReplayThresholds): Omit<ReplayMatch, 'offsetS'> {
-  let [aligned, alike, dot, shortEnergy, longEnergy] = [0, 0, 0, 0, 0];
-  const resampled = new Map<number, Float64Array>();
+function compareAt(short: Clip, long: Clip, offset: number, thresholds: ReplayThresholds): Omit<ReplayMatch, 'offsetS'> {
+  const moments: Array<{ i: number; j: number; f: number }> = [];
   for (let i = 0; i < short.times.length; i++) {
-    const grid = resample(long.times, longGrids, short.times[i]! + offset);
-    if (!grid) continue;
-    aligned++;
-    const own = shortGrids.subarray(i * GRID_CELLS, (i + 1) * GRID_CELLS);
-    if (hashBitsApart(own, grid) <= thresholds.maxFrameBits) alike++;
-    const earlier = resampled.get(i - MOTION_LAG);
-    resampled.set(i, grid);
-    if (earlier) {
-      const before = shortGrids.subarray((i - MOTION_LAG) * GRID_CELLS, (i - MOTION_LAG + 1) * GRID_CELLS);
-      const [ds, dl] = [changes(own, before), changes(grid, earlier)];
-      for (let c = 0; c < GRID_CELLS; c++) {
-        dot += ds[c]! * dl[c]!;
-        shortEnergy += ds[c]! ** 2;
-        longEnergy += dl[c]! ** 2;
-      }
+    const at = momentIn(long, short.times[i]! + offset);
+    if (at) moments.push({ i, ...at });
+  }
+  const motion = new MotionCorrelation();
+  for (const { i, j, f } of moments) {
+    if (i >= MOTION_LAG && j >= MOTION_LAG) motion.add(short.changes, i, long.changes, j, 1 - f, f > 0 ? { j: j + 1, weight: f } : undefined);
+  }
+  const motionMatch = motion.cosine();
+  if (moments.length < thresholds.minAlignedFrames) return { matchedShare: 0, motionMatch, alignedFrames: moments.length, replay: false };
+  let alike = 0;
+  if (motionMatch >= thresholds.minMotionMatch) {
+    const grid = new Float64Array(GRID_CELLS);
+    for (const { i, j, f } of moments) {
+      for (let c = 0; c < GRID_CELLS; c++) grid[c] = (1 - f) * long.grids[j * GRID_CELLS + c]! + (f > 0 ? f * long.grids[(j + 1) * GRID_CELLS + c]! : 0);
+      if (hashBitsApart(short.grids.subarray(i * GRID_CELLS, (i + 1) * GRID_CELLS), grid) <= thresholds.maxFrameBits) alike++;
     }
   }
-  const matchedShare = aligned >= thresholds.minAlignedFrames ? alike / short.times.length : 0;
-  const motionMatch = shortEnergy > 0 && longEnergy > 0 ? dot / Math.sqrt(shortEnergy * longEnergy) : 0;
-  return { matchedShare, motionMatch, alignedFrames: aligned, replay: matchedShare >= thresholds.minMatchedShare && motionMatch >= thresholds.minMotionMatch };
+  const matchedShare = alike / short.times.length;
+  return { matchedShare, motionMatch, alignedFrames: moments.length, replay: matchedShare >= thresholds.minMatchedShare && motionMatch >= thresholds.minMotionMatch };
 }
 
-/** The grid at time `t`, linearly interpolated between the two frames around it (none outside the clip, beyond half a frame). */
-function resample(times: readonly number[], grids: Uint16Array, t: number): Float64Array | undefined {
-  const halfFrame = sampleIntervalOf(times) / 2 + 1e-6;
-  if (times.length === 0 || t < times[0]! - halfFrame || t > times.at(-1)! + halfFrame) return undefined;
-  let j = 0;
-  while (j < times.length - 2 && times[j + 1]! <= t) j++;
-  const next = Math.min(j + 1, times.length - 1);
-  const span = times[next]! - times[j]!;
-  const f = span > 0 ? Math.min(1, Math.max(0, (t - times[j]!) / span)) : 0;
-  const out = new Float64Array(GRID_CELLS);
-  for (let c = 0; c < GRID_CELLS; c++) out[c] = (1 - f) * grids[j * GRID_CELLS + c]! + f * grids[next * GRID_CELLS + c]!;
-  return out;
+/** Where time `t` falls in a clip: frame j and the fraction f of the way to frame j + 1 (none outside the clip, beyond half a frame). */
+function momentIn({ times, interval }: Clip, t: number): { j: number; f: number } | undefined {
+  if (times.length === 0) return undefined;
+  const position = (t - times[0]!) / interval;
+  if (position < -0.5 || position > times.length - 0.5) return undefined;
+  const j = Math.min(times.length - 1, Math.max(0, Math.floor(position + 1e-9)));
+  const f = j + 1 < times.length ? Math.min(1, Math.max(0, position - j)) : 0;
+  return f > 1 - 1e-9 ? { j: j + 1, f: 0 } : { j, f: f < 1e-9 ? 0 : f };
 }
 
 /** How many difference-hash bits two grids disagree on. */
@@ -267,13 +310,6 @@ function hashBitsApart(a: ArrayLike<number>, b: ArrayLike<number>): number {
     }
   }
   return bits;
-}
-
-/** `after` − `before`, cell by cell, less the mean change. */
-function changes(after: ArrayLike<number>, before: ArrayLike<number>): Float64Array {
-  const out = Float64Array.from({ length: GRID_CELLS }, (_, c) => after[c]! - before[c]!);
-  const mean = out.reduce((sum, d) => sum + d, 0) / GRID_CELLS;
-  return out.map((d) => d - mean);
 }
 
 /** Which of two non-replays came closer to one: alike pictures with the most similar motion, else the most alike pictures. */
@@ -296,8 +332,7 @@ function nearest(times: readonly number[], t: number, tolerance: number): number
   return -1;
 }
 
-const sampleIntervalOf = (times: readonly number[]): number => (times.length > 1 ? (times.at(-1)! - times[0]!) / (times.length - 1) : 0.1);
-const sampleInterval = (f: VideoFingerprint): number => sampleIntervalOf(f.times);
+const sampleInterval = (f: VideoFingerprint): number => (f.times.length > 1 ? (f.times.at(-1)! - f.times[0]!) / (f.times.length - 1) : 1 / SAMPLING.fps);
 const round = (x: number): number => Math.round(x * 1000) / 1000;
 
 /**
