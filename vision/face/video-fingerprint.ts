@@ -53,7 +53,7 @@ export interface ReplayThresholds {
 /**
  * Chosen on generated clips (`npm run bench:replay` prints every set). Appearance is loose (48 of
  * 256 bits: copies re-encoded at CRF 40, brightened or scaled stay within it); motion decides:
- * there copies correlate ≥ 0.98 and new takes of the same scene ≤ 0.82, so 0.9 sits between.
+ * there copies correlate ≥ 0.98 and new takes of the same scene ≤ 0.82 (at any offset), so 0.9 sits between.
  */
 export const DEFAULT_REPLAY_THRESHOLDS: ReplayThresholds = { maxFrameBits: 48, minMatchedShare: 0.8, minAlignedFrames: 5, minMotionMatch: 0.9 };
 
