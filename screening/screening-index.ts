@@ -64,6 +64,10 @@ export class ScreeningIndex {
     return r;
   };
 
+  /** A word held whole by at least 1 in 5,000 aliases (and 5): an established name of its own. */
+  private readonly known = (token: NameToken): boolean =>
+    token.text.length > 1 && (this.postings.get(`w:${token.text}`)?.length ?? 0) >= Math.max(5, this.aliases.length / 5_000);
+
   get size(): number {
     return this.entries.length;
   }
@@ -93,7 +97,7 @@ export class ScreeningIndex {
     const best = new Map<number, ScreeningHit>();
     for (const aliasId of this.candidates(query, subject.birthDate?.slice(0, 4) ?? null, nationality)) {
       const alias = this.aliases[aliasId]!;
-      const names = compareNames(query, alias.tokens, this.rarity);
+      const names = compareNames(query, alias.tokens, this.rarity, false, this.known);
       if (names.score < NAME_FLOOR) continue;
       const entry = this.entries[alias.entry]!;
       const dob = birthDateEvidence(subject.birthDate, entry.birthDates);
@@ -102,7 +106,7 @@ export class ScreeningIndex {
       if (score < threshold) continue;
       const previous = best.get(alias.entry);
       if (previous && previous.score >= score) continue;
-      const explained = compareNames(query, alias.tokens, this.rarity, true);
+      const explained = compareNames(query, alias.tokens, this.rarity, true, this.known);
       best.set(alias.entry, {
         entryId: entry.id,
         source: entry.source,

@@ -40,13 +40,30 @@ export function tokenSimilarity(a: NameToken, b: NameToken): number {
 /** How telling a list-side word is, 0..1 (1 = rare): "Emma" agreeing says less than "Kefomo" agreeing. */
 export type Rarity = (token: NameToken) => number;
 
-export function compareNames(query: NameToken[], alias: NameToken[], rarity: Rarity = () => 1, explain = false): NameComparison {
+/**
+ * Whether a word is an established name of its own (many list entries carry it as a whole word).
+ * Two different established names ("Min" / "Ming", "Oleg" / "Olga") are different people's names,
+ * not one name misspelt: their pair is capped at DISTINCT_NAMES.
+ */
+export type KnownName = (token: NameToken) => boolean;
+const DISTINCT_NAMES = 0.88;
+
+/** Spellings of one sound (a shared Double Metaphone code): transliterations, not different names. */
+const sameSound = (a: NameToken, b: NameToken): boolean => a.codes.some((c) => b.codes.includes(c));
+
+export function compareNames(query: NameToken[], alias: NameToken[], rarity: Rarity = () => 1, explain = false, known: KnownName = () => false): NameComparison {
   if (!query.length || !alias.length) return { score: 0, pairs: [], unpaired: query.length + alias.length };
   const queryShorter = query.length <= alias.length;
   const [short, long] = queryShorter ? [query, alias] : [alias, query];
   const cols = long.length;
   const sims = new Float64Array(short.length * cols);
-  for (let i = 0; i < short.length; i++) for (let j = 0; j < cols; j++) sims[i * cols + j] = tokenSimilarity(short[i]!, long[j]!);
+  for (let i = 0; i < short.length; i++) {
+    for (let j = 0; j < cols; j++) {
+      let sim = tokenSimilarity(short[i]!, long[j]!);
+      if (sim < 1 && sim > DISTINCT_NAMES && known(short[i]!) && known(long[j]!) && !sameSound(short[i]!, long[j]!)) sim = DISTINCT_NAMES;
+      sims[i * cols + j] = sim;
+    }
+  }
   // Greedy assignment, best pair first (names have a handful of words: no need for Hungarian).
   const partnerOf = new Int8Array(short.length).fill(-1);
   const taken = new Uint8Array(cols);

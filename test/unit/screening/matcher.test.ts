@@ -37,6 +37,15 @@ describe('screening matcher', () => {
     assert.deepEqual(hitIds('Kareem Al Haddad', '1966-07-30', null), ['opensanctions:had'], 'the alias, with the particle');
   });
 
+  it('two different established names are not one name misspelt: "Min" is not "Ming"', () => {
+    const ming = entry('ming', ['Ming Luo'], ['1980-05-05'], ['CN']);
+    const listed = indexWith(ming);
+    const ids = (name: string, nationality: string) => listed.screen({ name, birthDate: null, nationality }, { threshold: THRESHOLD }).map((h) => h.entryId);
+    assert.deepEqual(ids('Min Luo', 'CN'), [], 'min and ming are both common given names');
+    assert.deepEqual(ids('Mnig Luo', 'CN'), ['opensanctions:ming'], 'a typo is not an established name: still a hit');
+    assert.deepEqual(ids('Ming Luo', 'CN'), ['opensanctions:ming']);
+  });
+
   it('explains each hit: the alias, the agreeing words and the evidence', () => {
     const [hit] = index.screen({ name: 'Ivan Sidorneko', birthDate: '1971-04-02', nationality: 'RUS' }, { threshold: THRESHOLD });
     assert.equal(hit!.entryName, 'Ivan Petrovich Sidorenko');
