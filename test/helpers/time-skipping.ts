@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
 import proto from '@temporalio/proto';
+import { visionTaskQueueOf } from '../../domain/task-queues.js';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
 
 const { IndexedValueType } = proto.temporal.api.enums.v1;
@@ -17,4 +20,15 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   );
   await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes });
   return env;
+}
+
+/**
+ * Runs `body` while a profile workflow worker (on `taskQueue`, with the bundled workflows) and a
+ * vision worker (on its own queue, as in production: OCR, quality, face, liveness) poll with `activities`.
+ */
+export async function withProfileWorkers<T>(env: TestWorkflowEnvironment, taskQueue: string, activities: object, body: () => Promise<T>): Promise<T> {
+  const workflowBundle = { code: readFileSync(process.env.KYCFLOW_WORKFLOW_BUNDLE!, 'utf8') };
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities });
+  const vision = await Worker.create({ connection: env.nativeConnection, taskQueue: visionTaskQueueOf(taskQueue), activities });
+  return worker.runUntil(() => vision.runUntil(body));
 }

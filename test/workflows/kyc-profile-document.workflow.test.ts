@@ -2,14 +2,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
-import { Worker } from '@temporalio/worker';
-import { visionTaskQueueOf } from '../../domain/task-queues.js';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { readFileSync } from 'node:fs';
 import type { DocumentRead } from '../../domain/kyc-document.js';
 import { confirmDocumentUpdate, getStatusQuery, submitDocumentUpdate, uploadDocumentUpdate } from '../../workflows/kyc-profile.messages.js';
 import { kycProfileWorkflow } from '../../workflows/kyc-profile.workflow.js';
-import { createTimeSkippingEnv, skipWithoutTimeSkipping } from '../helpers/time-skipping.js';
+import { createTimeSkippingEnv, skipWithoutTimeSkipping, withProfileWorkers } from '../helpers/time-skipping.js';
 import { recordHistory } from '../helpers/histories.js';
 
 const goodScores = { width: 1200, height: 800, sharpness: 500, glare: 0, brightness: 160 };
@@ -50,22 +47,14 @@ describe('kycProfileWorkflow document step (time-skipping server)', { skip: skip
 
   async function withProfile<T>(fakes: ReturnType<typeof fakeActivities>, body: (handle: any) => Promise<T>): Promise<T> {
     const taskQueue = `doc-${++n}`;
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: { code: readFileSync(process.env.KYCFLOW_WORKFLOW_BUNDLE!, 'utf8') },
-      activities: fakes.activities,
-    });
-    // OCR, quality, face and liveness activities run on the vision worker's own queue.
-    const vision = await Worker.create({ connection: env.nativeConnection, taskQueue: visionTaskQueueOf(taskQueue), activities: fakes.activities });
-    return worker.runUntil(() => vision.runUntil(async () => {
+    return withProfileWorkers(env, taskQueue, fakes.activities, async () => {
       const handle = await env.client.workflow.start(kycProfileWorkflow, {
         workflowId: `kyc-profile:doc-test-${n}`,
         taskQueue,
         args: [{ profileId: `profile_${String(n).padStart(24, '0')}`, userId: 'u1', country: 'SG', ttlMs: 3_600_000 }],
       });
       return body(handle);
-    }));
+    });
   }
 
   const upload = { docType: 'PASSPORT' as const, country: 'SG', frontFileId: 'f1', backFileId: null };

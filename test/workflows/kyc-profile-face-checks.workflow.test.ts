@@ -3,15 +3,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { readFileSync } from 'node:fs';
 import type { DocumentRead } from '../../domain/kyc-document.js';
 import { MAX_QUALITY_RETRIES, type FaceMatchSummary, type LivenessActionName, type LivenessScoring, type PresentationCheck } from '../../domain/liveness.js';
 import { confirmDocumentUpdate, getStatusQuery, startLivenessUpdate, submitDocumentUpdate, uploadDocumentUpdate, verifyLivenessUpdate } from '../../workflows/kyc-profile.messages.js';
 import { kycProfileWorkflow } from '../../workflows/kyc-profile.workflow.js';
 import { recordHistory } from '../helpers/histories.js';
-import { createTimeSkippingEnv, skipWithoutTimeSkipping } from '../helpers/time-skipping.js';
-import { visionTaskQueueOf } from '../../domain/task-queues.js';
+import { createTimeSkippingEnv, skipWithoutTimeSkipping, withProfileWorkers } from '../helpers/time-skipping.js';
 
 const mrzRead: DocumentRead = {
   source: 'MRZ', mrzFormat: 'TD3', mrzValid: true, confidence: {}, errors: [],
@@ -66,15 +63,7 @@ describe('liveness decision with face bands, quality gate and anti-spoofing', { 
   /** Runs `verifies` liveness sessions on a profile whose document was approved; returns the status once settled. */
   async function run(fakes: Fakes, verifies: number, record?: string): Promise<{ status: any; answers: any[] }> {
     const taskQueue = `face-checks-${++n}`;
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: { code: readFileSync(process.env.KYCFLOW_WORKFLOW_BUNDLE!, 'utf8') },
-      activities: activities(fakes),
-    });
-    // OCR, quality, face and liveness activities run on the vision worker's own queue.
-    const vision = await Worker.create({ connection: env.nativeConnection, taskQueue: visionTaskQueueOf(taskQueue), activities: activities(fakes) });
-    return worker.runUntil(() => vision.runUntil(async () => {
+    return withProfileWorkers(env, taskQueue, activities(fakes), async () => {
       const handle: any = await env.client.workflow.start(kycProfileWorkflow, {
         workflowId: `kyc-profile:face-checks-${n}`,
         taskQueue,
@@ -95,7 +84,7 @@ describe('liveness decision with face bands, quality gate and anti-spoofing', { 
       }
       if (record) await recordHistory(record, handle.fetchHistory());
       return { status, answers };
-    }));
+    });
   }
 
   it('a quality problem makes a retry that is not a failed attempt; the next good session goes on', async () => {

@@ -2,9 +2,6 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
-import { visionTaskQueueOf } from '../../domain/task-queues.js';
-import { readFileSync } from 'node:fs';
 import type { ProviderVerdict } from '../../activities/provider.activities.js';
 import type { DocumentRead } from '../../domain/kyc-document.js';
 import { LIVENESS_ACTIONS, type FaceMatchSummary, type LivenessActionName, type LivenessScoring } from '../../domain/liveness.js';
@@ -19,7 +16,7 @@ import {
 } from '../../workflows/kyc-profile.messages.js';
 import { kycProfileWorkflow } from '../../workflows/kyc-profile.workflow.js';
 import { recordHistory } from '../helpers/histories.js';
-import { createTimeSkippingEnv, skipWithoutTimeSkipping } from '../helpers/time-skipping.js';
+import { createTimeSkippingEnv, skipWithoutTimeSkipping, withProfileWorkers } from '../helpers/time-skipping.js';
 
 const mrzRead: DocumentRead = {
   source: 'MRZ', mrzFormat: 'TD3', mrzValid: true, confidence: {}, errors: [],
@@ -64,15 +61,7 @@ describe('kycProfileWorkflow liveness and decision (time-skipping server)', { sk
   async function atLiveness<T>(fakes: Fakes, body: (handle: any) => Promise<T>, extra: object = {}): Promise<T> {
     // (handles are `any` here: the suite drives several message types through one helper)
     const taskQueue = `live-${++n}`;
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: { code: readFileSync(process.env.KYCFLOW_WORKFLOW_BUNDLE!, 'utf8') },
-      activities: activities(fakes),
-    });
-    // OCR, quality, face and liveness activities run on the vision worker's own queue.
-    const vision = await Worker.create({ connection: env.nativeConnection, taskQueue: visionTaskQueueOf(taskQueue), activities: activities(fakes) });
-    return worker.runUntil(() => vision.runUntil(async () => {
+    return withProfileWorkers(env, taskQueue, activities(fakes), async () => {
       const handle: any = await env.client.workflow.start(kycProfileWorkflow, {
         workflowId: `kyc-profile:live-${n}`,
         taskQueue,
@@ -84,7 +73,7 @@ describe('kycProfileWorkflow liveness and decision (time-skipping server)', { sk
       await handle.executeUpdate(confirmDocumentUpdate, { args: [{ documentId, fields: {}, userModified: false }] });
       await handle.executeUpdate(submitDocumentUpdate, { args: [{ documentId }] });
       return body(handle);
-    }));
+    });
   }
   const videos = ['v1', 'v2', 'v3'];
 

@@ -2,10 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
-import { readFileSync } from 'node:fs';
 import type { DocumentRead } from '../../domain/kyc-document.js';
-import { visionTaskQueueOf } from '../../domain/task-queues.js';
 import type { FaceMatchSummary, LivenessActionName, LivenessScoring } from '../../domain/liveness.js';
 import type { ReviewDecision, ReviewerRef, ReviewPolicy } from '../../domain/review.js';
 import {
@@ -21,7 +18,7 @@ import {
 } from '../../workflows/kyc-profile.messages.js';
 import { kycProfileWorkflow } from '../../workflows/kyc-profile.workflow.js';
 import { recordHistory } from '../helpers/histories.js';
-import { createTimeSkippingEnv, skipWithoutTimeSkipping } from '../helpers/time-skipping.js';
+import { createTimeSkippingEnv, skipWithoutTimeSkipping, withProfileWorkers } from '../helpers/time-skipping.js';
 
 const mrzRead: DocumentRead = {
   source: 'MRZ', mrzFormat: 'TD3', mrzValid: true, confidence: {}, errors: [],
@@ -71,15 +68,7 @@ describe('kycProfileWorkflow review decisions (time-skipping server)', { skip: s
   async function inReview<T>(body: (handle: any, face: { next: FaceMatchSummary; matched: string[][] }) => Promise<T>): Promise<T> {
     const taskQueue = `review-${++n}`;
     const face = { next: mismatch, matched: [] as string[][] };
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: { code: readFileSync(process.env.KYCFLOW_WORKFLOW_BUNDLE!, 'utf8') },
-      activities: activities(face),
-    });
-    // Face match and liveness scoring run on the vision worker's own queue.
-    const vision = await Worker.create({ connection: env.nativeConnection, taskQueue: visionTaskQueueOf(taskQueue), activities: activities(face) });
-    return worker.runUntil(() => vision.runUntil(async () => {
+    return withProfileWorkers(env, taskQueue, activities(face), async () => {
       const handle: any = await env.client.workflow.start(kycProfileWorkflow, {
         workflowId: `kyc-profile:review-${n}-${Date.now()}`,
         taskQueue,
@@ -91,7 +80,7 @@ describe('kycProfileWorkflow review decisions (time-skipping server)', { skip: s
       await handle.executeUpdate(verifyLivenessUpdate, { args: [{ sessionId: session.sessionId, videoFileIds: ['v1', 'v2', 'v3'] }] });
       assert.equal((await handle.query(getStatusQuery)).stage, 'MANUAL_REVIEW');
       return body(handle, face);
-    }));
+    });
   }
 
   async function uploadConfirmSubmit(handle: any, frontFileId: string) {

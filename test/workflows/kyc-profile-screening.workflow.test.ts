@@ -2,8 +2,6 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
-import { readFileSync } from 'node:fs';
 import type { DocumentRead } from '../../domain/kyc-document.js';
 import type { LivenessActionName } from '../../domain/liveness.js';
 import type { DuplicateCheck, ScreeningResult } from '../../domain/screening.js';
@@ -21,8 +19,7 @@ import {
 } from '../../workflows/kyc-profile.messages.js';
 import { kycProfileWorkflow } from '../../workflows/kyc-profile.workflow.js';
 import { recordHistory } from '../helpers/histories.js';
-import { visionTaskQueueOf } from '../../domain/task-queues.js';
-import { createTimeSkippingEnv, skipWithoutTimeSkipping } from '../helpers/time-skipping.js';
+import { createTimeSkippingEnv, skipWithoutTimeSkipping, withProfileWorkers } from '../helpers/time-skipping.js';
 
 const mrzRead: DocumentRead = {
   source: 'MRZ', mrzFormat: 'TD3', mrzValid: true, confidence: {}, errors: [],
@@ -58,10 +55,7 @@ describe('kycProfileWorkflow sanctions screening (time-skipping server)', { skip
       submitToProvider: async () => undefined,
       awaitProviderDecision: async () => ({ outcome: 'APPROVED' as const, polls: 1 }),
     };
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: { code: readFileSync(process.env.KYCFLOW_WORKFLOW_BUNDLE!, 'utf8') }, activities });
-    // OCR, quality, face and liveness activities run on the vision worker's own queue.
-    const vision = await Worker.create({ connection: env.nativeConnection, taskQueue: visionTaskQueueOf(taskQueue), activities });
-    return worker.runUntil(() => vision.runUntil(async () => {
+    return withProfileWorkers(env, taskQueue, activities, async () => {
       const handle: any = await env.client.workflow.start(kycProfileWorkflow, {
         workflowId: `kyc-profile:screen-${n}`,
         taskQueue,
@@ -74,7 +68,7 @@ describe('kycProfileWorkflow sanctions screening (time-skipping server)', { skip
       const session = await handle.executeUpdate(startLivenessUpdate).catch(() => null);
       if (session) await handle.executeUpdate(verifyLivenessUpdate, { args: [{ sessionId: session.sessionId, videoFileIds: ['v1', 'v2', 'v3'] }] }).catch(() => undefined);
       return body(handle, seen);
-    }));
+    });
   }
 
   it('a hit sends the case to review with the hit listed; approval waits until the reviewer dismisses it as a false positive', async () => {
