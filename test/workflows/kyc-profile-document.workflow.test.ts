@@ -8,8 +8,8 @@ import { confirmDocumentUpdate, getStatusQuery, submitDocumentUpdate, uploadDocu
 import { kycProfileWorkflow } from '../../workflows/kyc-profile.workflow.js';
 import { createTimeSkippingEnv, skipWithoutTimeSkipping, withProfileWorkers } from '../helpers/time-skipping.js';
 import { recordHistory } from '../helpers/histories.js';
+import { GOOD_QUALITY_SCORES, passingProfileActivities } from '../helpers/profile-fakes.js';
 
-const goodScores = { width: 1200, height: 800, sharpness: 500, glare: 0, brightness: 160 };
 const mrzRead: DocumentRead = {
   source: 'MRZ',
   mrzFormat: 'TD3',
@@ -25,13 +25,10 @@ function fakeActivities(read: DocumentRead | 'unreadable', qualityPassed = true)
   return {
     discarded,
     activities: {
-      saveKycProfile: async () => undefined,
-      screenPerson: async () => ({ listVersion: 'test', hits: [], problem: null }),
-      checkDuplicates: async () => ({ duplicates: [], blocked: null }),
-      deliverWebhook: async () => undefined,
+      ...passingProfileActivities(read as DocumentRead),
       checkDocumentQuality: async () => {
         if (read === 'unreadable') throw ApplicationFailure.nonRetryable('Input image exceeds pixel limit', 'UnreadableImage');
-        return { passed: qualityPassed, scores: goodScores, errors: qualityPassed ? [] : [{ code: 'BLURRY', message: 'front image: blurry' }] };
+        return { passed: qualityPassed, scores: GOOD_QUALITY_SCORES, errors: qualityPassed ? [] : [{ code: 'BLURRY', message: 'front image: blurry' }] };
       },
       readDocument: async () => read as DocumentRead,
       discardFiles: async ({ fileIds }: { fileIds: string[] }) => void discarded.push(fileIds),

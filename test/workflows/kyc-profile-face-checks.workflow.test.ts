@@ -8,6 +8,7 @@ import { MAX_QUALITY_RETRIES, type FaceMatchSummary, type LivenessActionName, ty
 import { confirmDocumentUpdate, getStatusQuery, startLivenessUpdate, submitDocumentUpdate, uploadDocumentUpdate, verifyLivenessUpdate } from '../../workflows/kyc-profile.messages.js';
 import { kycProfileWorkflow } from '../../workflows/kyc-profile.workflow.js';
 import { recordHistory } from '../helpers/histories.js';
+import { passingProfileActivities } from '../helpers/profile-fakes.js';
 import { createTimeSkippingEnv, skipWithoutTimeSkipping, withProfileWorkers } from '../helpers/time-skipping.js';
 
 const mrzRead: DocumentRead = {
@@ -31,13 +32,7 @@ interface Fakes {
 function activities(fakes: Fakes) {
   let call = 0;
   return {
-    saveKycProfile: async () => undefined,
-    screenPerson: async () => ({ listVersion: 'test', hits: [], problem: null }),
-    checkDuplicates: async () => ({ duplicates: [], blocked: null }),
-    deliverWebhook: async () => undefined,
-    checkDocumentQuality: async () => ({ passed: true, scores: { width: 1200, height: 800, sharpness: 500, glare: 0, brightness: 160 }, errors: [] }),
-    readDocument: async () => mrzRead,
-    discardFiles: async () => undefined,
+    ...passingProfileActivities(mrzRead),
     scoreLivenessVideos: async ({ actions }: { actions: LivenessActionName[] }): Promise<LivenessScoring> => {
       const s = fakes.sessions[Math.min(call++, fakes.sessions.length - 1)]!;
       return {
@@ -49,8 +44,6 @@ function activities(fakes: Fakes) {
       };
     },
     matchDocumentFace: async () => fakes.face ?? face('match', 0.2),
-    submitToProvider: async () => undefined,
-    awaitProviderDecision: async () => ({ outcome: 'APPROVED' as const, polls: 1 }),
   };
 }
 

@@ -16,6 +16,7 @@ import {
 } from '../../workflows/kyc-profile.messages.js';
 import { kycProfileWorkflow } from '../../workflows/kyc-profile.workflow.js';
 import { recordHistory } from '../helpers/histories.js';
+import { passingProfileActivities } from '../helpers/profile-fakes.js';
 import { createTimeSkippingEnv, skipWithoutTimeSkipping, withProfileWorkers } from '../helpers/time-skipping.js';
 
 const mrzRead: DocumentRead = {
@@ -33,20 +34,13 @@ interface Fakes {
 /** Fake activities: this suite is about the workflow's decisions (the engines have their own tests). */
 function activities(fakes: Fakes) {
   return {
-    saveKycProfile: async () => undefined,
-    screenPerson: async () => ({ listVersion: 'test', hits: [], problem: null }),
-    checkDuplicates: async () => ({ duplicates: [], blocked: null }),
-    deliverWebhook: async () => undefined,
-    checkDocumentQuality: async () => ({ passed: true, scores: { width: 1200, height: 800, sharpness: 500, glare: 0, brightness: 160 }, errors: [] }),
-    readDocument: async () => mrzRead,
-    discardFiles: async () => undefined,
+    ...passingProfileActivities(mrzRead),
     scoreLivenessVideos: async ({ actions }: { actions: LivenessActionName[] }): Promise<LivenessScoring> => ({
       results: actions.map((action) => ({ action, passed: fakes.livenessPasses ?? true, confidence: fakes.livenessPasses === false ? 0.2 : 0.9, reason: fakes.livenessPasses === false ? 'no blink seen' : null })),
       samePerson: { passed: true, reason: null },
       bestFrameFileId: 'selfie-1',
     }),
     matchDocumentFace: async () => fakes.face ?? facePass,
-    submitToProvider: async () => undefined,
     awaitProviderDecision: async () => fakes.verdict ?? { outcome: 'APPROVED' as const, polls: 3 },
   };
 }

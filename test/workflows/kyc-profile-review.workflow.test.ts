@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { DocumentRead } from '../../domain/kyc-document.js';
-import type { FaceMatchSummary, LivenessActionName, LivenessScoring } from '../../domain/liveness.js';
+import type { FaceMatchSummary } from '../../domain/liveness.js';
 import type { ReviewDecision, ReviewerRef, ReviewPolicy } from '../../domain/review.js';
 import {
   addReviewNoteUpdate,
@@ -18,6 +18,7 @@ import {
 } from '../../workflows/kyc-profile.messages.js';
 import { kycProfileWorkflow } from '../../workflows/kyc-profile.workflow.js';
 import { recordHistory } from '../helpers/histories.js';
+import { passingProfileActivities } from '../helpers/profile-fakes.js';
 import { createTimeSkippingEnv, skipWithoutTimeSkipping, withProfileWorkers } from '../helpers/time-skipping.js';
 
 const mrzRead: DocumentRead = {
@@ -35,24 +36,11 @@ const sara: ReviewerRef = { id: 'sara', role: 'senior_reviewer' };
 /** Fake activities whose face-match answer the test changes as it goes; it records what was matched. */
 function activities(face: { next: FaceMatchSummary; matched: string[][] }) {
   return {
-    saveKycProfile: async () => undefined,
-    screenPerson: async () => ({ listVersion: 'test', hits: [], problem: null }),
-    checkDuplicates: async () => ({ duplicates: [], blocked: null }),
-    deliverWebhook: async () => undefined,
-    checkDocumentQuality: async () => ({ passed: true, scores: { width: 1200, height: 800, sharpness: 500, glare: 0, brightness: 160 }, errors: [] }),
-    readDocument: async () => mrzRead,
-    discardFiles: async () => undefined,
-    scoreLivenessVideos: async ({ actions }: { actions: LivenessActionName[] }): Promise<LivenessScoring> => ({
-      results: actions.map((action) => ({ action, passed: true, confidence: 0.9, reason: null })),
-      samePerson: { passed: true, reason: null },
-      bestFrameFileId: 'selfie-1',
-    }),
+    ...passingProfileActivities(mrzRead),
     matchDocumentFace: async ({ documentFileId, selfieFileId }: { documentFileId: string; selfieFileId: string }) => {
       face.matched.push([documentFileId, selfieFileId]);
       return face.next;
     },
-    submitToProvider: async () => undefined,
-    awaitProviderDecision: async () => ({ outcome: 'APPROVED' as const, polls: 1 }),
   };
 }
 

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { DocumentRead } from '../../domain/kyc-document.js';
-import type { LivenessActionName } from '../../domain/liveness.js';
 import type { DuplicateCheck, ScreeningResult } from '../../domain/screening.js';
 import type { WebhookEvent } from '../../activities/webhook.activities.js';
 import {
@@ -19,6 +18,7 @@ import {
 } from '../../workflows/kyc-profile.messages.js';
 import { kycProfileWorkflow } from '../../workflows/kyc-profile.workflow.js';
 import { recordHistory } from '../helpers/histories.js';
+import { passingProfileActivities } from '../helpers/profile-fakes.js';
 import { createTimeSkippingEnv, skipWithoutTimeSkipping, withProfileWorkers } from '../helpers/time-skipping.js';
 
 const mrzRead: DocumentRead = {
@@ -41,19 +41,10 @@ describe('kycProfileWorkflow sanctions screening (time-skipping server)', { skip
     const taskQueue = `screen-${++n}`;
     const seen = { screened: [] as unknown[], events: [] as WebhookEvent[] };
     const activities = {
-      saveKycProfile: async () => undefined,
+      ...passingProfileActivities(mrzRead),
       deliverWebhook: async (event: WebhookEvent) => void seen.events.push(event),
       screenPerson: async (input: unknown) => (seen.screened.push(input), result),
       checkDuplicates: async () => identity,
-      checkDocumentQuality: async () => ({ passed: true, scores: { width: 1200, height: 800, sharpness: 500, glare: 0, brightness: 160 }, errors: [] }),
-      readDocument: async () => mrzRead,
-      discardFiles: async () => undefined,
-      scoreLivenessVideos: async ({ actions }: { actions: LivenessActionName[] }) => ({
-        results: actions.map((action) => ({ action, passed: true, confidence: 0.9, reason: null })), samePerson: { passed: true, reason: null }, bestFrameFileId: 'selfie-1',
-      }),
-      matchDocumentFace: async () => ({ passed: true, similarity: 0.8, distance: 0.2, threshold: 0.4, reason: null }),
-      submitToProvider: async () => undefined,
-      awaitProviderDecision: async () => ({ outcome: 'APPROVED' as const, polls: 1 }),
     };
     return withProfileWorkers(env, taskQueue, activities, async () => {
       const handle: any = await env.client.workflow.start(kycProfileWorkflow, {
