@@ -18,24 +18,30 @@ export interface Mongo {
   db: Db;
 }
 
+/** Every store's indexes, created (if missing) at connect. A new store adds its own here. */
+const INDEX_BUILDERS: ReadonlyArray<(db: Db) => Promise<unknown>> = [
+  ensureKycProfileIndexes,
+  ensurePaymentIndexes,
+  ensureCardIndexes,
+  ensureFingerprintIndexes,
+  ensureDataKeyIndexes,
+  ensureErasureLogIndexes,
+  ensureFileIndexes,
+  ensureReviewQueueIndexes,
+  ensureReviewerIndexes,
+  ensureScreeningListIndexes,
+  ensureScreeningSubjectIndexes,
+  ensureScreeningAlertIndexes,
+  ensureIdentityIndexes,
+];
+
 /** Connects and makes sure the indexes exist (idempotent). */
 export async function connectMongo(url: string, dbName: string): Promise<Mongo> {
   const client = new MongoClient(url, { serverSelectionTimeoutMS: 5_000, appName: 'kycflow' });
   await client.connect();
   const db = client.db(dbName);
-  await ensureKycProfileIndexes(db);
-  await ensurePaymentIndexes(db);
-  await ensureCardIndexes(db);
-  await ensureFingerprintIndexes(db);
-  await ensureDataKeyIndexes(db);
-  await ensureErasureLogIndexes(db);
-  await ensureFileIndexes(db);
-  await ensureReviewQueueIndexes(db);
-  await ensureReviewerIndexes(db);
-  await ensureScreeningListIndexes(db);
-  await ensureScreeningSubjectIndexes(db);
-  await ensureScreeningAlertIndexes(db);
-  await ensureIdentityIndexes(db);
+  // One after the other: the embedded FerretDB (SQLite) serialises schema changes anyway.
+  for (const ensure of INDEX_BUILDERS) await ensure(db);
   return { client, db };
 }
 
