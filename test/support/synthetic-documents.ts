@@ -218,14 +218,21 @@ async function degrade(png: Buffer, d: Degradation, r: () => number): Promise<Bu
 /**
  * `person` overrides the drawn identity in both zones; `printed` only in the visual zone (a
  * document whose MRZ and printed name disagree, as after a misprint or a tampered MRZ).
+ * `wrongCheckDigit` prints the document number's check digit one off (a tampered number).
  */
 export async function generateDocument(opts: {
   kind: SyntheticKind; seed: number; degrade?: Degradation; hard?: boolean;
   person?: Partial<Pick<Person, 'surname' | 'given'>>; printed?: Partial<Pick<Person, 'surname' | 'given'>>;
+  wrongCheckDigit?: boolean;
 }): Promise<SyntheticDocument & { hard?: HardDegradation[] }> {
   const r = rng(opts.seed * 7919 + (opts.kind === 'TD1' ? 1 : 0));
   const p = { ...person(r), ...opts.person };
   const mrzLines = opts.kind === 'TD3' ? td3Lines(p) : td1Lines(p);
+  if (opts.wrongCheckDigit) {
+    const [line, at] = opts.kind === 'TD3' ? [1, 9] : [0, 14];
+    const l = mrzLines[line]!;
+    mrzLines[line] = l.slice(0, at) + String((Number(l[at]) + 1) % 10) + l.slice(at + 1);
+  }
   let png: Buffer = await sharp(Buffer.from(svg(opts.kind, p, mrzLines, r, opts.hard, opts.printed))).png().toBuffer();
   if (opts.degrade) png = await degrade(png, opts.degrade, r);
   let hard: HardDegradation[] | undefined;

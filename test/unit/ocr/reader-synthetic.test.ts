@@ -39,6 +39,18 @@ describe(`document reader on synthetic documents (${MRZ_FONT_NOTE})`, () => {
     assert.ok(mismatch.issues.some((i) => i.code === 'VIZ_MISMATCH' && i.field === 'givenNames'));
   });
 
+  it('refuses failing check digits without waiting for the visual zone: its cross-check reports unread', async () => {
+    // The same page as above, whose printed name the visual zone confirms, with the MRZ's
+    // document-number check digit one off.
+    const doc = await generateDocument({ kind: 'TD3', seed: 11, wrongCheckDigit: true });
+    const res = await reader.read(doc.png, { docType: 'PASSPORT' });
+    assert.deepEqual(res.mrz?.lines, doc.truth.mrzLines);
+    assert.equal(res.mrz?.checkDigitsValid, false);
+    assert.equal(res.mrz?.valid, false);
+    assert.ok(res.issues.some((i) => i.code === 'MRZ_CHECKSUM_MISMATCH' && i.field === 'idNumber'), JSON.stringify(res.issues));
+    assert.deepEqual(res.crossCheck, { surname: 'unread', givenNames: 'unread', idNumber: 'unread', birthDate: 'unread', expiryDate: 'unread' });
+  });
+
   it('reads hard synthetic documents (strongest degradations, security print, cut frame) and never accepts a misread', async () => {
     let exact = 0, lines = 0;
     for (let i = 0; i < 6; i++) {
