@@ -2,9 +2,11 @@
 // side by side with plain Fastify in the same run. The stack runs as `npm run dev` starts it (API,
 // workflow worker, vision worker, FerretDB, Temporal dev server: fresh, on free ports), with rate
 // limits raised for the load. At each size, profiles are seeded straight into the read model;
-// then each read route and the submit path are measured (50 connections), and bare workflow
-// starts on the same Temporal server are the submit path's baseline. Prints figures, not pass/fail.
-import { Client, Connection } from '@temporalio/client';
+// then each read route and the submit path are measured (50 connections). The submit path has two
+// baselines on the same Temporal server: bare workflow starts (the server alone), and a minimal
+// workflow of the submit's shape answering Update-with-Start from its own worker process
+// (bench/api/minimal-workflow.ts: what Temporal and any worker cost). Prints figures, not pass/fail.
+import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
 import autocannon from 'autocannon';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +22,7 @@ import type { Db } from 'mongodb';
 import { connectMongo } from '../stores/mongo.js';
 import { generateDocument } from '../test/support/synthetic-documents.js';
 import { paymentOf, profileOf, seedUsers, taskOf, userOf } from './api/seed.js';
+import { readyUpdate, type minimalProfileWorkflow } from './api/minimal-workflow.js';
 
 const { values: args } = parseArgs({ options: { sizes: { type: 'string', default: '1000,100000' }, duration: { type: 'string', default: '8' }, submits: { type: 'string', default: '500' } } });
 const SIZES = args.sizes.split(',').map(Number);
@@ -51,6 +54,8 @@ const env = {
 };
 const config = loadConfig(env);
 const base = `http://127.0.0.1:${apiPort}`;
+const bareQueue = `bare-${randomBytes(3).toString('hex')}`; // no worker polls it: the server alone
+const minimalQueue = `minimal-${randomBytes(3).toString('hex')}`;
 
 try {
   const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
@@ -64,6 +69,11 @@ try {
   await waitUntilReady(services.at(-1)!, async () => {
     const res = await fetch(`${base}/readyz`);
     if (!res.ok) throw new Error(`readyz ${res.status}`);
+  }, 120_000);
+  const minimalWorker = spawnService('minimal-worker', process.execPath, ['--import', 'tsx', join(ROOT, 'bench/api/minimal-worker.ts')], { env: { TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS, MINIMAL_TASK_QUEUE: minimalQueue }, cwd: ROOT, logFile: join(dir, 'minimal-worker.log') });
+  services.push(minimalWorker);
+  await waitUntilReady(minimalWorker, async () => {
+    if (!readFileSync(minimalWorker.logFile!, 'utf8').includes('minimal worker ready')) throw new Error('bundling');
   }, 120_000);
 
   let seeded = 0;
@@ -100,11 +110,15 @@ try {
       rows.push({ size, what: `GET status while ${UPLOADERS} uploads are read`, ...during.measured, note: `${during.uploadsPerMinute.toFixed(0)} uploads/min, ${during.failed} failed` });
     }
 
-    const bare = await bareStarts(client, SUBMITS);
+    const bare = await starts(SUBMITS, (workflowId) => client.workflow.start('bareWorkflow', { taskQueue: bareQueue, workflowId, args: [] }));
     rows.push({ size, what: `bare workflow starts (${SUBMITS}, baseline)`, ...bare });
+    const minimal = await starts(SUBMITS, (workflowId) => client.workflow.executeUpdateWithStart(readyUpdate, {
+      startWorkflowOperation: new WithStartWorkflowOperation<typeof minimalProfileWorkflow>('minimalProfileWorkflow', { taskQueue: minimalQueue, workflowId, workflowIdConflictPolicy: 'USE_EXISTING' }),
+    }));
+    rows.push({ size, what: `minimal Update-with-Start (${SUBMITS}, second baseline)`, ...minimal, baseline: `${share(minimal.rps, bare.rps)} of ${bare.rps.toFixed(0)}` });
     const submit = await submits(size, SUBMITS);
     const lost = await countLost(mongo.db, size, SUBMITS);
-    rows.push({ size, what: `POST /submit (${SUBMITS} new users)`, ...submit, baseline: `${share(submit.rps, bare.rps)} of ${bare.rps.toFixed(0)}`, note: [`${lost} lost`, submit.note].filter(Boolean).join(', ') });
+    rows.push({ size, what: `POST /submit (${SUBMITS} new users)`, ...submit, baseline: `${share(submit.rps, bare.rps)} of ${bare.rps.toFixed(0)}; ${share(submit.rps, minimal.rps)} of ${minimal.rps.toFixed(0)}`, note: [`${lost} lost`, submit.note].filter(Boolean).join(', ') });
   }
   printTable();
   printServerErrors();
@@ -204,19 +218,21 @@ async function countLost(db: Db, size: number, count: number): Promise<number> {
   return missing;
 }
 
-/** `count` workflow starts of a type no worker runs, CONNECTIONS in flight: the server's start rate. */
-async function bareStarts(client: Client, count: number): Promise<Measured> {
+/**
+ * `count` workflow starts, CONNECTIONS in flight. Bare starts (a type no worker runs) are the
+ * server's start rate; minimal Update-with-Starts add what any worker answering an update costs.
+ */
+async function starts(count: number, startOne: (workflowId: string) => Promise<unknown>): Promise<Measured> {
   const latencies: number[] = [];
   let next = 0;
   let errors = 0;
-  const queue = `bare-${randomBytes(3).toString('hex')}`;
   const started = performance.now();
   await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
     while (next < count) {
       next++;
       const t0 = performance.now();
       try {
-        await client.workflow.start('bareWorkflow', { taskQueue: queue, workflowId: `bare-${randomBytes(8).toString('hex')}`, args: [] });
+        await startOne(`bench-${randomBytes(8).toString('hex')}`);
         latencies.push(performance.now() - t0);
       } catch {
         errors++;
