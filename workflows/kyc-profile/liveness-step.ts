@@ -140,7 +140,7 @@ export function registerLivenessStep(ctx: LivenessContext) {
       const pending = ctx.extraReviewReasons?.() ?? null;
       const extra = pending ? await pending : [];
       if (pending && isFinalStage(ctx.status.stage)) return; // decided meanwhile (a blocklisted document)
-      ctx.status.reviewReasons = [...(round ? [round.reason] : []), `liveness failed ${failures} times`, ...s.reasons, ...extra];
+      ctx.status.reviewReasons = [...(round ? [round.reason] : []), `liveness failed ${failures === 1 ? 'once' : `${failures} times`}`, ...s.reasons, ...extra];
       return ctx.moveTo('MANUAL_REVIEW');
     }
     const reasons = legacyReasons(round?.reason ?? null);
