@@ -5,6 +5,7 @@ import { loadConfigOrExit } from '../config/config.js';
 import { canConnect, spawnService, stopService, waitUntilReady, type Service } from './processes.js';
 import { startMongoServer, startTemporalServer } from './servers.js';
 import { ROOT, ToolError } from './tools.js';
+import { DEV_LIST_PATHS } from '../screening/lists/dev-lists.js';
 
 const config = loadConfigOrExit();
 const DATA_DIR = process.env.KYCFLOW_DATA_DIR ?? join(ROOT, '.data');
@@ -61,7 +62,9 @@ process.on('SIGTERM', () => void stopAll(0));
 try {
   const started = Date.now();
   const [temporal, mongo] = await Promise.all([temporalAddress(), mongoUrl()]);
-  const env = { TEMPORAL_ADDRESS: temporal, MONGODB_URL: mongo };
+  // Sanctions screening runs against the shipped fictional lists unless real ones are configured.
+  const SCREENING_LIST_PATHS = process.env.SCREENING_LIST_PATHS ?? DEV_LIST_PATHS.join(',');
+  const env = { TEMPORAL_ADDRESS: temporal, MONGODB_URL: mongo, SCREENING_LIST_PATHS };
   startNode('simulators', 'simulators/main.ts', env);
   startNode('worker', 'worker/main.ts', env);
   startNode('vision-worker', 'worker/vision-main.ts', env);
@@ -81,6 +84,7 @@ kycflow is up (${((Date.now() - started) / 1000).toFixed(1)}s)
   Temporal     ${temporal}
   MongoDB      ${mongo}
   Simulators   http://${config.HOST}:${config.SIMULATOR_PORT} (Vexora, payment checkout, card issuer)
+  Screening    ${SCREENING_LIST_PATHS === DEV_LIST_PATHS.join(',') ? 'the fictional dev lists (set SCREENING_LIST_PATHS for real ones)' : SCREENING_LIST_PATHS}
   A token:     npm run token -- --user user_10001
 Ctrl-C stops everything; data stays in ${DATA_DIR}.
 `);

@@ -10,6 +10,8 @@ type ScheduleConfig = Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'SCREENING_LIST_PATHS
  * The Temporal Schedule that reloads the configured list files every `SCREENING_REFRESH_HOURS`
  * and re-screens approved customers against what changed. Created (or brought up to date with the
  * settings) when a worker starts; none without list paths. One run at a time: overlaps are skipped.
+ * A new schedule runs once at once, so a fresh deployment screens against its lists from the start
+ * rather than after the first interval.
  */
 export async function ensureScreeningSchedule(client: Client, config: ScheduleConfig): Promise<void> {
   const options = {
@@ -25,7 +27,7 @@ export async function ensureScreeningSchedule(client: Client, config: ScheduleCo
   };
   if (!config.SCREENING_LIST_PATHS.length) return;
   try {
-    await client.schedule.create({ scheduleId: SCREENING_SCHEDULE_ID, ...options });
+    await client.schedule.create({ scheduleId: SCREENING_SCHEDULE_ID, ...options, state: { triggerImmediately: true } });
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
     await client.schedule.getHandle(SCREENING_SCHEDULE_ID).update((previous) => ({ ...previous, ...options }));
