@@ -85,6 +85,8 @@ const kyc = {
   OCR_WORKERS: z.coerce.number().int().min(0).max(16).default(0),
   /** Vision tasks (OCR, face, liveness) one vision worker runs at once; 0 = one per core. */
   VISION_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(0).transform((n) => n || availableParallelism()),
+  /** The vision worker's CPU priority (nice, 0 = normal): on a shared machine, requests go first. */
+  VISION_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   /** MRZ name confidence that approves without the visual zone's confirmation (README calibration table); 1.01 = never. */
   OCR_NAME_SURE_CONFIDENCE: z.coerce.number().min(0).max(1.01).default(0.99),
   LIVENESS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),

@@ -7,9 +7,11 @@ import { visionTaskQueueOf } from '../domain/task-queues.js';
 import { connectMongo } from '../stores/mongo.js';
 import { createFaceAnalyzer } from '../vision/face/index.js';
 import { createDocumentReader } from '../vision/ocr/document-reader.js';
+import { lowerCpuPriority } from './process-priority.js';
 import { createVisionWorker } from './worker.js';
 
 const config = loadConfigOrExit();
+lowerCpuPriority(config.VISION_WORKER_NICE); // before the OCR and face threads start: they inherit it
 // The SDK's own Prometheus exporter: activity metrics plus ours (OCR, quality, liveness durations).
 Runtime.install({
   telemetryOptions: { metrics: { prometheus: { bindAddress: `${config.METRICS_HOST}:${config.VISION_WORKER_METRICS_PORT}` } } },
