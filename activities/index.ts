@@ -15,6 +15,8 @@ import { createVexoraClient } from './vexora.client.js';
 import { createWebhookActivities } from './webhook.activities.js';
 import { createScreeningActivities } from './screening.activities.js';
 import { createScreeningIndexCache } from './screening-index.cache.js';
+import { createFaceDuplicateActivities } from './face-duplicates.activities.js';
+import { createFaceIndexCache } from './face-index.cache.js';
 import { createMonitoringActivities } from './screening-monitor.activities.js';
 
 export interface ActivityDeps {
@@ -52,6 +54,7 @@ export function createWorkflowWorkerActivities(deps: Pick<ActivityDeps, 'config'
     ...createCardActivities(deps.db, { baseUrl: deps.config.ISSUER_BASE_URL, apiKey: deps.config.ISSUER_API_KEY }),
     ...createWebhookActivities({ url: deps.config.WEBHOOK_URL, secret: deps.config.WEBHOOK_SECRET }),
     ...createScreeningActivities({ db: deps.db, keys, screeningIndex: createScreeningIndexCache(deps.db), threshold, identityHashSecret: deps.config.IDENTITY_HASH_SECRET }),
+    ...createFaceDuplicateActivities({ db: deps.db, keys, faceIndex: createFaceIndexCache(deps.db, keys), matchBand: deps.config.FACE_MATCH_THRESHOLD, model: deps.config.FACE_DESCRIPTOR_MODEL }),
     ...createMonitoringActivities({ db: deps.db, keys, threshold, client: () => deps.temporal, taskQueue: deps.config.TEMPORAL_TASK_QUEUE }),
     ...createProviderActivities(createVexoraClient({ baseUrl: deps.config.VEXORA_BASE_URL, merchantNo: deps.config.VEXORA_MERCHANT_NO, appSecret: deps.config.VEXORA_APP_SECRET })),
     ...createErasureActivities({ db: deps.db, temporal: deps.temporal, dataKeys: dataKeyRingFor(deps.db, parseEncryptionKeys(deps.config.PAYLOAD_ENCRYPTION_KEYS)) }),
@@ -64,6 +67,6 @@ export function createVisionActivities(deps: ActivityDeps) {
   return {
     checkDocumentQuality,
     readDocument,
-    ...createLivenessActivities({ db: deps.db, faceAnalyzer: deps.faceAnalyzer, face: faceSettings(deps.config) }),
+    ...createLivenessActivities({ db: deps.db, faceAnalyzer: deps.faceAnalyzer, face: faceSettings(deps.config), keys: parseEncryptionKeys(deps.config.PAYLOAD_ENCRYPTION_KEYS) }),
   };
 }

@@ -4,6 +4,8 @@ import sharp from 'sharp';
 import { Readable } from 'node:stream';
 import type { FaceDescriptorModel, FaceMatchBands } from '../domain/face-match.js';
 import type { FaceMatchSummary, FaceQualityProblem, LivenessActionName, LivenessScoring } from '../domain/liveness.js';
+import type { EncryptionKeys } from '../codec/master-keys.js';
+import { saveFaceDescriptors } from '../stores/face-descriptors.store.js';
 import { fileInfo, readFile, storeUpload } from '../stores/files.store.js';
 import { fingerprintCandidates, saveFingerprint } from '../stores/liveness-fingerprints.store.js';
 import {
@@ -41,13 +43,15 @@ export interface LivenessActivityDeps {
   /** Created on first use: loading the face models takes a moment and not every worker needs them. */
   faceAnalyzer: () => Promise<FaceAnalyzer>;
   face: FaceSettings;
+  /** Seals the face match's descriptors for duplicate-face search (the payload master keys). */
+  keys: EncryptionKeys;
 }
 
 /**
  * Liveness scoring of stored videos and the document-to-selfie face match. Results go into
  * workflow history (encrypted): scores, reasons and file ids only, never images or descriptors.
  */
-export function createLivenessActivities({ db, faceAnalyzer, face }: LivenessActivityDeps) {
+export function createLivenessActivities({ db, faceAnalyzer, face, keys }: LivenessActivityDeps) {
   const descriptor = async (): Promise<DescriptorOptions> => ({ describer: await loadDescriber(face.descriptorModel, { flip: face.flip ?? false }), align: true });
   return {
     /**
@@ -88,12 +92,18 @@ export function createLivenessActivities({ db, faceAnalyzer, face }: LivenessAct
       };
     },
 
-    async matchDocumentFace({ documentFileId, selfieFileId }: { documentFileId: string; selfieFileId: string }): Promise<FaceMatchSummary> {
+    /**
+     * `profileId` and `userId` (given since the `duplicate-faces` patch): both descriptors are then
+     * stored sealed for duplicate-face search, replacing the profile's earlier ones.
+     */
+    async matchDocumentFace({ documentFileId, selfieFileId, profileId, userId }: { documentFileId: string; selfieFileId: string; profileId?: string; userId?: string }): Promise<FaceMatchSummary> {
       const analyzer = await faceAnalyzer();
       const opts = { descriptor: await descriptor(), bands: face.bands, copyDistance: face.copyDistance };
       const model = opts.descriptor.describer?.modelVersion;
       try {
-        const { similarity, distance, band, passed, threshold, bands, copyOfPortrait } = await matchFaces(analyzer, await readFile(db, documentFileId), await readFile(db, selfieFileId), opts);
+        const { similarity, distance, band, passed, threshold, bands, copyOfPortrait, descriptors } = await matchFaces(analyzer, await readFile(db, documentFileId), await readFile(db, selfieFileId), opts);
+        const describer = opts.descriptor.describer;
+        if (profileId && userId && describer) await saveFaceDescriptors(db, keys, profileId, userId, { model: describer.modelVersion, metric: describer.metric, ...descriptors });
         return { passed, similarity, distance, threshold, band, bands, model, copyOfPortrait, reason: BAND_REASONS[band] };
       } catch (err) {
         if (!(err instanceof NoFaceFound)) throw err;

@@ -5,6 +5,7 @@ import type { ScreeningOutcome } from '../domain/screening.js';
 import { findKycProfile } from '../stores/kyc-profiles.store.js';
 import { listVersions } from '../stores/screening-lists.store.js';
 import { blockDocument, identityKeys, listBlocklist, unblock } from '../stores/identities.store.js';
+import { blockFace } from '../stores/face-descriptors.store.js';
 import { resolveScreeningHitUpdate } from '../workflows/kyc-profile.messages.js';
 import { HttpError, notFound } from './http-error.js';
 import { randomUUID } from 'node:crypto';
@@ -53,6 +54,15 @@ export function createScreeningAdminService({ client, db, config }: { client: Cl
       if (!docKey) throw new HttpError(409, 'the profile has no confirmed document number and issuing state to block');
       if (!(await blockDocument(db, docKey, { reason, addedBy: adminId, profileId }))) throw new HttpError(409, 'this document is already blocklisted');
       return { blockId: `doc:${docKey}` };
+    },
+
+    /** Blocks a profile's face: a sealed copy of its stored descriptors (document portrait and selfie). */
+    async blockFaceOf(profileId: string, adminId: string, reason: string) {
+      if (!(await findKycProfile(db, profileId))) throw notFound('profile');
+      const outcome = await blockFace(db, profileId, { reason, addedBy: adminId });
+      if (outcome === 'no-face') throw new HttpError(409, 'the profile has no stored face (no face match found both faces, or it was erased)');
+      if (outcome === 'exists') throw new HttpError(409, "this profile's face is already blocklisted");
+      return { blockId: `face:${profileId}` };
     },
 
     async blocklist() {

@@ -9,6 +9,7 @@ import { deleteFingerprintsOf } from '../stores/liveness-fingerprints.store.js';
 import { paymentsOfUser } from '../stores/payments.store.js';
 import { deleteIdentities, identitiesOfUser } from '../stores/identities.store.js';
 import { deleteAlertsOf } from '../stores/screening-alerts.store.js';
+import { deleteFaceDescriptors, faceDescriptorsOfUser } from '../stores/face-descriptors.store.js';
 import { deleteScreeningSubjects, screeningSubjectsOfUser } from '../stores/screening-subjects.store.js';
 import type { ErasureSubject } from './erasure-subject.js';
 
@@ -88,13 +89,21 @@ export const ERASABLE_STORES: readonly ErasableStore[] = [
     export: async (db, userId) => (await identitiesOfUser(db, userId)).map((d) => ({ profileId: d._id, at: d.at, holds: 'keyed hashes of the document and of name + birth date (duplicate detection)' })),
   },
   {
+    name: 'face_descriptors',
+    erase: {
+      scopes: ['user', 'profile'],
+      run: (db, s) => deleteFaceDescriptors(db, s.userId, s.scope === 'user' ? null : s.profileIds),
+    },
+    export: async (db, userId) => (await faceDescriptorsOfUser(db, userId)).map((d) => ({ profileId: d._id, model: d.model, storedAt: d.storedAt, holds: "the document portrait's and the selfie's face descriptors (sealed; duplicate-face search)" })),
+  },
+  {
     name: 'screening_alerts',
     // Which list entry was raised against which profile: not exported (no tipping-off).
     erase: { scopes: ['user', 'profile'], run: (db, s) => deleteAlertsOf(db, s.profileIds) },
   },
   {
     name: 'screening_blocklist',
-    keeps: 'a blocked document as a keyed hash with the reviewer, reason and profile id (fraud prevention: a blocked document stays blocked)',
+    keeps: 'a blocked document as a keyed hash, a blocked face as its sealed descriptors, with the reviewer, reason and profile id (fraud prevention: a blocked document or face stays blocked)',
   },
   {
     name: 'kyc_users',

@@ -20,8 +20,8 @@ interface IdentityDoc extends IdentityKeys {
 }
 
 export interface BlocklistDoc {
-  _id: string; // `doc:${docKey}`
-  kind: 'DOCUMENT';
+  _id: string; // `doc:${docKey}`, or `face:${profileId}` (stores/face-descriptors.store.ts)
+  kind: 'DOCUMENT' | 'FACE';
   reason: string;
   addedBy: string;
   /** The profile whose document was blocked (ids only). */
@@ -82,5 +82,6 @@ export async function blockDocument(db: Db, docKey: string, entry: Omit<Blocklis
   }
 }
 
-export const listBlocklist = (db: Db): Promise<BlocklistDoc[]> => blocklist(db).find({}).sort({ at: -1 }).limit(500).toArray();
+/** Documents and faces, newest first; a blocked face's sealed descriptors stay in the database. */
+export const listBlocklist = (db: Db): Promise<BlocklistDoc[]> => blocklist(db).find({}, { projection: { face: 0 } }).sort({ at: -1 }).limit(500).toArray();
 export const unblock = async (db: Db, id: string): Promise<boolean> => (await blocklist(db).deleteOne({ _id: id })).deletedCount === 1;

@@ -12,6 +12,7 @@ import { ensureScreeningListIndexes } from './screening-lists.store.js';
 import { ensureScreeningSubjectIndexes } from './screening-subjects.store.js';
 import { ensureScreeningAlertIndexes } from './screening-alerts.store.js';
 import { ensureIdentityIndexes } from './identities.store.js';
+import { ensureFaceDescriptorIndexes } from './face-descriptors.store.js';
 
 export interface Mongo {
   client: MongoClient;
@@ -33,6 +34,7 @@ const INDEX_BUILDERS: ReadonlyArray<(db: Db) => Promise<unknown>> = [
   ensureScreeningSubjectIndexes,
   ensureScreeningAlertIndexes,
   ensureIdentityIndexes,
+  ensureFaceDescriptorIndexes,
 ];
 
 /** Connects and makes sure the indexes exist (idempotent). */

@@ -40,8 +40,10 @@ export const screeningAdminRoutes: FastifyPluginAsyncZod<{ screening: ScreeningA
 
   app.post('/blocklist', { config: writeRoute, schema: { summary: "Blocklist a profile's confirmed document (kept as a keyed hash)", body: blockBody, response: apiResponses(403, 404, 409) } }, async (request) =>
     ok(await screening.blockDocumentOf(request.body.profileId, request.user.sub, request.body.reason), 'document blocklisted'));
-  app.get('/blocklist', { schema: { summary: 'The blocklisted documents, newest first (no document numbers)', response: apiResponses(403) } }, async () => ok({ items: await screening.blocklist() }, 'query success'));
-  app.delete('/blocklist/:blockId', { config: writeRoute, schema: { summary: 'Remove a document from the blocklist', params: z.object({ blockId: z.string().regex(/^doc:[0-9a-f]{64}$/, 'must be a blocklist id') }), response: apiResponses(403, 404) } }, async (request) =>
+  app.post('/blocklist/face', { config: writeRoute, schema: { summary: "Blocklist a profile's face (its stored descriptors, kept sealed): a profile with that face is rejected", body: blockBody, response: apiResponses(403, 404, 409) } }, async (request) =>
+    ok(await screening.blockFaceOf(request.body.profileId, request.user.sub, request.body.reason), 'face blocklisted'));
+  app.get('/blocklist', { schema: { summary: 'The blocklisted documents and faces, newest first (no document numbers, no descriptors)', response: apiResponses(403) } }, async () => ok({ items: await screening.blocklist() }, 'query success'));
+  app.delete('/blocklist/:blockId', { config: writeRoute, schema: { summary: 'Remove a document or a face from the blocklist', params: z.object({ blockId: z.string().regex(/^(doc:[0-9a-f]{64}|face:profile_[0-9a-f]{24})$/, 'must be a blocklist id') }), response: apiResponses(403, 404) } }, async (request) =>
     ok(await screening.unblock(request.params.blockId), 'removed from the blocklist'));
 
   app.get('/lists', { schema: { summary: 'The loaded sanctions/PEP list versions with dates and counts', response: apiResponses(403) } }, async () => ok({ versions: await screening.lists() }, 'query success'));

@@ -14,6 +14,7 @@ export function passingProfileActivities(read: DocumentRead) {
     saveKycProfile: async () => undefined,
     screenPerson: async () => ({ listVersion: 'test', hits: [], problem: null }),
     checkDuplicates: async () => ({ duplicates: [], blocked: null }),
+    checkDuplicateFaces: async () => ({ duplicates: [], blocked: null }),
     deliverWebhook: async () => undefined,
     checkDocumentQuality: async () => ({ passed: true, scores: GOOD_QUALITY_SCORES, errors: [] }),
     readDocument: async () => read,

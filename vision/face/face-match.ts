@@ -28,6 +28,8 @@ export interface FaceMatchResult {
    * to the camera): no two captures of a live face come this close.
    */
   copyOfPortrait: boolean;
+  /** The two descriptors compared (kept sealed for duplicate-face search; never in workflow history). */
+  descriptors: { document: Float32Array; selfie: Float32Array };
 }
 
 export class NoFaceFound extends Error {
@@ -76,6 +78,7 @@ export async function matchFaces(analyzer: FaceAnalyzer, documentImage: ImageInp
     bands,
     model: describer?.modelVersion ?? 'faceres@@vladmandic/human (unaligned)',
     copyOfPortrait: distance <= (opts.copyDistance ?? 0),
+    descriptors: { document: doc.embedding, selfie: selfie.embedding },
   };
 }
 

@@ -4,6 +4,7 @@ import { DocumentReviewStatus } from '../../domain/kyc-document.js';
 import type { KycStatusDto } from '../../domain/kyc-profile.js';
 import { isFinalStage, type KycStage } from '../../domain/kyc-stage.js';
 import { drawActions, MAX_QUALITY_RETRIES, type FaceMatchSummary, type LivenessScoring, type LivenessSession } from '../../domain/liveness.js';
+import { DUPLICATE_FACES_PATCH } from '../../domain/screening.js';
 import { livenessCallbackSignal, startLivenessUpdate, verifyLivenessUpdate } from '../kyc-profile.messages.js';
 
 import { visionTaskQueueOf } from '../../domain/task-queues.js';
@@ -109,7 +110,7 @@ export function registerLivenessStep(ctx: LivenessContext) {
     if (s.status === 'PASSED' || (checks && s.presentation?.suspected)) {
       const front = ctx.status.document?.frontFileId ?? null;
       ctx.status.faceMatch = scoring.bestFrameFileId && front
-        ? await vision().matchDocumentFace({ documentFileId: front, selfieFileId: scoring.bestFrameFileId })
+        ? await vision().matchDocumentFace(faceMatchInput(front, scoring.bestFrameFileId))
         : { passed: false, similarity: null, distance: null, threshold: 0, reason: front ? 'no usable selfie frame' : 'no document photo to compare (metadata-only document)' };
     }
     // The profile moved on while the videos were scored (expired, or a RETRY withdrawn): keep the result only.
@@ -203,6 +204,12 @@ export function registerLivenessStep(ctx: LivenessContext) {
     await ctx.moveTo(reasons.length ? 'MANUAL_REVIEW' : 'PROVIDER_CHECK');
   }
 
+  /** With the profile named (DUPLICATE_FACES_PATCH), the activity keeps the descriptors for duplicate search. */
+  function faceMatchInput(documentFileId: string, selfieFileId: string) {
+    const owner = patched(DUPLICATE_FACES_PATCH) ? { profileId: ctx.status.profileId, userId: ctx.status.userId } : {};
+    return { documentFileId, selfieFileId, ...owner };
+  }
+
   /** The latest passed session's selfie frame, reusable for a resubmitted document. */
   const reusableSelfie = () => [...state().sessions].reverse().find((x) => x.status === 'PASSED' && x.bestFrameFileId)?.bestFrameFileId ?? null;
 
@@ -217,7 +224,7 @@ export function registerLivenessStep(ctx: LivenessContext) {
     async rematchFace(): Promise<void> {
       const selfie = reusableSelfie();
       const front = ctx.status.document?.frontFileId;
-      if (selfie && front) ctx.status.faceMatch = await vision().matchDocumentFace({ documentFileId: front, selfieFileId: selfie });
+      if (selfie && front) ctx.status.faceMatch = await vision().matchDocumentFace(faceMatchInput(front, selfie));
     },
     /** The review reasons after a rematch, as the decision in force gives them. */
     reviewReasons: (first: string): string[] => (patched(FACE_CHECKS_PATCH) ? reasonsWithBands(first) : legacyReasons(first)),

@@ -2,12 +2,13 @@ import { ApplicationFailure, patched, proxyActivities, setHandler } from '@tempo
 import type { DocumentFields } from '../../domain/kyc-document.js';
 import { isFinalStage } from '../../domain/kyc-stage.js';
 import type { ScreeningActivities } from '../../activities/screening.activities.js';
+import type { FaceDuplicateActivities } from '../../activities/face-duplicates.activities.js';
 import type { KycStatusDto } from '../../domain/kyc-profile.js';
 import type { KycStage } from '../../domain/kyc-stage.js';
-import { hitIdOf, openHits, type ScreeningResult, type ScreeningState } from '../../domain/screening.js';
+import { duplicateReason, DUPLICATE_FACES_PATCH, hitIdOf, openHits, type DuplicateCheck, type ScreeningResult, type ScreeningState } from '../../domain/screening.js';
 import { resolveScreeningHitUpdate, screeningAlertSignal } from '../kyc-profile.messages.js';
 
-const { screenPerson, checkDuplicates } = proxyActivities<ScreeningActivities>({
+const { screenPerson, checkDuplicates, checkDuplicateFaces } = proxyActivities<ScreeningActivities & FaceDuplicateActivities>({
   startToCloseTimeout: '2 minutes', // the first call of a worker builds its list index
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 10 },
 });
@@ -56,6 +57,19 @@ export function registerScreeningStep(ctx: ScreeningContext): { reviewReasons():
     };
     if (result.hits.length) ctx.notify('kyc.screening.hit', { origin: 'ONBOARDING', hits: result.hits.length });
     if (fields && patched('duplicate-identities')) await checkIdentity(ctx.status.document!.docType, fields);
+    // The face match stored descriptors only when it found both faces (a distance).
+    if (ctx.status.faceMatch?.distance != null && !isFinalStage(ctx.status.stage) && patched(DUPLICATE_FACES_PATCH)) await checkFace();
+  }
+
+  /** Other users with this face → review with them linked; a blocklisted face → rejected. */
+  async function checkFace(): Promise<void> {
+    const state = ctx.status.screening!;
+    const found = await checkDuplicateFaces({ profileId: ctx.status.profileId, userId: ctx.status.userId });
+    state.duplicates = [...(state.duplicates ?? []), ...found.duplicates];
+    if (found.blocked) {
+      state.blockedFace = found.blocked;
+      await rejectBlocked('face', found.blocked);
+    }
   }
 
   /** Other users with this document or person → review with them linked; a blocklisted document → rejected. */
@@ -64,11 +78,16 @@ export function registerScreeningStep(ctx: ScreeningContext): { reviewReasons():
     const found = await checkDuplicates({ profileId: ctx.status.profileId, userId: ctx.status.userId, docType, fields });
     state.duplicates = found.duplicates;
     state.blocked = found.blocked;
-    if (found.blocked && !isFinalStage(ctx.status.stage)) {
+    if (found.blocked) await rejectBlocked('document', found.blocked);
+  }
+
+  /** A blocklisted document or face: a FINAL rejection by `system`, at once. */
+  async function rejectBlocked(what: 'document' | 'face', blocked: NonNullable<DuplicateCheck['blocked']>): Promise<void> {
+    if (!isFinalStage(ctx.status.stage)) {
       const at = ctx.now();
-      const decision = { adminId: 'system', status: -1 as const, remark: `blocklisted document: ${found.blocked.reason}`, at, kind: 'REJECT_FINAL' as const, reasonCode: 'FRAUD_SUSPECTED' as const };
+      const decision = { adminId: 'system', status: -1 as const, remark: `blocklisted ${what}: ${blocked.reason}`, at, kind: 'REJECT_FINAL' as const, reasonCode: 'FRAUD_SUSPECTED' as const };
       ctx.status.decisions.push(decision);
-      ctx.notify('kyc.decision', { ...decision, remark: 'blocklisted document' });
+      ctx.notify('kyc.decision', { ...decision, remark: `blocklisted ${what}` });
       ctx.status.failReason = 'rejected in manual review';
       ctx.status.reviewReasons = [decision.remark];
       // The stage table makes FINAL rejections in review: through it, decided by `system` at once.
@@ -136,7 +155,7 @@ export function registerScreeningStep(ctx: ScreeningContext): { reviewReasons():
       const reasons = state?.problem ? [`sanctions screening could not run: ${state.problem}`] : [];
       const open = openHits(state);
       if (open.length) reasons.push(`sanctions/PEP screening: ${open.length} possible match(es) to resolve`);
-      for (const d of state?.duplicates ?? []) reasons.push(`duplicate identity: ${d.match === 'DOCUMENT' ? 'the same document' : 'the same name and birth date'} as profile ${d.profileId} of user ${d.userId}`);
+      for (const d of state?.duplicates ?? []) reasons.push(duplicateReason(d));
       return reasons;
     },
   };
