@@ -18,7 +18,7 @@ import {
 } from '../../workflows/kyc-profile.messages.js';
 import { kycProfileWorkflow } from '../../workflows/kyc-profile.workflow.js';
 import { recordHistory } from '../helpers/histories.js';
-import { passingProfileActivities } from '../helpers/profile-fakes.js';
+import { FACE_MATCHED, passingProfileActivities } from '../helpers/profile-fakes.js';
 import { createTimeSkippingEnv, skipWithoutTimeSkipping, withProfileWorkers } from '../helpers/time-skipping.js';
 
 const mrzRead: DocumentRead = {
@@ -37,14 +37,16 @@ describe('kycProfileWorkflow sanctions screening (time-skipping server)', { skip
   after(async () => env?.teardown());
 
   /** A profile through document and liveness (all passing), screened with `result`. */
-  async function screened<T>(result: ScreeningResult, body: (handle: any, seen: { screened: unknown[]; events: WebhookEvent[] }) => Promise<T>, identity: DuplicateCheck = { duplicates: [], blocked: null }): Promise<T> {
+  async function screened<T>(result: ScreeningResult, body: (handle: any, seen: { screened: unknown[]; events: WebhookEvent[]; faces: unknown[] }) => Promise<T>, identity: DuplicateCheck = { duplicates: [], blocked: null }, faces: DuplicateCheck = { duplicates: [], blocked: null }): Promise<T> {
     const taskQueue = `screen-${++n}`;
-    const seen = { screened: [] as unknown[], events: [] as WebhookEvent[] };
+    const seen = { screened: [] as unknown[], events: [] as WebhookEvent[], faces: [] as unknown[] };
     const activities = {
       ...passingProfileActivities(mrzRead),
       deliverWebhook: async (event: WebhookEvent) => void seen.events.push(event),
       screenPerson: async (input: unknown) => (seen.screened.push(input), result),
       checkDuplicates: async () => identity,
+      checkDuplicateFaces: async (input: unknown) => (seen.faces.push(input), faces),
+      matchDocumentFace: async (input: unknown) => (seen.faces.push(input), FACE_MATCHED),
     };
     return withProfileWorkers(env, taskQueue, activities, async () => {
       const handle: any = await env.client.workflow.start(kycProfileWorkflow, {
@@ -163,5 +165,29 @@ describe('kycProfileWorkflow sanctions screening (time-skipping server)', { skip
       assert.equal(status.decisions[0].adminId, 'system');
       assert.match(status.decisions[0].remark, /blocklisted document: fraud ring/);
     }, { duplicates: [], blocked: { reason: 'fraud ring', addedBy: 'ops', listedAt: '2026-01-01T00:00:00.000Z' } });
+  });
+
+  it("another user's face goes to review with that profile linked; a blocklisted face is rejected (FINAL)", async () => {
+    const duplicates = [{ profileId: 'profile_face', userId: 'u9', match: 'FACE' as const, distance: 0.31 }];
+    await screened({ listVersion: 'opensanctions:abc', hits: [], problem: null }, async (handle, seen) => {
+      const profileId = `profile_${String(n).padStart(24, 's')}`;
+      assert.deepEqual(seen.faces, [
+        { documentFileId: 'f1', selfieFileId: 'selfie-1', profileId, userId: 'u1' },
+        { profileId, userId: 'u1' },
+      ], 'the face match is told whose descriptors to keep; the search runs on them');
+      const status = await handle.query(getStatusQuery);
+      assert.equal(status.stage, 'MANUAL_REVIEW');
+      assert.match(status.reviewReasons.join('; '), /duplicate identity: the same face \(distance 0.31\) as profile profile_face of user u9/);
+      assert.deepEqual(status.screening.duplicates, duplicates);
+      await recordHistory('kyc-profile.duplicate-face', handle.fetchHistory());
+    }, undefined, { duplicates, blocked: null });
+    await screened({ listVersion: 'opensanctions:abc', hits: [], problem: null }, async (handle) => {
+      const status = await handle.result();
+      assert.deepEqual([status.stage, status.failReason], ['REJECTED', 'rejected in manual review']);
+      assert.deepEqual([status.decisions[0].adminId, status.decisions[0].kind, status.decisions[0].reasonCode], ['system', 'REJECT_FINAL', 'FRAUD_SUSPECTED']);
+      assert.match(status.decisions[0].remark, /blocklisted face: fraud ring/);
+      assert.equal(status.screening.blockedFace.reason, 'fraud ring');
+      await recordHistory('kyc-profile.blocked-face', handle.fetchHistory());
+    }, undefined, { duplicates: [], blocked: { reason: 'fraud ring', addedBy: 'ops', listedAt: '2026-01-01T00:00:00.000Z' } });
   });
 });
