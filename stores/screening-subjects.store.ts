@@ -22,14 +22,15 @@ export async function ensureScreeningSubjectIndexes(db: Db): Promise<void> {
   await subjects(db).createIndex({ userId: 1 }, { name: 'by_user' });
 }
 
+/** The stored record of one subject (also written in bulk by the monitoring bench). */
+export function sealedSubjectDoc(keys: EncryptionKeys, profileId: string, userId: string, subject: ScreeningSubject): SubjectDoc {
+  const sealed = seal(keys.keys.get(keys.activeKeyId)!, Buffer.from(JSON.stringify(subject)), `screening-subject:${profileId}`);
+  return { _id: profileId, userId, keyId: keys.activeKeyId, sealed: sealed as unknown as Binary, screenedAt: new Date() };
+}
+
 export async function saveScreeningSubject(db: Db, keys: EncryptionKeys, profileId: string, userId: string, subject: ScreeningSubject): Promise<void> {
-  const key = keys.keys.get(keys.activeKeyId)!;
-  const sealed = seal(key, Buffer.from(JSON.stringify(subject)), `screening-subject:${profileId}`);
-  await subjects(db).replaceOne(
-    { _id: profileId },
-    { userId, keyId: keys.activeKeyId, sealed: sealed as unknown as Binary, screenedAt: new Date() },
-    { upsert: true },
-  );
+  const { _id, ...doc } = sealedSubjectDoc(keys, profileId, userId, subject);
+  await subjects(db).replaceOne({ _id }, doc, { upsert: true });
 }
 
 /** The subjects of these profiles (those still stored and readable), by profile id. */

@@ -19,7 +19,7 @@ export async function seedUsers(db: Db, from: number, to: number): Promise<void>
   for (let start = from; start < to; start += BATCH) {
     const range = Array.from({ length: Math.min(BATCH, to - start) }, (_, k) => start + k);
     await Promise.all([
-      db.collection('kyc_profiles').insertMany(range.map(profileDoc) as never[]),
+      db.collection('kyc_profiles').insertMany(range.map((i) => profileDoc(i)) as never[]),
       db.collection('kyc_users').insertMany(range.map(userDoc) as never[]),
       db.collection('fee_payments').insertMany(range.map(paymentDoc) as never[]),
       db.collection('card_applications').insertMany(range.map(taskDoc) as never[]),
@@ -29,7 +29,7 @@ export async function seedUsers(db: Db, from: number, to: number): Promise<void>
 
 const at = (i: number) => new Date(Date.UTC(2026, 0, 1) + i * 1_000);
 
-function status(i: number): KycStatusDto {
+function status(i: number, stage: 'LIVENESS' | 'APPROVED' = 'LIVENESS'): KycStatusDto {
   const createdAt = at(i).toISOString();
   const profileId = profileOf(i);
   return {
@@ -38,8 +38,8 @@ function status(i: number): KycStatusDto {
     agentUid: agentUidOf(userOf(i), createdAt, profileId),
     userId: userOf(i),
     country: 'SG',
-    stage: 'LIVENESS',
-    status: statusOfStage('LIVENESS'),
+    stage,
+    status: statusOfStage(stage),
     document: {
       documentId: 100_000_000_000 + i, origin: 'UPLOAD', docType: 'PASSPORT', country: 'SG', frontFileId: '65f000000000000000000001', backFileId: null,
       frontImageUrl: null, backImageUrl: null, readSource: 'MRZ', mrzFormat: 'TD3', mrzValid: true,
@@ -62,8 +62,9 @@ function status(i: number): KycStatusDto {
   };
 }
 
-function profileDoc(i: number) {
-  const s = status(i);
+/** A profile's read-model document (approved customers for the monitoring bench). */
+export function profileDoc(i: number, stage: 'LIVENESS' | 'APPROVED' = 'LIVENESS') {
+  const s = status(i, stage);
   return { ...s, _id: s.profileId, version: 5, createdAt: at(i), updatedAt: at(i) };
 }
 
