@@ -100,6 +100,9 @@ try {
     // The same app without a database call: what auth, limits, logging and metrics cost alone.
     await read('GET /healthz (same API, no database)', () => '/healthz');
     await read('GET /api/web/kycService/status/{profileId}', (i) => `/api/web/kycService/status/${profileOf(i)}`);
+    // The status route's one database read, made by this process alone: the embedded server's ceiling.
+    const alone = await findsAlone(mongo.db, () => profileOf(sample[Math.floor(Math.random() * sample.length)]!));
+    rows.push({ size, what: 'the same read from MongoDB alone (findOne by _id, no API)', ...alone, baseline: `status route: ${share(rows.at(-1)!.rps, alone.rps)} of it` });
     await read('GET /kyc/eligibility', () => '/kyc/eligibility');
     await read('GET /didit/status', () => '/didit/status');
     await read('GET /payments/{paymentId}', (i) => `/payments/${paymentOf(i)}`);
@@ -250,10 +253,33 @@ async function starts(count: number, startOne: (workflowId: string) => Promise<u
       }
     }
   }));
-  const seconds = (performance.now() - started) / 1000;
+  return measuredOf(latencies, performance.now() - started, errors);
+}
+
+/** `findOne` by `_id` in `kyc_profiles`, CONNECTIONS in flight for DURATION seconds. */
+async function findsAlone(db: Db, idOf: () => string): Promise<Measured> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  const end = started + DURATION * 1000;
+  await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
+    while (performance.now() < end) {
+      const t0 = performance.now();
+      try {
+        await db.collection<{ _id: string }>('kyc_profiles').findOne({ _id: idOf() });
+        latencies.push(performance.now() - t0);
+      } catch {
+        errors++;
+      }
+    }
+  }));
+  return measuredOf(latencies, performance.now() - started, errors);
+}
+
+function measuredOf(latencies: number[], elapsedMs: number, errors: number): Measured {
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? NaN);
-  return { rps: latencies.length / seconds, p50: pct(0.5), p99: pct(0.99), errors };
+  return { rps: (latencies.length / elapsedMs) * 1000, p50: pct(0.5), p99: pct(0.99), errors };
 }
 
 function share(value: number, baseline: number): string {
