@@ -16,6 +16,7 @@ import {
   type DescriptorOptions,
   type LocatedFace,
 } from '../vision/face/index.js';
+import { FACE_MODEL_SETTINGS } from '../domain/face-match.js';
 import { FIXTURES_MISSING, labelledFaces, portraitDocuments } from '../test/unit/face/face-fixtures.js';
 import { FACE_VARIANTS, faceVariant, type FaceVariant } from '../test/support/face-variants.js';
 import { rocSummary, thresholdAtFpr, ratesAt, type ScoredPair } from './face-roc.js';
@@ -84,10 +85,10 @@ const count = (k: Item['kind']) => items.filter((i) => i.kind === k).length;
 console.log(`faces: ${count('photo')} photos, ${count('document')} document portraits, ${count('variant')} generated variants (${FACE_VARIANTS.join(', ')})`);
 console.log(`detect + landmarks: ${(locateMs / located).toFixed(0)} ms wall, ${(locateCpuMs / located).toFixed(0)} ms CPU per real image (full-size decode, detection, crop, mesh)\n`);
 
-const variants: Array<{ label: string; opts: () => Promise<DescriptorOptions> }> = [
+const variants: Array<{ label: string; opts: () => Promise<DescriptorOptions>; shipped?: DescriptorModelId }> = [
   { label: 'faceres, human crop (baseline)', opts: async () => ({}) },
   ...models.flatMap((id) => [
-    { label: `${id}, aligned`, opts: async () => ({ describer: await loadDescriber(id), align: true }) },
+    { label: `${id}, aligned`, opts: async () => ({ describer: await loadDescriber(id), align: true }), shipped: id },
     { label: `${id}, unaligned`, opts: async () => ({ describer: await loadDescriber(id), align: false }) },
     ...(withFlip ? [{ label: `${id}, aligned + flip`, opts: async () => ({ describer: await loadDescriber(id, { flip: true }), align: true }) }] : []),
   ]),
@@ -122,6 +123,7 @@ for (const v of variants) {
   console.log(`  closest two different captures of one person (the copy bound must stay below): ${closest.toFixed(3)}`);
   const byVariant = FACE_VARIANTS.map((name) => `${name} ${pct(ratesAt(robust.filter((p) => p.variant === name), t).tpr)}`);
   console.log(`  robustness TPR by variant: ${byVariant.join(', ')}`);
+  if (v.shipped) heldOut(v.shipped, photo, doc, robust);
   rows.push(
     `| ${v.label} | ${pct(roc.eer)} | ${pct(roc.tprAt001)} | ${pct(roc.tprAt01)} | ${pct(d.tpr)} | ${pct(r.tpr)} | ${(locateMs / located + describeMs).toFixed(0)} / ${(locateCpuMs / located + describeCpuMs).toFixed(0)} | ${loadMs} |`,
   );
@@ -133,6 +135,22 @@ console.log('|---|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);
 console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 await analyzer.close();
+
+/**
+ * The held-out result: the fixtures at the bands shipped in domain/face-match.ts, which were
+ * chosen on the package calibration set (`npm run calibrate:face`), not on these pairs.
+ */
+function heldOut(model: DescriptorModelId, photo: ScoredPair[], doc: ScoredPair[], robust: ScoredPair[]): void {
+  const bands = FACE_MODEL_SETTINGS[model];
+  const at = (set: ScoredPair[]) => {
+    const m = ratesAt(set, bands.match);
+    const noMatch = set.filter((p) => p.same && p.distance > bands.noMatch).length;
+    return `TPR ${pct(m.tpr)} FPR ${pct(m.fpr)}, same person in no_match ${noMatch}`;
+  };
+  console.log(`  held out at the shipped bands (match ≤ ${bands.match}, no_match > ${bands.noMatch}): photos ${at(photo)}; document↔photo ${at(doc)}; robustness ${at(robust)}`);
+  const copies = [...photo, ...doc, ...robust].filter((p) => p.same && p.distance <= bands.copy).length;
+  console.log(`  different captures of one person taken for a copy (≤ ${bands.copy}): ${copies}`);
+}
 
 /** Every pair worth scoring, by the descriptor's own distance (cosine, or dlib's Euclidean). */
 function scorePairs(embeddings: Map<Item, Float32Array>, distance: (a: Float32Array, b: Float32Array) => number = cosineDistance): ScoredPair[] {

@@ -26,12 +26,12 @@ export function bandOf(distance: number, bands: FaceMatchBands): FaceMatchBand {
 }
 
 /**
- * Bands and the copy bound per model, read off the ROC of `npm run bench:face` on the fixture
- * photo pairs (101 same / 1439 different). faceapi-resnet34 (the default): `match` just under the
- * false-accept rate of 0.1 % (dlib's own published bound is 0.6), `noMatch` at 5 % (every
- * same-person pair of the set lies below it). faceres: `match` at 0.5 % (at 0.1 % a quarter of
- * genuine users would wait for a reviewer), `noMatch` at 5 %. `copy` sits under the distances of
- * any two different captures of a person (README "Face match").
+ * Bands and the copy bound per model. faceapi-resnet34 (the default): chosen by `npm run
+ * calibrate:face` on people the test set does not hold (the faces in the npm packages' sample
+ * photos, in generated captures): `match` at the different-person pairs' false-accept rate of
+ * 0.1 %, `noMatch` above every same-person pair, `copy` under the closest any capture of a photo came to it; the
+ * fixtures are the held-out check (bench:face, README "Face match"). The other models' values
+ * were read off the fixture ROC in round 1 (not re-calibrated: they are not shipped).
  */
 export const FACE_MODEL_SETTINGS: Record<FaceDescriptorModel, FaceMatchBands & { copy: number }> = {
   faceres: { match: 0.398, noMatch: 0.47, copy: 0.03 },
@@ -40,7 +40,7 @@ export const FACE_MODEL_SETTINGS: Record<FaceDescriptorModel, FaceMatchBands & {
   mobilefacenet: { match: 0.01, noMatch: 0.02, copy: 0 },
   mobileface: { match: 0.58, noMatch: 0.76, copy: 0.1 },
   /** Euclidean distances (dlib's protocol), not cosine. */
-  'faceapi-resnet34': { match: 0.59, noMatch: 0.71, copy: 0.03 },
+  'faceapi-resnet34': { match: 0.51, noMatch: 0.76, copy: 0.04 },
 };
 
 /** Chosen by bench:face: the best separation at low false-accept rates and on the robustness set. */
