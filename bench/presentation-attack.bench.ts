@@ -38,7 +38,7 @@ interface Clip {
 try {
   const clips = await buildClips();
   console.log(`\npresentation attacks: limits moiré ≥ ${limits.maxMoire}${limits.minAntispoof ? `, antispoof < ${limits.minAntispoof}` : ' (antispoof model reported, not judged)'}; copy of the portrait at distance ≤ ${copyDistance} (${DEFAULT_FACE_MODEL})`);
-  console.log('set                clip                                   moiré  antispoof liveness  copy-dist  flagged');
+  console.log('set                clip                                   moiré  antispoof liveness  copy-dist  flagged (moiré on the middle of the picture where no face was found: *)');
   const flagged = new Map<string, { n: number; hit: number; moire: number[] }>();
   for (const clip of clips) {
     let scored: LivenessVideoResult;
@@ -59,7 +59,7 @@ try {
     flagged.set(clip.set, { n: entry.n + 1, hit: entry.hit + (hit ? 1 : 0), moire: [...entry.moire, verdict.signals.moire] });
     const s = verdict.signals;
     console.log(
-      `${clip.set.padEnd(18)} ${clip.name.slice(0, 38).padEnd(38)} ${s.moire.toFixed(2).padStart(5)} ${fmt(s.antispoof).padStart(9)} ${fmt(s.liveness).padStart(8)} ${copy === undefined ? '        -' : copy.toFixed(3).padStart(9)}  ${hit ? 'YES' : 'no'}`,
+      `${clip.set.padEnd(18)} ${clip.name.slice(0, 38).padEnd(38)} ${s.moire.toFixed(2).padStart(5)}${scored.presentation.faceless ? '*' : ' '}${fmt(s.antispoof).padStart(9)} ${fmt(s.liveness).padStart(8)} ${copy === undefined ? '        -' : copy.toFixed(3).padStart(9)}  ${hit ? 'YES' : 'no'}`,
     );
   }
   console.log('\n| set | clips | flagged | rate | moiré min–max |');
@@ -83,6 +83,8 @@ async function buildClips(): Promise<Clip[]> {
     ? [await kit.still(4), await kit.pan(4), await kit.zoom(4)].map((path) => ({ name: `generated ${basename(path)}`, path }))
     : ['liveportrait__d0.mp4', 'liveportrait__d3.mp4', 'liveportrait__d12.mp4', 'liveportrait__d19.mp4', 'fr__short_hamilton_clip.mp4'].map((n) => ({ name: n, path: fixtureVideo(n) }));
   if (FIXTURES_MISSING) console.log(`live clips: generated picture clips (${FIXTURES_MISSING})`);
+  // Not an attack and no face: the faceless moiré rule must stay quiet on a plain scene.
+  clips.push({ set: 'live', name: 'generated scene without a face', path: await kit.noFace(4) });
   for (const l of live) {
     clips.push({ set: 'live', ...l });
     for (const kind of ['screen-phone', 'screen-monitor'] as const) {

@@ -62,7 +62,10 @@ console.log(`pairs: ${same.length} same-person (a capture against another of the
 console.log(`different-person distances: ${quantiles(diff.map((p) => p.distance))}`);
 console.log(`same-person distances:      ${quantiles(same.map((p) => p.distance))}`);
 const byPeople = new Map<string, number[]>();
-for (const p of diff) byPeople.set(`${p.a.identity}–${p.b.identity}`, [...(byPeople.get(`${p.a.identity}–${p.b.identity}`) ?? []), p.distance]);
+for (const p of diff) {
+  const key = [p.a.identity, p.b.identity].sort().join('–');
+  byPeople.set(key, [...(byPeople.get(key) ?? []), p.distance]);
+}
 const closest = [...byPeople].map(([k, ds]) => [k, median(ds)] as const).sort((x, y) => x[1] - y[1]).slice(0, 6);
 console.log(`closest different people (median over their captures): ${closest.map(([k, d]) => `${k} ${d.toFixed(3)}`).join('; ')}`);
 

@@ -42,8 +42,15 @@ export interface LivenessVideoOptions extends ScoreOptions {
 
 /** Presentation-attack evidence of one video (see presentation-attack.ts for how it is judged). */
 export interface PresentationSignals {
-  /** Strongest isolated spectral peak around the face, summed over the frames (moire.ts). */
+  /**
+   * Strongest isolated spectral peak around the face, summed over the frames (moire.ts). When no
+   * frame showed a face, the same measure on the middle of the picture (where the user is asked
+   * to hold the face): a screen or print that hides the face from the detector still shows its
+   * pattern there.
+   */
   moire: number;
+  /** No frame showed a face: `moire` was measured on the middle of the picture. */
+  faceless?: boolean;
   /** Median over a few frames of the `antispoof` and `liveness` models' real-face scores. */
   antispoof: number | null;
   liveness: number | null;
@@ -146,6 +153,8 @@ interface Analysed {
   frames: VideoFrame[];
   faces: FrameFaces[];
   spectrum: SpectrumAccumulator;
+  /** The middle of the frames that showed no face (used only when none did). */
+  centre: SpectrumAccumulator;
   /** From the first frame's arrival to the end of the analysis. */
   ms: number;
 }
@@ -161,6 +170,7 @@ async function analyseFrames(analyzer: FaceAnalyzer, action: LivenessAction, que
   let lastDetected = -Infinity;
   let started: number | undefined;
   const spectrum = new SpectrumAccumulator();
+  const centre = new SpectrumAccumulator();
   for await (const frame of queue) {
     started ??= Date.now();
     const detector = frame.timeS - lastDetected >= DETECT_EVERY_S - 1e-6;
@@ -170,11 +180,17 @@ async function analyseFrames(analyzer: FaceAnalyzer, action: LivenessAction, que
     faces.push({ timeS: frame.timeS, faces: found });
     // Every third frame is plenty: a screen's moiré stays, the scene's noise averages out.
     if (found.length === 1 && frames.length % 3 === 1) spectrum.add(frame, found[0]!.box);
+    if (found.length === 0 && frames.length % 3 === 1) centre.add(frame, middleOf(frame));
   }
   started ??= Date.now();
   if (profile.iris) faces = await refineEyelids(analyzer, frames, faces, { ...models, iris: true }, DETECT_EVERY_S, opts.thresholds);
   if (profile.emotion) faces = await refineSmile(analyzer, frames, faces, { ...models, emotion: true }, opts.thresholds);
-  return { frames, faces, spectrum, ms: Date.now() - started };
+  return { frames, faces, spectrum, centre, ms: Date.now() - started };
+}
+
+/** A face-sized box in the middle of the frame. */
+function middleOf(frame: RgbImage): { x: number; y: number; width: number; height: number } {
+  return { x: frame.width / 2 - 1, y: frame.height / 2 - 1, width: 2, height: 2 };
 }
 
 async function scoreAnalysed(
@@ -211,6 +227,7 @@ async function presentationSignals(frames: VideoFrame[], analysed: Analysed, bes
   const picks = [...new Set([bestIndex, single[Math.floor(single.length / 4)], single[Math.floor((3 * single.length) / 4)]])].filter(
     (i): i is number => i !== undefined && i >= 0 && analysed.faces[i]?.faces.length === 1,
   );
+  if (analysed.faces.every((f) => f.faces.length === 0)) return { moire: analysed.centre.peakProminence(), faceless: true, antispoof: null, liveness: null };
   const moire = analysed.spectrum.peakProminence();
   if (picks.length === 0) return { moire, antispoof: null, liveness: null };
   const models = await loadSpoofModels();

@@ -31,7 +31,13 @@ export function judgePresentation(videos: readonly PresentationSignals[], limits
   const signals = { moire: of((v) => v.moire) ?? 0, antispoof: of((v) => v.antispoof), liveness: of((v) => v.liveness) };
   const reasons: string[] = [];
   if (signals.moire >= limits.maxMoire) {
-    reasons.push('screen replay suspected: a moiré pattern (the periodic stripes of a filmed display) around the face');
+    // Most videos without a face: the pattern was found where the face should have been.
+    const faceless = videos.filter((v) => v.faceless).length * 2 > videos.length;
+    reasons.push(
+      faceless
+        ? 'screen or print suspected: no face was found, and the middle of the picture shows a moiré pattern (the periodic stripes of a filmed display or printed screen)'
+        : 'screen replay suspected: a moiré pattern (the periodic stripes of a filmed display) around the face',
+    );
   }
   if (limits.minAntispoof > 0 && signals.antispoof !== null && signals.antispoof < limits.minAntispoof) {
     reasons.push('the anti-spoofing model did not see a live face');

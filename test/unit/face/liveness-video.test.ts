@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { useFaceKit } from './face-kit.js';
 import { describe, test } from 'node:test';
 import { DEFAULT_FACE_MODEL, FACE_MODEL_SETTINGS } from '../../../domain/face-match.js';
-import { loadDescriber, samePerson, scoreVideo } from '../../../vision/face/index.js';
+import { join } from 'node:path';
+import { judgePresentation, loadDescriber, samePerson, scoreVideo } from '../../../vision/face/index.js';
+import { renderAttack } from '../../support/attack-videos.js';
 import { fixtureVideo, FIXTURES_MISSING } from './face-fixtures.js';
 
 const fx = useFaceKit();
@@ -37,6 +39,20 @@ describe('generated videos', () => {
     assert.equal(r.bestFrameIndex, -1);
     assert.match(r.reason!, /no face on \d+ of \d+ frames/);
     assert.equal(samePerson([r]).passed, false);
+    // No face anywhere: the middle of the picture is searched for a screen's pattern; a plain scene has none.
+    assert.equal(r.presentation.faceless, true);
+    assert.equal(judgePresentation([r.presentation]).suspected, false, `moiré ${r.presentation.moire}`);
+  });
+
+  test('a screen filmed where no face can be found is a suspected attack, not only a capture problem', async () => {
+    // The same faceless scene, shown on a phone and filmed: the detector still finds no face, the screen's moiré gives it away.
+    const out = join(fx.kit.dir, 'faceless-screen.mp4');
+    await renderAttack(await fx.kit.noFace(), out, 'screen-phone', { seconds: 2 });
+    const r = await scoreVideo(fx.analyzer, 'BLINK', out);
+    assert.equal(r.faces.max, 0);
+    const verdict = judgePresentation([r.presentation]);
+    assert.equal(verdict.suspected, true, `moiré ${r.presentation.moire}`);
+    assert.match(verdict.reasons[0]!, /no face was found/);
   });
 
   test('two people side by side fail and say so', async () => {
