@@ -94,12 +94,13 @@ export async function buildApp({ config, client, db, logStream }: AppDeps): Prom
   await app.register(livenessCallbackRoutes, { prefix: '/api/web/kycService', liveness, secret: config.LIVENESS_CALLBACK_SECRET });
   await app.register(fileRoutes, { prefix: '/api/web/kycService', db });
   const review = createAdminReviewService({ client, db, config });
+  const screening = createScreeningAdminService({ client, db, config });
   await app.register(adminRoutes, { prefix: '/admin/kyc', review, updatePath: '/update-status' });
   await app.register(reviewRoutes, { prefix: '/admin/kyc', review });
-  await app.register(backOffice, { prefix: '/backoffice', config, db, review });
+  await app.register(backOffice, { prefix: '/backoffice', config, db, review, screening });
   await app.register(adminRoutes, { prefix: '/api/web/kycService', review, updatePath: '/status/update' });
   const dataKeys = dataKeyRingFor(db, parseEncryptionKeys(config.PAYLOAD_ENCRYPTION_KEYS));
   await app.register(dataProtectionRoutes, { prefix: '/admin/kyc', service: createDataProtectionService({ client, db, dataKeys, config }) });
-  await app.register(screeningAdminRoutes, { prefix: '/admin/kyc/screening', screening: createScreeningAdminService({ client, db, config }) });
+  await app.register(screeningAdminRoutes, { prefix: '/admin/kyc/screening', screening });
   return app;
 }

@@ -4,6 +4,7 @@ import type { Db } from 'mongodb';
 import { readFileSync } from 'node:fs';
 import type { Config } from '../../config/config.js';
 import type { AdminReviewService } from '../admin-review.service.js';
+import type { ScreeningAdminService } from '../screening-admin.service.js';
 import { HttpError } from '../http-error.js';
 import { authRoutes } from './auth.routes.js';
 import { caseRoutes } from './case.routes.js';
@@ -29,7 +30,7 @@ const CSP = "default-src 'none'; img-src 'self'; style-src 'self'; script-src 's
  * The reviewers' back office under /backoffice: server-rendered pages signed in with a session
  * cookie (not the machines' bearer JWT). Every POST carries a CSRF token.
  */
-export const backOffice: FastifyPluginAsync<{ config: Config; db: Db; review: AdminReviewService }> = async (app, { config, db, review }) => {
+export const backOffice: FastifyPluginAsync<{ config: Config; db: Db; review: AdminReviewService; screening: ScreeningAdminService }> = async (app, { config, db, review, screening }) => {
   // Sessions authenticate these routes: the API's bearer-token check skips them. They are HTML for
   // people; their JSON twins under /admin/kyc are the ones in the OpenAPI document.
   app.addHook('onRoute', (route) => {
@@ -57,7 +58,7 @@ export const backOffice: FastifyPluginAsync<{ config: Config; db: Db; review: Ad
     return reply.type(asset.type).header('cache-control', 'public, max-age=300').send(asset.body);
   });
   await app.register(authRoutes, { db, loginAttempts: config.BACKOFFICE_LOGIN_ATTEMPTS });
-  await app.register(caseRoutes, { review, db });
+  await app.register(caseRoutes, { review, screening, db });
 };
 
 const HEADINGS: Record<number, string> = { 400: 'That did not work', 401: 'Please sign in', 403: 'Not allowed', 404: 'Not found', 409: 'Not possible now', 429: 'Too many attempts' };

@@ -9,7 +9,7 @@ type CaseDetail = Awaited<ReturnType<AdminReviewService['detail']>>;
 // e.g. MRZ cross-checks or screening hits) is shown generically rather than hidden.
 const DOCUMENT_KEYS = new Set(['documentId', 'origin', 'docType', 'country', 'frontFileId', 'backFileId', 'frontImageUrl', 'backImageUrl', 'readSource', 'mrzFormat', 'mrzValid', 'quality', 'extracted', 'confidence', 'confirmed', 'userModified', 'reviewStatus', 'uploadedAt', 'confirmedAt', 'submittedAt']);
 const FACE_KEYS = new Set(['passed', 'similarity', 'distance', 'threshold', 'reason']);
-const PROFILE_KEYS = new Set(['profileId', 'recordId', 'agentUid', 'userId', 'country', 'stage', 'status', 'document', 'liveness', 'faceMatch', 'provider', 'reviewReasons', 'decisions', 'reviewOverdue', 'failReason', 'resubmission', 'review', 'createdAt', 'updatedAt']);
+const PROFILE_KEYS = new Set(['profileId', 'recordId', 'agentUid', 'userId', 'country', 'stage', 'status', 'document', 'liveness', 'faceMatch', 'provider', 'reviewReasons', 'decisions', 'reviewOverdue', 'failReason', 'resubmission', 'review', 'createdAt', 'updatedAt', 'screening']);
 
 const extras = (value: object | null | undefined, known: Set<string>) =>
   Object.fromEntries(Object.entries(value ?? {}).filter(([key, v]) => !known.has(key) && v !== null && v !== undefined));
@@ -37,6 +37,8 @@ export function caseView(detail: CaseDetail, reviewer: SignedInReviewer) {
     approve: approveButton(summary.highRisk, summary.pendingApproval?.reviewerId ?? null, reviewer),
     documentExtras: extras(profile.document, DOCUMENT_KEYS),
     faceExtras: extras(profile.faceMatch, FACE_KEYS),
+    screening: profile.screening ?? null,
+    canResolveHits: !blockedBy && profile.stage === 'MANUAL_REVIEW',
     profileExtras: extras(profile, PROFILE_KEYS),
   };
 }

@@ -3,17 +3,25 @@ import type { Db } from 'mongodb';
 import { z } from 'zod';
 import { profileIdSchema } from '../../domain/kyc-service.schemas.js';
 import { KYC_STAGES } from '../../domain/kyc-stage.js';
-import { REVIEW_REASON_GROUPS } from '../../domain/review.js';
+import { liveClaim, REVIEW_REASON_GROUPS } from '../../domain/review.js';
+import { SCREENING_OUTCOMES } from '../../domain/screening.js';
 import { queueQuery, reviewDecisionBody, reviewNoteBody } from '../../domain/review.schemas.js';
 import { fileInfo, openFile } from '../../stores/files.store.js';
+import { findKycProfile } from '../../stores/kyc-profiles.store.js';
 import type { AdminReviewService, FileLink } from '../admin-review.service.js';
 import { HttpError, notFound } from '../http-error.js';
+import type { ScreeningAdminService } from '../screening-admin.service.js';
 import { caseView } from './case-view.js';
 import type { SignedInReviewer } from './session.js';
 import { sendPage } from './views.js';
 
 const backOfficeFile: FileLink = (fileId) => `/backoffice/files/${fileId}`;
 const caseParams = z.object({ profileId: profileIdSchema });
+const hitParams = caseParams.extend({ hitId: z.string().regex(/^hit_[\w.-]{1,200}$/) });
+const hitForm = z.object({
+  outcome: z.enum(SCREENING_OUTCOMES, { message: 'choose true match or false positive' }),
+  reason: z.string().trim().min(3, 'say why (at least 3 characters)').max(500),
+});
 
 const OUTCOME_TEXT: Record<string, string> = {
   APPROVED: 'Approved.',
@@ -31,7 +39,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 }
 
 /** The queue, the case page, the reviewer's actions (post, then redirect back with a message) and the case images. */
-export const caseRoutes: FastifyPluginAsync<{ review: AdminReviewService; db: Db }> = async (app, { review, db }) => {
+export const caseRoutes: FastifyPluginAsync<{ review: AdminReviewService; screening: ScreeningAdminService; db: Db }> = async (app, { review, screening, db }) => {
   const me = (request: FastifyRequest): SignedInReviewer => request.reviewer!;
 
   app.get('/', async (_request, reply) => reply.redirect('/backoffice/queue', 303));
@@ -79,6 +87,16 @@ export const caseRoutes: FastifyPluginAsync<{ review: AdminReviewService; db: Db
   app.post('/cases/:profileId/notes', async (request, reply) => act(request, reply, async (id) => {
     await review.addNote(id, me(request), parse(reviewNoteBody, request.body).text);
     return 'Note added.';
+  }));
+
+  /** A sanctions/PEP hit resolved on the case page: a true match rejects FINAL, a false positive is dismissed. */
+  app.post('/cases/:profileId/screening/:hitId', async (request, reply) => act(request, reply, async (id) => {
+    const { hitId } = parse(hitParams, request.params);
+    const { outcome, reason } = parse(hitForm, request.body);
+    const claim = liveClaim((await findKycProfile(db, id))?.review?.claim, new Date().toISOString());
+    if (claim && claim.reviewerId !== me(request).id) throw new HttpError(409, `Claimed by ${claim.reviewerId}: only they can resolve hits until the claim ends.`);
+    await screening.resolveHit(id, hitId, outcome, me(request).id, reason);
+    return outcome === 'TRUE_MATCH' ? 'True match recorded: the case is rejected (FINAL).' : 'Hit dismissed as a false positive.';
   }));
 
   /** The case images (document sides, selfie frames) for signed-in reviewers; nothing else is served. */

@@ -10,7 +10,7 @@ import { generateDocument } from '../support/synthetic-documents.js';
 import { SyntheticVideos } from '../support/synthetic-videos.js';
 import { api, startAppUnderTest, type AppUnderTest } from '../helpers/app-under-test.js';
 import { launchChromium, skipWithoutChromium, withScreenshots } from '../helpers/browser.js';
-import { failLiveness, until } from '../helpers/journeys.js';
+import { failLiveness, profileInReview, until } from '../helpers/journeys.js';
 
 /**
  * The reviewers' back office in a real browser (Debian chromium through playwright-core) against the
@@ -270,6 +270,34 @@ describe('back office in the browser', { skip: skipWithoutChromium, timeout: 1_2
       await sara.goto(`${t.baseUrl}/backoffice/queue`);
       await sara.screenshot({ path: new URL('../../docs/backoffice-queue.png', import.meta.url).pathname });
     }
+  });
+
+  it('a sanctions hit is shown on the case page and resolved there: a bad form is refused, a false positive is dismissed with who and why', async () => {
+    // On the shipped fictional OpenSanctions list: fx-11-1, "Mustafa Ninida", born 1993-10-22.
+    const profileId = await profileInReview(t, videos, 'bo_user_scr', [11, 'a'], { name: 'NINIDA MUSTAFA', birthDate: '1993-10-22', nationality: 'IRQ' });
+    const page = await login('ben');
+    await step('screening-hit', async () => {
+      await openCase(page, profileId);
+      const hit = () => page.getByRole('article', { name: /Mustafa Ninida/ });
+      assert.match(await hit().textContent() ?? '', /open.*birth date agrees \(1993-10-22\)/s);
+
+      // The server checks the form too (the browser's own checks switched off here).
+      await hit().locator('form').evaluate((form: HTMLFormElement) => void (form.noValidate = true));
+      await hit().getByLabel(/No: a false positive/).check();
+      await hit().getByLabel(/^Why/).fill('x');
+      await hit().getByRole('button', { name: 'Resolve this hit' }).click();
+      assert.equal(await flash(page), 'reason: say why (at least 3 characters)');
+
+      await hit().getByLabel(/No: a false positive/).check();
+      await hit().getByLabel(/^Why/).fill('namesake: born in another city, different passport');
+      await hit().getByRole('button', { name: 'Resolve this hit' }).click();
+      assert.equal(await flash(page), 'Hit dismissed as a false positive.');
+      assert.match(await hit().textContent() ?? '', /false positive.*Resolved by ben.*namesake: born in another city/s);
+      assert.equal(await hit().locator('form').count(), 0, 'a resolved hit has no form');
+    });
+    const detail = await api(t, 'GET', `/admin/kyc/detail/${profileId}`, { token: t.token('ops', 'admin') });
+    const { outcome, reviewerId } = detail.body.data.profile.screening.hits[0].resolution;
+    assert.deepEqual([outcome, reviewerId], ['FALSE_POSITIVE', 'ben']);
   });
 
   it('a POST without its CSRF token changes nothing; signing out or disabling the account ends the session', async () => {

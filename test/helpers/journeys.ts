@@ -13,15 +13,17 @@ export async function until(check: () => Promise<boolean>, tries = 200): Promise
 }
 
 /**
- * A profile taken by its user to manual review over HTTP: a metadata document, then one liveness
- * session failed with still photos (the app under test runs with LIVENESS_MAX_ATTEMPTS=1).
- * `stills` makes the three videos distinct from those of other calls (replay defence).
+ * A profile taken by its user to manual review over HTTP: a metadata document (its fields as the
+ * user confirms them: `confirm`), then one liveness session failed with still photos (the app under
+ * test runs with LIVENESS_MAX_ATTEMPTS=1). `stills` makes the three videos distinct from those of
+ * other calls (replay defence).
  */
-export async function profileInReview(t: AppUnderTest, videos: SyntheticVideos, userId: string, stills: [number, 'a' | 'a2' | 'b']): Promise<string> {
+export async function profileInReview(t: AppUnderTest, videos: SyntheticVideos, userId: string, stills: [number, 'a' | 'a2' | 'b'], confirm: object = {}): Promise<string> {
   const token = t.token(userId);
   const profileId = (await api(t, 'POST', '/api/web/kycService/submit', { token, body: { userId, country: 'TH' } })).body.data.profileId;
   const doc = await api(t, 'POST', '/api/web/kycService/document', { token, body: { profileId, docType: 'PASSPORT', frontImageUrl: 'https://cdn.example/p.jpg', expiryDate: '2033-03-03' } });
-  await api(t, 'POST', `/api/web/kycService/document/confirm?documentId=${doc.body.data.documentId}`, { token, body: {} });
+  const confirmed = await api(t, 'POST', `/api/web/kycService/document/confirm?documentId=${doc.body.data.documentId}`, { token, body: confirm });
+  assert.equal(confirmed.status, 200, JSON.stringify(confirmed.body));
   await api(t, 'POST', `/api/web/kycService/document/submit?documentId=${doc.body.data.documentId}`, { token });
   await failLiveness(t, videos, userId, profileId, stills);
   return profileId;

@@ -1,5 +1,6 @@
 // The back office's only script (progressive: every page works without it). Zoom and rotate for
-// document images, ready-made RETRY messages, a confirmation before a FINAL rejection.
+// document images, ready-made RETRY messages, a confirmation before a FINAL rejection (a reject or a
+// screening true match).
 /* global document, window */ // runs in the reviewer's browser
 'use strict';
 
@@ -25,7 +26,11 @@ document.addEventListener('change', (event) => {
   if (select && select.value) document.getElementById(select.dataset.fills).value = select.value;
 });
 
+// A form with data-confirm-when asks only when its chosen outcome is that value (a true match).
 document.addEventListener('submit', (event) => {
-  const message = event.target.dataset.confirm;
+  const form = event.target;
+  const message = form.dataset.confirm;
+  const when = form.dataset.confirmWhen;
+  if (when && form.elements.outcome?.value !== when) return;
   if (message && !window.confirm(message)) event.preventDefault();
 });
