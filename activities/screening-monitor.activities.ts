@@ -4,10 +4,10 @@ import type { Db } from 'mongodb';
 import type { EncryptionKeys } from '../codec/master-keys.js';
 import { kycProfileWorkflowId } from '../domain/ids.js';
 import { ScreeningIndex } from '../screening/index.js';
-import { findKycProfile, profileDto } from '../stores/kyc-profiles.store.js';
+import { findKycProfile, profileDto, type KycProfileDoc } from '../stores/kyc-profiles.store.js';
 import { entriesChangedIn } from '../stores/screening-lists.store.js';
-import { approvedProfilesAfter, claimAlert } from '../stores/screening-alerts.store.js';
-import { loadScreeningSubjects } from '../stores/screening-subjects.store.js';
+import { claimAlert } from '../stores/screening-alerts.store.js';
+import { screeningSubjectsAfter } from '../stores/screening-subjects.store.js';
 import { screeningAlertSignal } from '../workflows/kyc-profile.messages.js';
 import { importListFiles } from './screening-lists.activities.js';
 
@@ -37,30 +37,34 @@ export function createMonitoringActivities({ db, keys, threshold, client, taskQu
   return {
     loadScreeningLists: ({ paths }: { paths: string[] }) => importListFiles(db, paths),
 
+    /**
+     * Screens a page of stored subjects against the delta; a subject with a new hit whose profile
+     * is approved reopens it. Every stored subject is screened in memory (cheap) and only the rare
+     * hits look up their profile's stage: paging the read model by stage is what was slow.
+     */
     async rescreenApprovedPage({ versionIds, after, limit }: { versionIds: string[]; after: string | null; limit: number }): Promise<PageResult> {
       const index = await deltaIndex(versionIds);
-      const profiles = await approvedProfilesAfter(db, after, limit);
-      const subjects = index.size ? await loadScreeningSubjects(db, keys, profiles.map((p) => p._id)) : new Map();
+      const { subjects, last } = await screeningSubjectsAfter(db, keys, after, limit);
       let alerted = 0;
-      for (const [i, profile] of profiles.entries()) {
+      for (const [i, subject] of subjects.entries()) {
         if (i % 500 === 0) heartbeat(i);
-        const subject = subjects.get(profile._id);
-        if (!subject) continue; // screened before monitoring existed, or erased
-        const hits = index.screen(subject, { threshold, limit: 20 });
+        const hits = index.size ? index.screen(subject, { threshold, limit: 20 }) : [];
+        if (!hits.length) continue;
+        const doc = await findKycProfile(db, subject.profileId);
+        if (doc?.stage !== 'APPROVED') continue; // in progress or decided otherwise: onboarding screens it
         const fresh = [];
-        for (const hit of hits) if (await claimAlert(db, profile._id, hit.entryId, versionIds)) fresh.push(hit);
+        for (const hit of hits) if (await claimAlert(db, subject.profileId, hit.entryId, versionIds)) fresh.push(hit);
         if (!fresh.length) continue;
-        await reopen(profile._id, versionIds.at(-1)!, fresh);
+        await reopen(doc, versionIds.at(-1)!, fresh);
         alerted++;
       }
-      return { screened: profiles.length, alerted, next: profiles.length === limit ? profiles.at(-1)!._id : null };
+      return { screened: subjects.length, alerted, next: last };
     },
   };
 
   /** Signals the profile's workflow, or starts a new run of it from the read model if it has closed. */
-  async function reopen(profileId: string, listVersion: string, hits: ReturnType<ScreeningIndex['screen']>) {
-    const doc = await findKycProfile(db, profileId);
-    if (!doc) return;
+  async function reopen(doc: KycProfileDoc, listVersion: string, hits: ReturnType<ScreeningIndex['screen']>) {
+    const profileId = doc._id;
     await client().workflow.signalWithStart('kycProfileWorkflow', {
       workflowId: kycProfileWorkflowId(profileId),
       taskQueue,
@@ -74,6 +78,7 @@ export function createMonitoringActivities({ db, keys, threshold, client, taskQu
 export type MonitoringActivities = ReturnType<typeof createMonitoringActivities>;
 
 export interface PageResult {
+  /** Stored subjects screened (every profile with a screened identity; only approved ones are alerted). */
   screened: number;
   alerted: number;
   /** Where the next page starts, or null after the last. */

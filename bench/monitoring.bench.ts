@@ -4,7 +4,7 @@
 // of 500 new entries, 1 in 1,000 customers listed in it (each reopened for review by a signal-with-
 // start of its profile workflow). Times `screeningMonitorWorkflow` from start to result. Prints figures.
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -20,13 +20,14 @@ import { importListVersion } from '../stores/screening-lists.store.js';
 import { sealedSubjectDoc } from '../stores/screening-subjects.store.js';
 import { screeningMonitorWorkflow } from '../workflows/screening-monitor.workflow.js';
 import { createWorker } from '../worker/worker.js';
-import { profileDoc, profileOf, userOf } from './api/seed.js';
+import { profileDoc, profileOf, userDoc, userOf } from './api/seed.js';
 
 const { values } = parseArgs({ options: { customers: { type: 'string', default: '10000,20000' }, 'page-size': { type: 'string' } } });
 const SIZES = values.customers.split(',').map(Number);
 const DELTA = 500;
 const TARGET_CUSTOMERS = 100_000;
 
+Runtime.install({ logger: new DefaultLogger('ERROR') });
 const stack = await startTestStack();
 const rows: string[] = [];
 try {
@@ -88,6 +89,7 @@ async function seed(db: Db, size: number, keys: ReturnType<typeof parseEncryptio
     const subjects = range.map(subjectOf);
     subjects.forEach((s, k) => (range[k]! % 1_000 === 500 ? listed.push(s) : undefined));
     await db.collection('kyc_profiles').insertMany(range.map((i) => profileDoc(i, 'APPROVED')) as never[]);
+    await db.collection('kyc_users').insertMany(range.map((i) => userDoc(i, 'APPROVED')) as never[]);
     await db.collection('screening_subjects').insertMany(range.map((i, k) => sealedSubjectDoc(keys, profileOf(i), userOf(i), subjects[k]!)) as never[]);
   }
   // The delta: fictional people (another seed), plus the listed customers as list entries.

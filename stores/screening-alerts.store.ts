@@ -22,14 +22,6 @@ export async function deleteAlertsOf(db: Db, profileIds: string[]): Promise<numb
 
 export async function ensureScreeningAlertIndexes(db: Db): Promise<void> {
   await db.collection('screening_alerts').createIndex({ profileId: 1 }, { name: 'by_profile' });
-  // Monitoring pages through approved profiles in id order.
+  // Kept for deployments that have it (monitoring paged approved profiles by stage before).
   await db.collection('kyc_profiles').createIndex({ stage: 1, _id: 1 }, { name: 'by_stage_id' });
 }
-
-/** A page of approved profiles (ids and owners), in id order after `after`. */
-export const approvedProfilesAfter = (db: Db, after: string | null, limit: number) =>
-  db.collection<{ _id: string; userId: string }>('kyc_profiles')
-    .find({ stage: 'APPROVED', ...(after ? { _id: { $gt: after } } : {}) }, { projection: { _id: 1, userId: 1 } })
-    .sort({ _id: 1 })
-    .limit(limit)
-    .toArray();

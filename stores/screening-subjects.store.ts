@@ -33,16 +33,22 @@ export async function saveScreeningSubject(db: Db, keys: EncryptionKeys, profile
   await subjects(db).replaceOne({ _id }, doc, { upsert: true });
 }
 
-/** The subjects of these profiles (those still stored and readable), by profile id. */
-export async function loadScreeningSubjects(db: Db, keys: EncryptionKeys, profileIds: string[]): Promise<Map<string, ScreeningSubject & { userId: string }>> {
-  const out = new Map<string, ScreeningSubject & { userId: string }>();
-  for (const doc of await subjects(db).find({ _id: { $in: profileIds } }).toArray()) {
+/**
+ * A page of stored subjects in profile-id order after `after` (monitoring pages through them):
+ * the small sealed records, read by an `_id` range, which FerretDB answers from its `_id` index
+ * (paging the large read-model documents by stage, or `$in` lookups, scan the collection per page).
+ * `last` is the page's last id (null after the last page); unreadable records are skipped.
+ */
+export async function screeningSubjectsAfter(db: Db, keys: EncryptionKeys, after: string | null, limit: number): Promise<{ subjects: Array<ScreeningSubject & { profileId: string; userId: string }>; last: string | null }> {
+  const docs = await subjects(db).find(after ? { _id: { $gt: after } } : {}).sort({ _id: 1 }).limit(limit).toArray();
+  const out: Array<ScreeningSubject & { profileId: string; userId: string }> = [];
+  for (const doc of docs) {
     const key = keys.keys.get(doc.keyId);
     if (!key) continue; // sealed with a key no longer configured: unreadable, so not screened
     const plain = open(key, doc.sealed.buffer, `screening-subject:${doc._id}`);
-    out.set(doc._id, { ...(JSON.parse(plain.toString('utf8')) as ScreeningSubject), userId: doc.userId });
+    out.push({ ...(JSON.parse(plain.toString('utf8')) as ScreeningSubject), profileId: doc._id, userId: doc.userId });
   }
-  return out;
+  return { subjects: out, last: docs.length === limit ? docs.at(-1)!._id : null };
 }
 
 /** Erasure: the sealed subjects of these profiles (all the user's when `profileIds` is null). */

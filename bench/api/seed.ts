@@ -20,7 +20,7 @@ export async function seedUsers(db: Db, from: number, to: number): Promise<void>
     const range = Array.from({ length: Math.min(BATCH, to - start) }, (_, k) => start + k);
     await Promise.all([
       db.collection('kyc_profiles').insertMany(range.map((i) => profileDoc(i)) as never[]),
-      db.collection('kyc_users').insertMany(range.map(userDoc) as never[]),
+      db.collection('kyc_users').insertMany(range.map((i) => userDoc(i)) as never[]),
       db.collection('fee_payments').insertMany(range.map(paymentDoc) as never[]),
       db.collection('card_applications').insertMany(range.map(taskDoc) as never[]),
     ]);
@@ -68,8 +68,9 @@ export function profileDoc(i: number, stage: 'LIVENESS' | 'APPROVED' = 'LIVENESS
   return { ...s, _id: s.profileId, version: 5, createdAt: at(i), updatedAt: at(i) };
 }
 
-function userDoc(i: number) {
-  const s = status(i);
+/** A user's summary document (its latest profile). */
+export function userDoc(i: number, stage: 'LIVENESS' | 'APPROVED' = 'LIVENESS') {
+  const s = status(i, stage);
   return {
     _id: userOf(i),
     latestProfile: { profileId: s.profileId, recordId: s.recordId, agentUid: s.agentUid, stage: s.stage, failReason: null, version: 5, createdAt: at(i), updatedAt: at(i) },
