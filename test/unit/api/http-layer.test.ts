@@ -127,3 +127,22 @@ describe('logs', () => {
     await app.close();
   });
 });
+
+describe('face blocklist routes (HTTP layer)', async () => {
+  const { app, token } = await buildHttpOnlyApp();
+  const call = (method: 'POST' | 'DELETE', url: string, sub: string, role: 'user' | 'admin', payload?: unknown) =>
+    app.inject({ method, url, headers: { authorization: `Bearer ${token(sub, role)}` }, ...(payload ? { payload } : {}) });
+
+  it('only admins block faces; a malformed profile id, reason or blocklist id is a 400 with the envelope, before any lookup', async () => {
+    const profileId = `profile_${'a'.repeat(24)}`;
+    assert.equal((await call('POST', '/admin/kyc/screening/blocklist/face', 'u1', 'user', { profileId, reason: 'fraud ring' })).statusCode, 403);
+    for (const body of [{ profileId: 'profile_nope', reason: 'fraud ring' }, { profileId, reason: 'x' }, { profileId }]) {
+      const res = await call('POST', '/admin/kyc/screening/blocklist/face', 'ops', 'admin', body);
+      assert.equal(res.statusCode, 400, JSON.stringify(body));
+      assert.equal(typeof res.json().message, 'string');
+    }
+    assert.equal((await call('DELETE', '/admin/kyc/screening/blocklist/face:profile_nope', 'ops', 'admin')).statusCode, 400);
+    assert.equal((await call('DELETE', `/admin/kyc/screening/blocklist/face:${profileId}x`, 'ops', 'admin')).statusCode, 400);
+    await app.close();
+  });
+});
