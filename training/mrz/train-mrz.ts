@@ -1,10 +1,13 @@
 /**
- * `npm run train:mrz [-- --steps 2400 --stop-after 1500]`: trains the MRZ line recognizer from
- * scratch on synthetic lines and writes vision/ocr/model/mrz-ctc.{json,bin}. The defaults make
- * the committed model: step 1500 of a 2400-step schedule (where the first training on this shared
- * machine had to stop; a full schedule is `-- --stop-after 0`). Python and PyTorch (CPU) go
- * into a virtualenv under the tools folder (pinned in requirements.txt); nothing here is needed
- * by CI or at run time. Runs at low priority (nice 10): the machine is shared.
+ * `npm run train:mrz [-- --steps 6500] [--scratch --steps 2400 --stop-after 1500] [--resume-from X]`:
+ * trains the MRZ line recognizer on synthetic lines and writes vision/ocr/model/mrz-ctc.{json,bin}.
+ * The defaults make the committed model: the first training's step-1500 export (kept in
+ * training/mrz/base/; its own data cannot be redrawn, see README) trained on to step 6500 of a
+ * 6500-step schedule. `--scratch` trains from random weights instead. A float32 checkpoint
+ * (weights and optimizer) is kept at every export under the tools folder, so a cut run goes on with
+ * `-- --resume-from .tools/mrz-ctc.pt`. Python and PyTorch (CPU) go into a virtualenv there
+ * (pinned in requirements.txt); nothing here is needed by CI or at run time. Runs at low priority
+ * (nice 10): the machine is shared.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -25,8 +28,13 @@ execFileSync(python, ['-m', 'pip', 'install', '-q', '-r', path.join(here, 'requi
 
 const started = Date.now();
 const given = process.argv.slice(2);
-const defaults = given.includes('--stop-after') ? [] : ['--stop-after', '1500'];
-const args = ['-n', '10', python, path.join(here, 'train.py'), '--out', path.join(root, 'vision', 'ocr', 'model'), ...defaults, ...given];
+const scratch = given.includes('--scratch');
+const defaults = [
+  '--out', path.join(root, 'vision', 'ocr', 'model'), '--checkpoint', path.join(tools, 'mrz-ctc.pt'),
+  ...(scratch || given.includes('--resume-from') ? [] : ['--resume-from', path.join(here, 'base'), '--steps', '6500']),
+];
+// Later options win (argparse), so anything given overrides a default.
+const args = ['-n', '10', python, path.join(here, 'train.py'), ...defaults, ...given.filter((a) => a !== '--scratch')];
 // One thread: on a busy machine, two OpenMP threads spend their time waiting for each other.
 const run = spawnSync('nice', args, { cwd: here, stdio: 'inherit', env: { ...process.env, OMP_NUM_THREADS: '1' } });
 console.log(`train:mrz took ${((Date.now() - started) / 60_000).toFixed(1)} min`);

@@ -1,7 +1,8 @@
 """Trains the MRZ line recognizer (a small fully convolutional network with CTC) on synthetic lines
 only and writes vision/ocr/model/mrz-ctc.{json,bin}: folded conv weights as float16, loaded by
 vision/ocr/mrz-recognizer.ts with tfjs. Reproducible: fixed seeds, one thread layout.
-    python train.py [--steps 2400] [--stop-after N] [--out ../../vision/ocr/model]"""
+    python train.py [--steps 2400] [--stop-after N] [--out ../../vision/ocr/model]
+        [--resume-from MODEL_DIR | CHECKPOINT.pt] [--checkpoint CHECKPOINT.pt] [--evaluate]"""
 import argparse
 import json
 import math
@@ -132,6 +133,50 @@ def export(model, out_dir, meta):
     model.train()
 
 
+def save_checkpoint(path, model, opt, step, meta):
+    """float32 weights and optimizer state, so that a later run can go on exactly (--resume-from)."""
+    if path:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(), "step": step, "meta": {**meta, "steps": step}}, path)
+
+
+def load_exported(model, model_dir, rng):
+    """Loads exported (BatchNorm-folded, float16) weights back into LineNet so that training can go on
+    from them. The fold is undone so that train mode (batch statistics) computes what the export does:
+    each BatchNorm gets the mean and variance its conv's output has on synthetic lines, and a scale and
+    shift that cancel them again. Returns the export's metadata."""
+    meta = json.loads((model_dir / "mrz-ctc.json").read_text())
+    blob = np.frombuffer((model_dir / "mrz-ctc.bin").read_bytes(), np.float16)
+    t = {d["name"]: torch.from_numpy(blob[d["offset"]:d["offset"] + math.prod(d["shape"])].astype(np.float32).reshape(d["shape"]))
+         for d in meta["tensors"]}
+    stats = {}
+    with torch.no_grad():
+        for i, b in enumerate(model.blocks):
+            conv, bn = b[0], b[1]
+            conv.weight.copy_(t[f"conv{i}.w"].permute(3, 2, 0, 1))
+            bn.weight.fill_(1.0)  # for the measuring pass: BatchNorm as "plus the folded bias"
+            bn.bias.copy_(t[f"conv{i}.b"])
+            bn.running_mean.zero_()
+            bn.running_var.fill_(1.0 - bn.eps)
+            conv.register_forward_hook(lambda _m, _i, out, i=i: stats.setdefault(i, []).append(out.transpose(0, 1).reshape(out.shape[1], -1)))
+        model.head.weight.copy_(t["head.w"].permute(3, 2, 0, 1))
+        model.head.bias.copy_(t["head.b"])
+        model.eval()
+        for _ in range(4):
+            model(batch(rng, 16, windows=False)[0])
+        for i, b in enumerate(model.blocks):
+            conv, bn = b[0], b[1]
+            conv._forward_hooks.clear()
+            z = torch.cat(stats[i], 1)
+            mean, var = z.mean(1), z.var(1, unbiased=False)
+            bn.running_mean.copy_(mean)
+            bn.running_var.copy_(var)
+            bn.weight.copy_(torch.sqrt(var + bn.eps))
+            bn.bias.copy_(bn.bias + mean)
+    model.train()
+    return meta
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps", type=int, default=2400)
@@ -140,22 +185,47 @@ def main():
     ap.add_argument("--seed", type=int, default=12)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--out", default=str(Path(__file__).resolve().parents[2] / "vision" / "ocr" / "model"))
+    ap.add_argument("--resume-from", help="an exported model folder (goes on at its step, fresh optimizer) or a --checkpoint file")
+    ap.add_argument("--checkpoint", help="also save a float32 checkpoint (weights, optimizer, step) here at every export")
+    ap.add_argument("--evaluate", action="store_true", help="only print the --resume-from model's validation (1024 lines)")
     args = ap.parse_args()
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     val_rng_seed = args.seed + 1000
     model = LineNet()
     params = sum(p.numel() for p in model.parameters())
-    print(f"LineNet: {params} parameters, {args.steps} steps of {args.batch} lines", flush=True)
     opt = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=1e-4)
+    start, resumed = 0, None
+    from_export = bool(args.resume_from) and not args.resume_from.endswith(".pt")
+    if args.resume_from and not from_export:
+        ckpt = torch.load(args.resume_from)
+        model.load_state_dict(ckpt["model"])
+        opt.load_state_dict(ckpt["optimizer"])
+        start, resumed = ckpt["step"], ckpt["meta"]
+    elif from_export:
+        resumed = load_exported(model, Path(args.resume_from), random.Random(args.seed + 2000))
+        start = resumed["steps"]
+    if args.evaluate:
+        acc, cer = evaluate(model, random.Random(val_rng_seed), 1024)
+        print(f"{args.resume_from}: validation line accuracy {acc:.4f}, char error {cer:.5f}")
+        return
+    print(f"LineNet: {params} parameters, steps {start + 1}-{args.stop_after or args.steps} of a {args.steps}-step schedule, "
+          f"{args.batch} lines a step", flush=True)
     ctc = nn.CTCLoss(blank=BLANK, zero_infinity=True)
     started, losses = time.time(), []
-    batches = torch.utils.data.DataLoader(Batches(args.seed, args.batch), batch_size=None, num_workers=1, prefetch_factor=4)
-    for step, (x, targets, lens) in enumerate(batches, start=1):
+    # A resumed run draws other lines than the steps before it did (its own seed), the same every time.
+    data_seed = args.seed if start == 0 else args.seed * 1_000_003 + start
+    batches = torch.utils.data.DataLoader(Batches(data_seed, args.batch), batch_size=None, num_workers=1, prefetch_factor=4)
+    meta = {"seed": args.seed, "schedule": args.steps}
+    if resumed:
+        meta["resumedFrom"] = {k: resumed[k] for k in ("steps", "schedule", "seed", "resumedFrom") if k in resumed}
+    for step, (x, targets, lens) in enumerate(batches, start=start + 1):
         if step > (args.stop_after or args.steps):
             break
-        # Warm-up, then cosine decay over the fixed number of steps.
-        lr = 2e-3 * min(1.0, step / 300) * (0.5 * (1 + math.cos(math.pi * step / args.steps)) * 0.98 + 0.02)
+        # Warm-up (again after a resume from an export: its optimizer state is not kept), then cosine
+        # decay over the fixed number of steps.
+        warm = (step - start) / 100 if from_export else step / 300
+        lr = 2e-3 * min(1.0, warm) * (0.5 * (1 + math.cos(math.pi * step / args.steps)) * 0.98 + 0.02)
         for g in opt.param_groups:
             g["lr"] = lr
         logits = model(x)  # N x C x T
@@ -173,11 +243,13 @@ def main():
             acc, cer = evaluate(model, random.Random(val_rng_seed))
             print(f"step {step} {elapsed / 60:.1f} min lr {lr:.5f} loss {np.mean(losses[-500:]):.4f} "
                   f"val line acc {acc:.3f} char err {cer:.4f}", flush=True)
-            export(model, Path(args.out), {"steps": step, "minutes": round(elapsed / 60, 1), "seed": args.seed})
+            export(model, Path(args.out), {"steps": step, "minutes": round(elapsed / 60, 1), **meta})
+            save_checkpoint(args.checkpoint, model, opt, step, meta)
     step = args.stop_after or args.steps
     acc, cer = evaluate(model, random.Random(val_rng_seed), 1024)
-    export(model, Path(args.out), {"steps": step, "minutes": round((time.time() - started) / 60, 1), "seed": args.seed,
+    export(model, Path(args.out), {"steps": step, "minutes": round((time.time() - started) / 60, 1), **meta,
                                    "validation": {"lines": 1024, "lineAccuracy": acc, "charErrorRate": cer}})
+    save_checkpoint(args.checkpoint, model, opt, step, meta)
     print(f"done: {step} of {args.steps} scheduled steps in {(time.time() - started) / 60:.1f} min; validation line accuracy {acc:.4f}, char error {cer:.5f}")
 
 
