@@ -69,10 +69,12 @@ async function readDocument(ctx: Ctx, image: Buffer, docType?: DocTypeHint, vizI
   // The visual zone above the first MRZ-like lines is OCR'd on a tesseract worker while the
   // recognizer reads them (the ink map's first find is nearly always the answer).
   const viz = vizImage ? null : new VizCache(ctx.pool);
-  let best = await inkMapRead(ctx, base, viz);
+  const lined = new Set<Rotation>();
+  let best = await inkMapRead(ctx, base, viz, lined);
   let texty = { img: base, rotation: 0 as Rotation, lines: -1 };
   if (!best || !oriented(best.read)) {
-    const located = await searchTurns(ctx, base, docType, best && best.read.quality > MRZ_QUALITY ? best.rotation : undefined);
+    const known = best && best.read.quality > MRZ_QUALITY ? best.rotation : undefined;
+    const located = await searchTurns(ctx, base, locateTurns(docType, known, [...lined]));
     texty = located.texty;
     if (located.best && (!best || score(located.best.read) > score(best.read))) best = located.best;
   }
@@ -97,13 +99,16 @@ const MRZ_QUALITY = -1.5;
 
 /**
  * The ink map, turn by turn (cheap: it finds most MRZs), each turn's candidate line groups read
- * by the recognizer. Stops at a valid read, or once a read shows the orientation.
+ * by the recognizer. Stops at a valid read, or once a read shows the orientation. Adds to `lined`
+ * the turns at which it saw MRZ-like line groups.
  */
-async function inkMapRead(ctx: Ctx, base: GreyImage, viz: VizCache | null): Promise<Found | null> {
+async function inkMapRead(ctx: Ctx, base: GreyImage, viz: VizCache | null, lined: Set<Rotation>): Promise<Found | null> {
   let best: Found | null = null;
   for (const rotation of [0, 180, 90, 270] as Rotation[]) {
     const img = rotation ? await rotateGrey(base, rotation) : base;
-    for (const bands of await findMrzCandidates(img)) {
+    const groups = await findMrzCandidates(img);
+    if (groups.length) lined.add(rotation);
+    for (const bands of groups) {
       viz?.start({ img, rotation, rect: bands.rect }, true);
       const read = await readMrzLines(ctx.recognizer, img, bands.boxes);
       if (read && (!best || score(read) > score(best.read))) best = { read, img, rotation, rect: bands.rect };
@@ -120,10 +125,10 @@ async function inkMapRead(ctx: Ctx, base: GreyImage, viz: VizCache | null): Prom
  * turns `locateTurns` allows, stopping at a valid read or at a turn with plenty of confident
  * upright text (the page is upright there, so the other turns would only show it sideways).
  */
-async function searchTurns(ctx: Ctx, base: GreyImage, docType?: DocTypeHint, known?: Rotation) {
+async function searchTurns(ctx: Ctx, base: GreyImage, turns: Rotation[]) {
   let best: Found | null = null;
   let texty = { img: base, rotation: 0 as Rotation, lines: -1 };
-  for (const rotation of locateTurns(docType, known)) {
+  for (const rotation of turns) {
     const img = rotation ? await rotateGrey(base, rotation) : base;
     const page: PageText = { lines: 0, confidence: 0 };
     const loc = await locateMrz(ctx.pool, img, page);
@@ -143,11 +148,16 @@ async function searchTurns(ctx: Ctx, base: GreyImage, docType?: DocTypeHint, kno
  * already looked at all four turns; measured on the real and hard synthetic sets, this pass never
  * once turned a miss into a read. So: the turn the ink map found, else only upright for a passport
  * or visa (no MRZ means no answer there anyway); a document that may carry none (a licence, a card's
- * front) is searched turn by turn for its upright text, which its printed fields are read from.
+ * front) is searched for its upright text, which its printed fields are read from: only the two
+ * opposite turns at which the ink map saw long lines run across the page (`lined`), where it saw
+ * them at one such pair only; else all four.
  */
-export function locateTurns(docType: DocTypeHint | undefined, known: Rotation | undefined): Rotation[] {
+export function locateTurns(docType: DocTypeHint | undefined, known: Rotation | undefined, lined: Rotation[] = []): Rotation[] {
   if (known !== undefined) return [known];
-  return docType === 'PASSPORT' || docType === 'VISA' ? [0] : [0, 90, 270, 180];
+  if (docType === 'PASSPORT' || docType === 'VISA') return [0];
+  const all: Rotation[] = [0, 90, 270, 180];
+  const across = (r: Rotation) => r % 180 === lined[0]! % 180;
+  return lined.length && lined.every(across) ? all.filter(across) : all;
 }
 
 /** The ink map inside a located region (widened by a few lines) finds its lines one by one. */

@@ -124,13 +124,18 @@ describe(`document reader on synthetic documents (${MRZ_FONT_NOTE})`, () => {
     assert.equal(res.mrz?.checkDigitsValid, true);
   });
 
-  it('bounds the tesseract locating pass: the ink map\'s turn, else upright only where an MRZ is required', () => {
+  it('bounds the tesseract locating pass: the ink map\'s turn, else upright only where an MRZ is required, else the turns its lines run across', () => {
     assert.deepEqual(locateTurns('PASSPORT', 90), [90]);
     assert.deepEqual(locateTurns('ID_CARD', 180), [180]);
     assert.deepEqual(locateTurns('PASSPORT', undefined), [0]);
     assert.deepEqual(locateTurns('VISA', undefined), [0]);
     // A document that may carry no MRZ: its upright turn is searched for, to read its printed fields.
     assert.deepEqual(locateTurns('DRIVER_LICENSE', undefined), [0, 90, 270, 180]);
+    // Long lines seen across the page at 0° and 180° only: the page is upright or upside down.
+    assert.deepEqual(locateTurns('ID_CARD', undefined, [180, 0]), [0, 180]);
+    assert.deepEqual(locateTurns('ID_CARD', undefined, [90]), [90, 270]);
+    // Seen at crossing turns (a ruled pattern, say): no turn can be ruled out.
+    assert.deepEqual(locateTurns('ID_CARD', undefined, [0, 90]), [0, 90, 270, 180]);
   });
 
   it('levels a photo taken at a slant before reading it', async () => {
