@@ -1,9 +1,9 @@
 /**
- * `npm run train:mrz [-- --steps 6500] [--scratch --steps 2400 --stop-after 1500] [--resume-from X]`:
+ * `npm run train:mrz [-- --steps 4500] [--scratch --steps 2400 --stop-after 1500] [--resume-from X]`:
  * trains the MRZ line recognizer on synthetic lines and writes vision/ocr/model/mrz-ctc.{json,bin}.
  * The defaults make the committed model: the first training's step-1500 export (kept in
- * training/mrz/base/; its own data cannot be redrawn, see README) trained on to step 6500 of a
- * 6500-step schedule. `--scratch` trains from random weights instead. A float32 checkpoint
+ * training/mrz/base/; its own data cannot be redrawn, see README) trained on to step 4500 of a
+ * 4500-step schedule. `--scratch` trains from random weights instead. A float32 checkpoint
  * (weights and optimizer) is kept at every export under the tools folder, so a cut run goes on with
  * `-- --resume-from .tools/mrz-ctc.pt`. Python and PyTorch (CPU) go into a virtualenv there
  * (pinned in requirements.txt); nothing here is needed by CI or at run time. Runs at low priority
@@ -31,7 +31,7 @@ const given = process.argv.slice(2);
 const scratch = given.includes('--scratch');
 const defaults = [
   '--out', path.join(root, 'vision', 'ocr', 'model'), '--checkpoint', path.join(tools, 'mrz-ctc.pt'),
-  ...(scratch || given.includes('--resume-from') ? [] : ['--resume-from', path.join(here, 'base'), '--steps', '6500']),
+  ...(scratch || given.includes('--resume-from') ? [] : ['--resume-from', path.join(here, 'base'), '--steps', '4500']),
 ];
 // Later options win (argparse), so anything given overrides a default.
 const args = ['-n', '10', python, path.join(here, 'train.py'), ...defaults, ...given.filter((a) => a !== '--scratch')];
