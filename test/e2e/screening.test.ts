@@ -8,7 +8,8 @@ import { until } from '../helpers/journeys.js';
 /** On the shipped fictional OpenSanctions list: fx-11-1, "Mustafa Ninida", born 1993-10-22, IQ. */
 const LISTED = { name: 'NINIDA MUSTAFA', birthDate: '1993-10-22', nationality: 'IRQ' };
 
-describe('sanctions screening over HTTP (real worker, dev lists loaded)', { timeout: 240_000 }, () => {
+// Four journeys through the vision worker each: about 4 minutes at load 8 on 2 cores.
+describe('sanctions screening over HTTP (real worker, dev lists loaded)', { timeout: 600_000 }, () => {
   let t: AppUnderTest;
   let videos: SyntheticVideos;
   const admin = () => t.token('ops_kim', 'admin');
