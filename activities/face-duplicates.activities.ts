@@ -3,6 +3,7 @@ import type { EncryptionKeys } from '../codec/master-keys.js';
 import type { DuplicateCheck, DuplicateLink } from '../domain/screening.js';
 import { FaceIndex, type FaceMatch } from '../screening/face-index.js';
 import { blockedFaces, faceVersions, loadFaceDescriptors } from '../stores/face-descriptors.store.js';
+import { isFinalStage } from '../domain/kyc-stage.js';
 import { findKycProfile } from '../stores/kyc-profiles.store.js';
 import { parseFaceRowKey, type createFaceIndexCache } from './face-index.cache.js';
 
@@ -15,8 +16,6 @@ export interface FaceDuplicateDeps {
   /** FACE_DESCRIPTOR_MODEL: the band holds for this model only. */
   model: string;
 }
-
-const CLOSED_STAGES = ['REJECTED', 'EXPIRED', 'CANCELLED'];
 
 /**
  * Duplicate-face search: the profile's document portrait and selfie descriptors (stored sealed by
@@ -61,7 +60,8 @@ export function createFaceDuplicateActivities({ db, keys, faceIndex, matchBand, 
       const stored = current.get(c.profileId);
       if (!stored || stored.storedAt !== c.storedAt || stored.userId === userId) continue;
       const stage = (await findKycProfile(db, c.profileId))?.stage;
-      if (stage && !CLOSED_STAGES.includes(stage)) links.push({ profileId: c.profileId, userId: stored.userId, match: 'FACE', distance: Math.round(c.distance * 1e4) / 1e4 });
+      // Open or approved: closed (final, not approved) profiles no longer count, as the stage table says.
+      if (stage && (stage === 'APPROVED' || !isFinalStage(stage))) links.push({ profileId: c.profileId, userId: stored.userId, match: 'FACE', distance: Math.round(c.distance * 1e4) / 1e4 });
       if (links.length === 10) break;
     }
     return links;
