@@ -35,58 +35,67 @@ export function greedyDecode(lp: LineProbs): DecodedLine {
 /**
  * The most probable CTC path that emits exactly `allowed.length` characters, position i taking
  * only characters in allowed[i] (Viterbi over the CTC lattice). Null when the line has too few
- * frames for that many characters.
+ * frames for that many characters. Runs several times per read (each layout length and line
+ * window), so the lattice lives in flat typed arrays swapped frame to frame and the logarithms
+ * are taken once.
  */
 export function constrainedDecode(lp: LineProbs, allowed: string[]): DecodedLine | null {
-  const { probs, frames: T, classes: C, blank, alphabet } = lp;
+  const { frames: T, classes: C, blank, alphabet } = lp;
   const L = allowed.length;
   if (T < L) return null;
   const ids = allowed.map((chars) => [...new Set(chars)].map((ch) => alphabet.indexOf(ch)).filter((k) => k >= 0));
-  const log = (t: number, k: number) => Math.log(Math.max(1e-12, probs[t * C + k]!));
+  // Position i's characters sit at off[i]..off[i+1] of the flat state arrays.
+  const off = new Int32Array(L + 1);
+  for (let i = 0; i < L; i++) off[i + 1] = off[i]! + ids[i]!.length;
+  const S = off[L]!;
+  const klass = Int32Array.from(ids.flat());
+  const logp = new Float64Array(T * C);
+  for (let x = 0; x < logp.length; x++) logp[x] = Math.log(Math.max(1e-12, lp.probs[x]!));
   const NEG = -Infinity;
-  // char[i][j]: best path whose frame t emits position i as ids[i][j]; blankAfter[i + 1]: best whose frame t is a blank after position i.
-  let char = ids.map((js) => new Float64Array(js.length).fill(NEG));
-  let blankAfter = new Float64Array(L + 1).fill(NEG);
-  const bpChar = ids.map((js) => new Int16Array(T * js.length)); // -1 stay, -2 from blank, j' from char j' of i-1
+  // char[s]: best path whose frame t emits state s (position i, character j); blankAfter[i + 1]:
+  // best whose frame t is a blank after position i (blankAfter[0]: before any).
+  let char = new Float64Array(S).fill(NEG), nextChar = new Float64Array(S).fill(NEG);
+  let blankAfter = new Float64Array(L + 1).fill(NEG), nextBlank = new Float64Array(L + 1).fill(NEG);
+  const bpChar = new Int16Array(T * S); // -1 stay, -2 from blank, j' from char j' of i-1
   const bpBlank = new Int16Array(T * (L + 1)); // -1 stay, j from char j of position i
-  blankAfter[0] = log(0, blank);
-  ids[0]!.forEach((k, j) => { char[0]![j] = log(0, k); bpChar[0]![j] = -2; });
+  blankAfter[0] = logp[blank]!;
+  for (let s = off[0]!; s < off[1]!; s++) { char[s] = logp[klass[s]!]!; bpChar[s] = -2; }
   for (let t = 1; t < T; t++) {
-    const nextChar = ids.map((js) => new Float64Array(js.length).fill(NEG));
-    const nextBlank = new Float64Array(L + 1).fill(NEG);
-    const lb = log(t, blank);
+    const row = t * C, lb = logp[row + blank]!;
     nextBlank[0] = blankAfter[0]! + lb;
     bpBlank[t * (L + 1)] = -1;
     // Positions beyond what t frames can hold stay unreachable: i ≤ t.
     for (let i = 0; i < Math.min(L, t + 1); i++) {
-      const js = ids[i]!, prevJs = i > 0 ? ids[i - 1]! : [];
-      const prevChar = i > 0 ? char[i - 1]! : null;
+      const from = off[i]!, to = off[i + 1]!;
       // The two best characters of position i-1 (a repeat of the same character needs a blank between).
       let b1 = -1, b2 = -1;
-      if (prevChar) for (let j = 0; j < prevJs.length; j++) {
-        if (b1 < 0 || prevChar[j]! > prevChar[b1]!) { b2 = b1; b1 = j; } else if (b2 < 0 || prevChar[j]! > prevChar[b2]!) b2 = j;
+      if (i > 0) for (let s = off[i - 1]!; s < from; s++) {
+        if (b1 < 0 || char[s]! > char[b1]!) { b2 = b1; b1 = s; } else if (b2 < 0 || char[s]! > char[b2]!) b2 = s;
       }
-      for (let j = 0; j < js.length; j++) {
-        const k = js[j]!;
-        let best = char[i]![j]!, bp = -1;
-        if (blankAfter[i]! > best) { best = blankAfter[i]!; bp = -2; }
-        if (prevChar) {
-          const other = b1 >= 0 && prevJs[b1] !== k ? b1 : b2;
-          if (other >= 0 && prevChar[other]! > best) { best = prevChar[other]!; bp = other; }
-        }
-        if (best > NEG) { nextChar[i]![j] = best + log(t, k); bpChar[i]![t * js.length + j] = bp; }
-      }
+      const viaBlank = blankAfter[i]!;
       let bestB = blankAfter[i + 1]!, bpB = -1;
-      for (let j = 0; j < js.length; j++) if (char[i]![j]! > bestB) { bestB = char[i]![j]!; bpB = j; }
-      if (bestB > NEG) { nextBlank[i + 1] = bestB + lb; bpBlank[t * (L + 1) + i + 1] = bpB; }
+      for (let s = from; s < to; s++) {
+        const k = klass[s]!;
+        let best = char[s]!, bp = -1;
+        if (viaBlank > best) { best = viaBlank; bp = -2; }
+        if (i > 0) {
+          const other = b1 >= 0 && klass[b1] !== k ? b1 : b2;
+          if (other >= 0 && char[other]! > best) { best = char[other]!; bp = other - off[i - 1]!; }
+        }
+        nextChar[s] = best > NEG ? best + logp[row + k]! : NEG;
+        if (best > NEG) bpChar[t * S + s] = bp;
+        if (char[s]! > bestB) { bestB = char[s]!; bpB = s - from; }
+      }
+      nextBlank[i + 1] = bestB > NEG ? bestB + lb : NEG;
+      if (bestB > NEG) bpBlank[t * (L + 1) + i + 1] = bpB;
     }
-    char = nextChar;
-    blankAfter = nextBlank;
+    [char, nextChar] = [nextChar, char];
+    [blankAfter, nextBlank] = [nextBlank, blankAfter];
   }
   // Best end state, then walk back to find which frames emitted each position.
   let state: { blank: boolean; i: number; j: number } = { blank: true, i: L, j: -1 };
   let best = blankAfter[L]!;
-  char[L - 1]!.forEach((v, j) => { if (v > best) { best = v; state = { blank: false, i: L - 1, j }; } });
+  for (let s = off[L - 1]!; s < S; s++) if (char[s]! > best) { best = char[s]!; state = { blank: false, i: L - 1, j: s - off[L - 1]! }; }
   if (best === NEG) return null;
   const spans: Array<{ char: string; k: number; from: number; to: number }> = Array.from({ length: L }, () => ({ char: '', k: -1, from: T, to: -1 }));
   for (let t = T - 1; t >= 0; t--) {
@@ -96,11 +105,11 @@ export function constrainedDecode(lp: LineProbs, allowed: string[]): DecodedLine
       continue;
     }
     const { i, j } = state;
-    const k = ids[i]![j]!;
+    const k = klass[off[i]! + j]!;
     const span = spans[i]!;
     span.char = alphabet[k]!; span.k = k; span.from = t; if (span.to < 0) span.to = t;
     if (t === 0) break;
-    const bp = bpChar[i]![t * ids[i]!.length + j]!;
+    const bp = bpChar[t * S + off[i]! + j]!;
     if (bp === -2) state = { blank: true, i, j: -1 };
     else if (bp >= 0) state = { blank: false, i: i - 1, j: bp };
   }
