@@ -88,7 +88,7 @@ const kyc = {
   /** The vision worker's CPU priority (nice, 0 = normal): on a shared machine, requests go first. */
   VISION_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   /** MRZ name confidence that approves without the visual zone's confirmation (README calibration table); 1.01 = never. */
-  OCR_NAME_SURE_CONFIDENCE: z.coerce.number().min(0).max(1.01).default(0.99),
+  OCR_NAME_SURE_CONFIDENCE: z.coerce.number().min(0).max(1.01).default(0.995),
   LIVENESS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   /** How long a liveness session stays open (seed 003: five minutes). */
   LIVENESS_SESSION_TTL_SECONDS: z.coerce.number().int().min(1).max(3_600).default(300),

@@ -35,7 +35,7 @@ const VIZ_PAGE_HEIGHT = 0.75; // of the MRZ's width
  * calibration table of `npm run bench:ocr` (README): at or above these, the field was right
  * ≥ 99.5 % of the time on the synthetic and real sets.
  */
-export const DEFAULT_SURE = { name: 0.99, unchecked: 0.9 };
+export const DEFAULT_SURE = { name: 0.995, unchecked: 0.9 };
 
 export interface ReaderOptions {
   workers?: number;
