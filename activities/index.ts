@@ -5,7 +5,7 @@ import { createErasureActivities } from './erasure.activities.js';
 import type { Config } from '../config/config.js';
 import { createCardActivities } from './card.activities.js';
 import { createDocumentActivities, createDocumentFileActivities } from './document.activities.js';
-import type { FaceAnalyzer } from '../vision/face/index.js';
+import type { FaceAnalyzer, LivenessPool } from '../vision/face/index.js';
 import { createLivenessActivities, type FaceSettings } from './liveness.activities.js';
 import type { DocumentReader } from '../vision/ocr/document-reader.js';
 import { createPaymentActivities } from './payment.activities.js';
@@ -26,6 +26,8 @@ export interface ActivityDeps {
   documentReader: DocumentReader;
   /** The face models, loaded on first use, once per worker process. */
   faceAnalyzer: () => Promise<FaceAnalyzer>;
+  /** Threads that score a session's liveness clips side by side (LIVENESS_THREADS); none = in turn. */
+  livenessPool?: LivenessPool;
 }
 
 export type ActivityConfig = Pick<Config, 'PAYMENTS_BASE_URL' | 'PAYMENTS_API_KEY' | 'VEXORA_BASE_URL' | 'VEXORA_MERCHANT_NO' | 'VEXORA_APP_SECRET' | 'FACE_DESCRIPTOR_MODEL' | 'FACE_DESCRIPTOR_FLIP' | 'FACE_MATCH_THRESHOLD' | 'FACE_NO_MATCH_THRESHOLD' | 'FACE_COPY_DISTANCE' | 'LIVENESS_MOIRE_LIMIT' | 'LIVENESS_ANTISPOOF_MIN' | 'WEBHOOK_URL' | 'WEBHOOK_SECRET' | 'ISSUER_BASE_URL' | 'ISSUER_API_KEY' | 'PAYLOAD_ENCRYPTION_KEYS' | 'SCREENING_HIT_THRESHOLD' | 'TEMPORAL_TASK_QUEUE' | 'IDENTITY_HASH_SECRET'>;
@@ -67,6 +69,6 @@ export function createVisionActivities(deps: ActivityDeps) {
   return {
     checkDocumentQuality,
     readDocument,
-    ...createLivenessActivities({ db: deps.db, faceAnalyzer: deps.faceAnalyzer, face: faceSettings(deps.config), keys: parseEncryptionKeys(deps.config.PAYLOAD_ENCRYPTION_KEYS) }),
+    ...createLivenessActivities({ db: deps.db, faceAnalyzer: deps.faceAnalyzer, livenessPool: deps.livenessPool, face: faceSettings(deps.config), keys: parseEncryptionKeys(deps.config.PAYLOAD_ENCRYPTION_KEYS) }),
   };
 }

@@ -22,6 +22,7 @@ import {
   VideoRejected,
   type DescriptorOptions,
   type FaceAnalyzer,
+  type LivenessPool,
   type LivenessVideoResult,
   type PresentationLimits,
   type RgbImage,
@@ -45,13 +46,15 @@ export interface LivenessActivityDeps {
   face: FaceSettings;
   /** Seals the face match's descriptors for duplicate-face search (the payload master keys). */
   keys: EncryptionKeys;
+  /** Worker threads that score a session's clips side by side; without it, one after another here. */
+  livenessPool?: LivenessPool;
 }
 
 /**
  * Liveness scoring of stored videos and the document-to-selfie face match. Results go into
  * workflow history (encrypted): scores, reasons and file ids only, never images or descriptors.
  */
-export function createLivenessActivities({ db, faceAnalyzer, face, keys }: LivenessActivityDeps) {
+export function createLivenessActivities({ db, faceAnalyzer, face, keys, livenessPool }: LivenessActivityDeps) {
   const descriptor = async (): Promise<DescriptorOptions> => ({ describer: await loadDescriber(face.descriptorModel, { flip: face.flip ?? false }), align: true });
   return {
     /**
@@ -59,22 +62,28 @@ export function createLivenessActivities({ db, faceAnalyzer, face, keys }: Liven
      * `mirrored`: the videos are mirror images (a front-camera preview), so left and right swap.
      */
     async scoreLivenessVideos({ actions, fileIds, mirrored = false }: { actions: LivenessActionName[]; fileIds: string[]; mirrored?: boolean }): Promise<LivenessScoring> {
-      const analyzer = await faceAnalyzer();
       const opts = { mirrored, descriptor: await descriptor() };
       const started = performance.now();
-      const scored: Array<LivenessVideoResult | RejectedVideo> = [];
-      const fingerprints: Array<Promise<VideoFingerprint | null>> = [];
-      for (const [i, action] of actions.entries()) {
+      const score = livenessPool
+        ? (action: LivenessActionName, video: Uint8Array) => livenessPool.score({ action, video, mirrored, descriptorModel: face.descriptorModel, flip: face.flip ?? false })
+        : async (action: LivenessActionName, video: Uint8Array) => scoreVideo(await faceAnalyzer(), action, video, opts);
+      const scoreOne = async (action: LivenessActionName, i: number): Promise<{ scored: LivenessVideoResult | RejectedVideo; fingerprint: Promise<VideoFingerprint | null> }> => {
         const video = await readFile(db, fileIds[i]!);
-        // Decoded on the fingerprint's own grid, on the other core while this video is analysed.
-        fingerprints.push(fingerprintVideo(video).catch((err: unknown) => (err instanceof VideoRejected ? null : Promise.reject(err))));
+        // Decoded on the fingerprint's own grid, on another core while the video is analysed.
+        const fingerprint = fingerprintVideo(video).catch((err: unknown) => (err instanceof VideoRejected ? null : Promise.reject(err)));
+        fingerprint.catch(() => undefined); // awaited below, unless a clip fails first
         try {
-          scored.push(await scoreVideo(analyzer, action, video, opts));
+          return { scored: await score(action, video), fingerprint };
         } catch (err) {
+          await fingerprint.catch(() => undefined); // no ffmpeg left running behind a failure
           if (!(err instanceof VideoRejected)) throw err;
-          scored.push({ action, passed: false, confidence: 0, reason: err.message });
+          return { scored: { action, passed: false, confidence: 0, reason: err.message }, fingerprint };
         }
-      }
+      };
+      // On the pool the clips go side by side; here they share one engine, so one after another.
+      const outcomes = livenessPool ? await allSettled(actions.map(scoreOne)) : await inOrder(actions, scoreOne);
+      const scored = outcomes.map((o) => o.scored);
+      const fingerprints = outcomes.map((o) => o.fingerprint);
       await refuseReplays(db, fileIds, scored, await Promise.all(fingerprints));
       metricMeter.createHistogram('kycflow_liveness_duration', 'int', 'ms').record(Math.round(performance.now() - started));
       const usable = scored.filter((s): s is LivenessVideoResult => 'bestFrame' in s || 'presentation' in s);
@@ -167,6 +176,20 @@ async function storeFrame(db: Db, frame: RgbImage, videoFileId: string): Promise
   const owner = { userId: video.owner.userId, ...(video.owner.profileId ? { profileId: video.owner.profileId } : {}), purpose: 'selfie-frame' };
   const stored = await storeUpload(db, Readable.from([jpeg]), { field: 'selfieFrame', owner, accept: ['image/jpeg'] });
   return stored.fileId;
+}
+
+/** Promise.all that waits for every clip before failing, so no scoring is left running behind. */
+async function allSettled<T>(promises: Array<Promise<T>>): Promise<T[]> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
+}
+
+async function inOrder<T, R>(items: T[], fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (const [i, item] of items.entries()) out.push(await fn(item, i));
+  return out;
 }
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;

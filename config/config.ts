@@ -85,6 +85,12 @@ const kyc = {
   OCR_WORKERS: z.coerce.number().int().min(0).max(16).default(0),
   /** Vision tasks (OCR, face, liveness) one vision worker runs at once; 0 = one per core. */
   VISION_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(0).transform((n) => n || availableParallelism()),
+  /**
+   * Worker threads that score liveness clips side by side (each loads its own face models, about
+   * 175 MB); 0 = one clip after another on the activity's thread. Default: 3 (a session's three
+   * clips at once) on a machine with more than one core, else 0.
+   */
+  LIVENESS_THREADS: z.coerce.number().int().min(0).max(16).optional().transform((n) => n ?? (availableParallelism() > 1 ? 3 : 0)),
   /** The vision worker's CPU priority (nice, 0 = normal): on a shared machine, requests go first. */
   VISION_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   /** MRZ name confidence that approves without the visual zone's confirmation (README calibration table); 1.01 = never. */

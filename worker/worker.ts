@@ -3,7 +3,7 @@ import { type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/
 import type { Db } from 'mongodb';
 import { fileURLToPath } from 'node:url';
 import { createVisionActivities, createWorkflowWorkerActivities, type ActivityConfig } from '../activities/index.js';
-import type { FaceAnalyzer } from '../vision/face/index.js';
+import type { FaceAnalyzer, LivenessPool } from '../vision/face/index.js';
 import type { DocumentReader } from '../vision/ocr/document-reader.js';
 import { encryptingDataConverter } from '../codec/payload-codec.js';
 import type { Config } from '../config/config.js';
@@ -23,6 +23,7 @@ export interface VisionWorkerDeps extends Omit<WorkerDeps, 'workflowBundle'> {
   config: WorkerDeps['config'] & Pick<Config, 'VISION_CONCURRENCY'>;
   documentReader: DocumentReader;
   faceAnalyzer: () => Promise<FaceAnalyzer>;
+  livenessPool?: LivenessPool;
 }
 
 /**
@@ -49,13 +50,13 @@ export function createWorker({ config, connection, db, workflowBundle }: WorkerD
  * queue, no workflows. Run as many as the load needs, on as many machines: each takes at most
  * `VISION_CONCURRENCY` tasks at once and leaves the rest to the others.
  */
-export function createVisionWorker({ config, connection, db, documentReader, faceAnalyzer }: VisionWorkerDeps): Promise<Worker> {
+export function createVisionWorker({ config, connection, db, documentReader, faceAnalyzer, livenessPool }: VisionWorkerDeps): Promise<Worker> {
   return Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: visionTaskQueueOf(config.TEMPORAL_TASK_QUEUE),
     dataConverter: encryptingDataConverter(config.PAYLOAD_ENCRYPTION_KEYS, db),
-    activities: createVisionActivities({ config, db, documentReader, faceAnalyzer }),
+    activities: createVisionActivities({ config, db, documentReader, faceAnalyzer, ...(livenessPool ? { livenessPool } : {}) }),
     maxConcurrentActivityTaskExecutions: config.VISION_CONCURRENCY,
   });
 }

@@ -3,7 +3,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createFaceAnalyzer } from '../../vision/face/index.js';
+import { createFaceAnalyzer, createLivenessPool } from '../../vision/face/index.js';
 import { createDocumentReader } from '../../vision/ocr/document-reader.js';
 import { once } from '../../domain/once.js';
 import { buildApp } from '../../api/app.js';
@@ -71,7 +71,9 @@ export async function startAppUnderTest(overrides: Record<string, string> = {}, 
   let worker = await newWorker();
   let running = worker.run();
   // The vision worker on its own task queue, as in production (a separate process there).
-  const visionWorker = await createVisionWorker({ config, connection: nativeConnection, db: mongo.db, documentReader, faceAnalyzer });
+  // Liveness clips on worker threads as in production (LIVENESS_THREADS); threads start on first use.
+  const livenessPool = config.LIVENESS_THREADS > 0 ? createLivenessPool(config.LIVENESS_THREADS) : undefined;
+  const visionWorker = await createVisionWorker({ config, connection: nativeConnection, db: mongo.db, documentReader, faceAnalyzer, ...(livenessPool ? { livenessPool } : {}) });
   const visionRunning = visionWorker.run();
   const connection = await Connection.connect(temporalConnectionOptions(config.TEMPORAL_ADDRESS));
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: encryptingDataConverter(config.PAYLOAD_ENCRYPTION_KEYS, mongo.db) });
@@ -102,6 +104,7 @@ export async function startAppUnderTest(overrides: Record<string, string> = {}, 
       visionWorker.shutdown();
       await Promise.all([running, visionRunning]);
       await documentReader.close();
+      await livenessPool?.close();
       await connection.close();
       await nativeConnection.close();
       await mongo.db.dropDatabase().catch(() => undefined);

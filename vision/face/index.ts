@@ -53,3 +53,4 @@ export { loadSpoofModels, type SpoofModels } from './spoof-models.js';
 export { scoreVideo, scoreVideos, ACTION_PROFILES, type LivenessVideoOptions, type LivenessVideoResult, type PresentationSignals } from './liveness-video.js';
 export { samePerson, type SamePersonResult } from './same-person.js';
 export { compareFingerprints, fingerprintKeys, fingerprintVideo, DEFAULT_REPLAY_THRESHOLDS, type VideoFingerprint } from './video-fingerprint.js';
+export { createLivenessPool, type ClipJob, type LivenessPool } from './liveness-pool.js';
