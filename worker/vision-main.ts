@@ -21,6 +21,7 @@ const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADD
 const documentReader = await createDocumentReader({ workers: config.OCR_WORKERS || undefined, nameSureConfidence: config.OCR_NAME_SURE_CONFIDENCE });
 const faceAnalyzer = once(createFaceAnalyzer);
 const livenessPool = config.LIVENESS_THREADS > 0 ? createLivenessPool(config.LIVENESS_THREADS) : undefined;
+void livenessPool?.warm(); // loads the models beside the worker's start, not on the first user's clips
 const worker = await createVisionWorker({ config, connection, db: mongo.db, documentReader, faceAnalyzer, ...(livenessPool ? { livenessPool } : {}) });
 console.log(`vision worker polling task queue "${visionTaskQueueOf(config.TEMPORAL_TASK_QUEUE)}" on ${config.TEMPORAL_ADDRESS}`);
 await worker.run();

@@ -14,6 +14,8 @@ export interface LivenessPool {
   /** Scores one clip; throws VideoRejected for an unusable file, as scoreVideo does. */
   score(job: ClipJob): Promise<LivenessVideoResult>;
   readonly size: number;
+  /** Starts every thread now and waits until their models are loaded (else the first clips wait). */
+  warm(): Promise<void>;
   /** Stops every thread; clips in progress are rejected. */
   close(): Promise<void>;
 }
@@ -68,6 +70,12 @@ export function createLivenessPool(size: number): LivenessPool {
         release(i);
       }
     },
+    async warm() {
+      threads.forEach((t, i) => {
+        if (!t || t.dead) threads[i] = new ClipThread();
+      });
+      await Promise.all(threads.map((t) => t!.started));
+    },
     async close() {
       closed = true;
       waiting.splice(0).forEach((wake) => wake());
@@ -81,6 +89,8 @@ class ClipThread {
   dead = false;
   private readonly worker = new Worker(ENTRY);
   private readonly ready: Promise<void>;
+  /** Resolves once the thread's models are loaded, or it failed (a failed thread is replaced on use). */
+  readonly started: Promise<void>;
   private pending: { id: number; resolve: (r: ThreadReply) => void; reject: (e: Error) => void } | undefined;
   private nextId = 0;
 
@@ -100,7 +110,7 @@ class ClipThread {
       this.worker.on('error', fail);
       this.worker.on('exit', (code) => fail(new Error(`liveness thread exited (code ${code})`)));
     });
-    this.ready.catch(() => undefined); // observed by run()
+    this.started = this.ready.catch(() => undefined); // the failure itself is observed by run()
   }
 
   async run(job: ClipJob): Promise<LivenessVideoResult> {

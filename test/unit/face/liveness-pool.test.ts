@@ -46,6 +46,18 @@ describe('liveness pool', () => {
     assert.equal(blink.status === 'fulfilled' && blink.value.passed, false);
   });
 
+  test('a warmed pool has its threads ready and scores on them', async () => {
+    const warmed = createLivenessPool(1);
+    try {
+      await warmed.warm();
+      const r = await warmed.score(job('OPEN_MOUTH', await fx.kit.still(1)));
+      assert.equal(r.passed, false);
+      assert.equal(r.faces.max, 1);
+    } finally {
+      await warmed.close();
+    }
+  });
+
   test('a closed pool refuses new clips', async () => {
     const closed = createLivenessPool(1);
     await closed.close();
