@@ -68,9 +68,16 @@ async function readDocument(ctx: Ctx, image: Buffer, docType?: DocTypeHint, vizI
   const otherSideLines = vizImage ? otherSide(ctx.pool, vizImage) : null; // a card's other side: needed whatever the MRZ
   // The visual zone above the first MRZ-like lines is OCR'd on a tesseract worker while the
   // recognizer reads them (the ink map's first find is nearly always the answer).
-  const viz = vizImage ? null : new VizCache(ctx.pool);
+  let viz = vizImage ? null : new VizCache(ctx.pool);
   const lined = new Set<Rotation>();
   let best = await inkMapRead(ctx, base, viz, lined);
+  if (!best || !plausible(best.read)) {
+    // Coloured security print behind the MRZ merges with its lines in a luminance image; the MRZ
+    // is black, so the ink map looks again where only what is dark in every channel stays dark.
+    const inkViz = vizImage ? null : new VizCache(ctx.pool);
+    const alt = await inkMapRead(ctx, await deskewed(await loadOriented(image, { blackInk: true })), inkViz, lined);
+    if (alt && plausible(alt.read) && (!best || score(alt.read) > score(best.read))) [best, viz] = [alt, inkViz];
+  }
   let texty = { img: base, rotation: 0 as Rotation, lines: -1 };
   if (!best || !oriented(best.read)) {
     const known = best && best.read.quality > MRZ_QUALITY ? best.rotation : undefined;

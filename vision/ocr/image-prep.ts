@@ -7,13 +7,21 @@ export interface Rect { left: number; top: number; width: number; height: number
 
 const MAX_SIDE = 2400; // larger photos only cost time: MRZ glyphs are still > 20 px there
 
-export async function loadOriented(image: Buffer): Promise<GreyImage> {
-  const { data, info } = await (await decodeImage(image)) // EXIF orientation applied
-    .resize({ width: MAX_SIDE, height: MAX_SIDE, fit: 'inside', withoutEnlargement: true })
-    .greyscale()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return { data, width: info.width, height: info.height };
+/**
+ * The page, upright (EXIF) and grey. `blackInk`: each pixel's brightest colour channel instead of
+ * its luminance, so coloured print (guilloché, tinted backgrounds) turns light and only what is
+ * dark in every channel stays dark: black ink, such as the MRZ's.
+ */
+export async function loadOriented(image: Buffer, opts: { blackInk?: boolean } = {}): Promise<GreyImage> {
+  const page = (await decodeImage(image)).resize({ width: MAX_SIDE, height: MAX_SIDE, fit: 'inside', withoutEnlargement: true });
+  if (!opts.blackInk) {
+    const { data, info } = await page.greyscale().raw().toBuffer({ resolveWithObject: true });
+    return { data, width: info.width, height: info.height };
+  }
+  const { data, info } = await page.removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  const grey = Buffer.alloc(info.width * info.height);
+  for (let i = 0, j = 0; i < grey.length; i++, j += info.channels) grey[i] = Math.max(data[j]!, data[j + 1] ?? 0, data[j + 2] ?? 0);
+  return { data: grey, width: info.width, height: info.height };
 }
 
 export const raw = (img: GreyImage) => sharp(img.data, { raw: { width: img.width, height: img.height, channels: 1 } });

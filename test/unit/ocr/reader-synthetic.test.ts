@@ -59,7 +59,7 @@ describe(`document reader on synthetic documents (${MRZ_FONT_NOTE})`, () => {
       doc.truth.mrzLines.forEach((l, k) => { lines++; if (res.mrz?.lines[k] === l) exact++; });
       if (res.mrz?.valid) assert.deepEqual(res.mrz.lines, doc.truth.mrzLines, `${doc.hard}: valid but wrong`);
     }
-    assert.ok(exact / lines >= 0.2, `${exact}/${lines} lines exact (measured 54–69 % with the step-20000 model: below the issue's 90 % target)`);
+    assert.ok(exact / lines >= 0.2, `${exact}/${lines} lines exact (measured 67–74 % with the step-20000 model and the black-ink view: below the issue's 90 % target)`);
   });
 
   for (const kind of ['TD3', 'TD1'] as const) {
