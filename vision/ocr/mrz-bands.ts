@@ -29,22 +29,36 @@ export async function findMrzBands(img: GreyImage): Promise<MrzBands | null> {
 /**
  * Up to `max` groups of MRZ-like lines, lowest first. The lowest is usually the MRZ, but a page
  * edge, a ruled line pair or a photo credit under the document can look alike: the reader tries
- * the next group when one does not read as an MRZ.
+ * the next group when one does not read as an MRZ. Then up to `max` more that only the second
+ * splitter finds (lines that dense guilloché runs between; see splitBand): tried last, because
+ * that splitter also cuts some single lines in two.
  */
 export async function findMrzCandidates(img: GreyImage, max = 3): Promise<MrzBands[]> {
   const { mask, width, height, scale } = await inkMask(img, BAND_WIDTH, BAND_INK_DELTA);
-  const bands = textBands(mask, width, height).flatMap((b) => splitBand(mask, width, b))
-    .map((b) => lineExtent(mask, width, b)).filter((b): b is Band => b !== null);
+  const text = textBands(mask, width, height);
   const out: MrzBands[] = [];
+  for (const otsu of [false, true]) {
+    const lines = text.flatMap((b) => splitBand(mask, width, b, otsu)).map((b) => lineExtent(mask, width, b)).filter((b): b is Band => b !== null);
+    const groups = lowestGroups(lines, max).map((g) => toImage(g, scale, img));
+    out.push(...groups.filter((g) => !out.some((o) => sameRect(o.rect, g.rect))));
+  }
+  return out;
+}
+
+/** Up to `max` groups of MRZ-like lines, from the lowest up, each wholly above the one before. */
+function lowestGroups(bands: Band[], max: number): Band[][] {
+  const out: Band[][] = [];
   let end = bands.length;
   while (out.length < max) {
     const found = lastGroup(bands.slice(0, end));
     if (!found) break;
-    out.push(toImage(found.group, scale, img));
-    end = found.start; // the next candidate lies wholly above this one
+    out.push(found.group);
+    end = found.start;
   }
   return out;
 }
+
+const sameRect = (a: Rect, b: Rect) => a.left === b.left && a.top === b.top && a.width === b.width && a.height === b.height;
 
 function toImage(group: Band[], scale: number, img: GreyImage): MrzBands {
   const h = group.reduce((s, b) => s + b.bottom - b.top, 0) / group.length;
@@ -72,8 +86,11 @@ function textBands(mask: Uint8Array, width: number, height: number): Band[] {
 /**
  * Speckle from security print or a noisy scan can bridge the gap between two text lines, so the
  * fixed threshold sees one tall band: split it where a row holds far less ink than its busy rows.
+ * Dense guilloché behind the lines fills the gaps too, only less than the text: with `otsu`,
+ * failing that, split at the row-ink level that best separates the band's rows into two classes
+ * (Otsu's threshold).
  */
-function splitBand(mask: Uint8Array, width: number, band: Band): Band[] {
+function splitBand(mask: Uint8Array, width: number, band: Band, otsu: boolean): Band[] {
   const rows: number[] = [];
   for (let y = band.top; y < band.bottom; y++) {
     let ink = 0;
@@ -81,14 +98,40 @@ function splitBand(mask: Uint8Array, width: number, band: Band): Band[] {
     rows.push(ink);
   }
   const busy = [...rows].sort((a, b) => a - b)[Math.floor(rows.length * 0.8)]!;
-  const out: Band[] = [];
+  for (const level of otsu ? [GAP_SHARE * busy, otsuLevel(rows)] : [GAP_SHARE * busy]) {
+    const lines = rowRuns(rows, level).map((r) => ({ ...band, top: band.top + r.top, bottom: band.top + r.bottom }));
+    if (lines.length >= 2) return lines;
+  }
+  return [band]; // one line: keep its full height
+}
+
+/** Runs of at least MIN_LINE_ROWS rows with at least `level` ink. */
+function rowRuns(rows: number[], level: number): Array<{ top: number; bottom: number }> {
+  const out: Array<{ top: number; bottom: number }> = [];
   let top = -1;
   for (let i = 0; i <= rows.length; i++) {
-    const texty = i < rows.length && rows[i]! >= GAP_SHARE * busy;
+    const texty = i < rows.length && rows[i]! >= level;
     if (texty && top < 0) top = i;
-    if (!texty && top >= 0) { if (i - top >= MIN_LINE_ROWS) out.push({ ...band, top: band.top + top, bottom: band.top + i }); top = -1; }
+    if (!texty && top >= 0) { if (i - top >= MIN_LINE_ROWS) out.push({ top, bottom: i }); top = -1; }
   }
-  return out.length >= 2 ? out : [band]; // one line: keep its full height
+  return out;
+}
+
+/** The level that splits the values into two classes of greatest between-class variance. */
+function otsuLevel(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const total = sorted.reduce((s, v) => s + v, 0);
+  let best = { level: Infinity, variance: -1 };
+  let below = 0;
+  for (let i = 1; i < sorted.length; i++) {
+    below += sorted[i - 1]!;
+    if (sorted[i] === sorted[i - 1]) continue;
+    const w0 = i / sorted.length, w1 = 1 - w0;
+    const m0 = below / i, m1 = (total - below) / (sorted.length - i);
+    const variance = w0 * w1 * (m0 - m1) ** 2;
+    if (variance > best.variance) best = { level: sorted[i]!, variance };
+  }
+  return best.level;
 }
 
 /** The band's longest evenly filled run of columns, if it is long enough for an MRZ line. */

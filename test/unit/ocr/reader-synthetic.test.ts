@@ -59,7 +59,7 @@ describe(`document reader on synthetic documents (${MRZ_FONT_NOTE})`, () => {
       doc.truth.mrzLines.forEach((l, k) => { lines++; if (res.mrz?.lines[k] === l) exact++; });
       if (res.mrz?.valid) assert.deepEqual(res.mrz.lines, doc.truth.mrzLines, `${doc.hard}: valid but wrong`);
     }
-    assert.ok(exact / lines >= 0.2, `${exact}/${lines} lines exact (measured 67–74 % with the step-20000 model and the black-ink view: below the issue's 90 % target)`);
+    assert.ok(exact / lines >= 0.2, `${exact}/${lines} lines exact (measured 74–79 % with the step-20000 model and both location fallbacks: below the issue's 90 % target)`);
   });
 
   for (const kind of ['TD3', 'TD1'] as const) {
@@ -157,6 +157,23 @@ describe(`document reader on synthetic documents (${MRZ_FONT_NOTE})`, () => {
       assert.equal(bands?.lines, lines, `${kind}: ${JSON.stringify(bands)}`);
       assert.ok(bands.rect.top > img.height / 2 && bands.rect.width > img.width / 2, `${kind}: ${JSON.stringify(bands.rect)}`);
     }
+  });
+
+  it('separates MRZ lines that dense grey guilloché runs between and behind', async () => {
+    const sharp = (await import('sharp')).default;
+    const { truth } = await generateDocument({ kind: 'TD3', seed: 18 });
+    // Grey, so the black-ink view cannot remove it: the band splitter has to tell the lines apart.
+    const waves = Array.from({ length: 36 }, (_, i) => {
+      let d = `M0 ${20 + i * 5}`;
+      for (let x = 0; x <= 1250; x += 10) d += ` L${x} ${(20 + i * 5 + 6 * Math.sin(x / (18 + (i % 5) * 7) + i)).toFixed(1)}`;
+      return `<path d="${d}" stroke="#555" fill="none" stroke-width="1.3"/>`;
+    }).join('');
+    const text = truth.mrzLines.map((l, i) => `<text x="40" y="${85 + i * 45}" font-family="OCR B, OCRB, monospace" font-size="33.3" textLength="${26 * l.length}" lengthAdjust="spacing">${l.replace(/</g, '&lt;')}</text>`).join('');
+    const page = await sharp(Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="1250" height="220"><rect width="100%" height="100%" fill="#f4f4ee"/>${waves}${text}</svg>`)).png().toBuffer();
+    const bands = await findMrzBands(await loadOriented(page));
+    assert.equal(bands?.lines, 2, JSON.stringify(bands));
+    const res = await reader.read(page, { docType: 'PASSPORT' });
+    assert.deepEqual(res.mrz?.lines, truth.mrzLines);
   });
 
   it('leaves a level page level', async () => {
