@@ -7,8 +7,8 @@ import type { LivenessVideoResult } from './liveness-video.js';
 /**
  * Liveness clips scored on worker threads, one clip per thread at a time. The face models run on
  * tfjs's WASM backend, which computes on the thread that calls it: one engine is one core. With a
- * thread per clip, a session's three clips use every core instead of one (README: three clips
- * 7.1 s → see the liveness bench), and the activity's own thread stays free for heartbeats.
+ * thread per clip, a session's three clips use every core instead of one (bench:liveness on 2
+ * cores: 6.6 s → 4.5 s), and the activity's own thread stays free for heartbeats.
  */
 export interface LivenessPool {
   /** Scores one clip; throws VideoRejected for an unusable file, as scoreVideo does. */
@@ -33,7 +33,7 @@ export type ThreadReply = { result: LivenessVideoResult } | { rejected: { code: 
 
 const ENTRY = new URL('./liveness-thread.mjs', import.meta.url);
 
-/** Threads start on first use (each loads the face models, ~1–2 s) and are kept for the process. */
+/** Threads start on first use or `warm()` (each loads its face models: seconds) and are kept for the process. */
 export function createLivenessPool(size: number): LivenessPool {
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`a liveness pool needs at least one thread, got ${size}`);
   const threads: Array<ClipThread | undefined> = Array.from({ length: size }, () => undefined);
