@@ -64,10 +64,10 @@ export class SyntheticVideos {
     });
   }
 
-  /** A picture with no face: a colour gradient. */
+  /** A picture with no face: a colour gradient (seeded: ffmpeg draws random colours by default). */
   noFacePicture(): Promise<string> {
     return this.once(`no-face.png`, async (out) => {
-      await ffmpeg(['-f', 'lavfi', '-i', `gradients=s=${SIZE}x${SIZE}:d=1`, '-frames:v', '1', out]);
+      await ffmpeg(['-f', 'lavfi', '-i', `gradients=s=${SIZE}x${SIZE}:d=1:seed=1`, '-frames:v', '1', out]);
     });
   }
 
@@ -138,10 +138,10 @@ export class SyntheticVideos {
     });
   }
 
-  /** A moving colour gradient: a valid video with no face. */
+  /** A moving colour gradient: a valid video with no face (seeded, as above). */
   noFace(seconds = 2): Promise<string> {
     return this.once(`no-face.mp4`, async (out) => {
-      await ffmpeg(['-f', 'lavfi', '-i', `gradients=s=${SIZE}x${SIZE}:r=${FPS}:d=${seconds}:speed=0.05`, ...H264, out]);
+      await ffmpeg(['-f', 'lavfi', '-i', `gradients=s=${SIZE}x${SIZE}:r=${FPS}:d=${seconds}:speed=0.05:seed=1`, ...H264, out]);
     });
   }
 
