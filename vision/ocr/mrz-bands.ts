@@ -71,16 +71,13 @@ function toImage(group: Band[], scale: number, img: GreyImage): MrzBands {
 
 /** Runs of rows with enough ink: candidate text lines. */
 function textBands(mask: Uint8Array, width: number, height: number): Band[] {
-  const out: Band[] = [];
-  let top = -1;
-  for (let y = 0; y <= height; y++) {
+  const rows: number[] = [];
+  for (let y = 0; y < height; y++) {
     let ink = 0;
-    if (y < height) for (let x = 0; x < width; x++) ink += mask[y * width + x]!;
-    const texty = y < height && ink >= MIN_ROW_INK * width;
-    if (texty && top < 0) top = y;
-    if (!texty && top >= 0) { if (y - top >= MIN_LINE_ROWS) out.push({ top, bottom: y, left: 0, right: width }); top = -1; }
+    for (let x = 0; x < width; x++) ink += mask[y * width + x]!;
+    rows.push(ink);
   }
-  return out;
+  return rowRuns(rows, MIN_ROW_INK * width).map((r) => ({ ...r, left: 0, right: width }));
 }
 
 /**
