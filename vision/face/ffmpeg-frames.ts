@@ -105,6 +105,9 @@ async function decodeFrames(path: string, fps: number, opts: Options): Promise<V
   const scale = `scale='if(gte(iw,ih),min(${side},iw),-2)':'if(gte(iw,ih),-2,min(${side},ih))'`;
   const args = [
     '-v', 'error', '-nostdin',
+    // One decoding thread: the clip decodes faster than its frames are analysed, and the cores
+    // are busy analysing (a session's clips run side by side); more threads only add overhead.
+    '-threads', '1',
     '-t', String(opts.maxDurationS + 1),
     '-i', path,
     '-an', '-sn', '-dn',

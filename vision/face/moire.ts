@@ -65,17 +65,21 @@ function index(u: number, v: number): number {
   return ((v + N) % N) * N + ((u + N) % N);
 }
 
+/** The 9×9 square around a frequency less its centre 3×3: 72 values, sorted in place. */
+const ring = new Float64Array(72);
+
 /** Median log power of the 9×9 square around (u, v), its centre 3×3 left out. */
 function neighbourhoodMedian(logPower: Float64Array, u: number, v: number): number {
-  const values: number[] = [];
+  let n = 0;
   for (let dv = -4; dv <= 4; dv++) {
     for (let du = -4; du <= 4; du++) {
       if (Math.abs(du) <= 1 && Math.abs(dv) <= 1) continue;
-      values.push(logPower[index(u + du, v + dv)]!);
+      ring[n++] = logPower[index(u + du, v + dv)]!;
     }
   }
-  values.sort((a, b) => a - b);
-  return values[values.length >> 1]!;
+  // A typed array sorts numerically in native code, several times faster than number[] with a comparator.
+  ring.sort();
+  return ring[n >> 1]!;
 }
 
 /** 2-D FFT (rows, then columns) of a real N×N patch; adds |F|² into `power`. */
