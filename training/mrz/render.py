@@ -3,6 +3,7 @@ then geometry (perspective, slant, rotation, bend), light (uneven, glare), optic
 motion blur), the sensor (low resolution, noise, moire) and JPEG. Returns the crop at the model's
 input height and its text."""
 import math
+import os
 import random
 import zlib
 
@@ -13,12 +14,32 @@ from PIL import Image, ImageDraw, ImageFont
 from mrz_text import ALPHABET, random_mrz
 
 INPUT_HEIGHT = 24
-FONTS = [  # (file, share): OCR-B cuts first; a little DejaVu Mono so other MRZ print cuts are not foreign
-    ("/usr/share/fonts/opentype/ocr-b/OCRB.otf", 0.72),
-    ("/usr/share/fonts/opentype/ocr-b/OCRBS.otf", 0.18),
-    ("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf", 0.05),
-    ("/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf", 0.05),
-]
+_OCRB, _DEJAVU = "/usr/share/fonts/opentype/ocr-b/", "/usr/share/fonts/truetype/dejavu/"
+_LIBERATION, _NOTO, _FREE = "/usr/share/fonts/truetype/liberation/", "/usr/share/fonts/truetype/noto/", "/usr/share/fonts/truetype/freefont/"
+FONT_MIXES = {  # (file, share)
+    # The first three runs: OCR-B cuts, a little DejaVu Mono so other MRZ print cuts are not foreign.
+    "ocrb": [(_OCRB + "OCRB.otf", 0.72), (_OCRB + "OCRBS.otf", 0.18),
+             (_DEJAVU + "DejaVuSansMono.ttf", 0.05), (_DEJAVU + "DejaVuSansMono-Bold.ttf", 0.05)],
+    # The fourth: a third of the lines in other monospace cuts, as sample documents and some issuers
+    # print their MRZs (serifed I and 1, narrower pitch). Debian fonts-liberation.
+    "wide": [(_OCRB + "OCRB.otf", 0.5), (_OCRB + "OCRBS.otf", 0.15),
+             (_DEJAVU + "DejaVuSansMono.ttf", 0.0875), (_DEJAVU + "DejaVuSansMono-Bold.ttf", 0.0875),
+             (_LIBERATION + "LiberationMono-Regular.ttf", 0.0875), (_LIBERATION + "LiberationMono-Bold.ttf", 0.0875)],
+    # Never trained on: how the model does on a cut it has not seen (fonts-noto-mono, fonts-freefont-ttf).
+    "held-out": [(_NOTO + "NotoSansMono-Regular.ttf", 0.25), (_NOTO + "NotoSansMono-Bold.ttf", 0.25),
+                 (_FREE + "FreeMono.ttf", 0.25), (_FREE + "FreeMonoBold.ttf", 0.25)],
+}
+FONTS = list(FONT_MIXES["ocrb"])
+
+
+def use_fonts(mix):
+    """Draws lines in the named FONT_MIXES mix from now on (in this process)."""
+    missing = [p for p, _ in FONT_MIXES[mix] if not os.path.exists(p)]
+    if missing:
+        raise SystemExit(f"fonts missing: {missing}; apt-get install fonts-ocr-b fonts-dejavu-core fonts-liberation fonts-noto-mono fonts-freefont-ttf")
+    FONTS[:] = FONT_MIXES[mix]
+
+
 RENDER_SIZE = 36  # font px at render scale, before the camera scales it down
 _font_cache = {}
 

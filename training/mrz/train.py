@@ -15,7 +15,7 @@ import torch
 import torch.nn as nn
 
 from mrz_text import ALPHABET
-from render import INPUT_HEIGHT, sample
+from render import FONT_MIXES, INPUT_HEIGHT, sample, use_fonts
 
 BLANK = len(ALPHABET)  # classes: the 37 MRZ characters, then the CTC blank
 LAYERS = [  # (out channels, kernel h, kernel w, vertical padding, pool h, pool w): input 1 x 24 x W
@@ -68,10 +68,11 @@ WINDOW_SHARE = 0.9  # batches of cut-out character runs (cheap); the rest whole 
 class Batches(torch.utils.data.IterableDataset):
     """Fresh synthetic batches forever, from one seeded generator in one loader process (deterministic)."""
 
-    def __init__(self, seed, size):
-        self.seed, self.size = seed, size
+    def __init__(self, seed, size, fonts):
+        self.seed, self.size, self.fonts = seed, size, fonts
 
     def __iter__(self):
+        use_fonts(self.fonts)  # this runs in the loader process
         rng = random.Random(self.seed)
         while True:
             x, targets, _, lens = batch(rng, self.size, windows=rng.random() < WINDOW_SHARE)
@@ -187,8 +188,10 @@ def main():
     ap.add_argument("--out", default=str(Path(__file__).resolve().parents[2] / "vision" / "ocr" / "model"))
     ap.add_argument("--resume-from", help="an exported model folder (goes on at its step, fresh optimizer) or a --checkpoint file")
     ap.add_argument("--checkpoint", help="also save a float32 checkpoint (weights, optimizer, step) here at every export")
-    ap.add_argument("--evaluate", action="store_true", help="only print the --resume-from model's validation (1024 lines)")
+    ap.add_argument("--fonts", default="ocrb", choices=sorted(FONT_MIXES), help="the font mix lines are drawn in (render.py)")
+    ap.add_argument("--evaluate", action="store_true", help="only print the --resume-from model's validation (1024 lines) in each font mix")
     args = ap.parse_args()
+    use_fonts(args.fonts)
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     val_rng_seed = args.seed + 1000
@@ -206,8 +209,10 @@ def main():
         resumed = load_exported(model, Path(args.resume_from), random.Random(args.seed + 2000))
         start = resumed["steps"]
     if args.evaluate:
-        acc, cer = evaluate(model, random.Random(val_rng_seed), 1024)
-        print(f"{args.resume_from}: validation line accuracy {acc:.4f}, char error {cer:.5f}")
+        for mix in FONT_MIXES:
+            use_fonts(mix)
+            acc, cer = evaluate(model, random.Random(val_rng_seed), 1024)
+            print(f"{args.resume_from}, fonts {mix}: validation line accuracy {acc:.4f}, char error {cer:.5f}", flush=True)
         return
     print(f"LineNet: {params} parameters, steps {start + 1}-{args.stop_after or args.steps} of a {args.steps}-step schedule, "
           f"{args.batch} lines a step", flush=True)
@@ -215,10 +220,10 @@ def main():
     started, losses = time.time(), []
     # A resumed run draws other lines than the steps before it did (its own seed), the same every time.
     data_seed = args.seed if start == 0 else args.seed * 1_000_003 + start
-    batches = torch.utils.data.DataLoader(Batches(data_seed, args.batch), batch_size=None, num_workers=1, prefetch_factor=4)
-    meta = {"seed": args.seed, "schedule": args.steps}
+    batches = torch.utils.data.DataLoader(Batches(data_seed, args.batch, args.fonts), batch_size=None, num_workers=1, prefetch_factor=4)
+    meta = {"seed": args.seed, "schedule": args.steps, **({"fonts": args.fonts} if args.fonts != "ocrb" else {})}
     if resumed:
-        meta["resumedFrom"] = {k: resumed[k] for k in ("steps", "schedule", "seed", "resumedFrom") if k in resumed}
+        meta["resumedFrom"] = {k: resumed[k] for k in ("steps", "schedule", "seed", "fonts", "resumedFrom") if k in resumed}
     for step, (x, targets, lens) in enumerate(batches, start=start + 1):
         if step > (args.stop_after or args.steps):
             break
