@@ -15,7 +15,7 @@ import { createLivenessService } from './liveness.service.js';
 import { livenessCallbackRoutes } from './routes/liveness-callback.routes.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerDocs } from './plugins/docs.js';
-import { frameworkErrors, registerErrorHandling } from './plugins/errors.js';
+import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './plugins/errors.js';
 import { loggerOptions, registerRequestLogging } from './plugins/logging.js';
 import { registerMetrics } from './plugins/metrics.js';
 import { registerMultipart } from './plugins/multipart.js';
@@ -57,6 +57,7 @@ export async function buildApp({ config, client, db, logStream }: AppDeps): Prom
     bodyLimit: 1_048_576,
     requestTimeout: 60_000,
     frameworkErrors,
+    clientErrorHandler,
     // Only named proxies may say who the client is (X-Forwarded-For); otherwise the socket's address.
     ...(config.TRUST_PROXY.trim() ? { trustProxy: config.TRUST_PROXY.split(',').map((entry) => entry.trim()).filter(Boolean) } : {}),
   });

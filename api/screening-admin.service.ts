@@ -9,6 +9,7 @@ import { blockFace } from '../stores/face-descriptors.store.js';
 import { resolveScreeningHitUpdate } from '../workflows/kyc-profile.messages.js';
 import { HttpError, notFound } from './http-error.js';
 import { randomUUID } from 'node:crypto';
+import { basename } from 'node:path';
 import type { Config } from '../config/config.js';
 import { screeningMonitorWorkflow } from '../workflows/screening-monitor.workflow.js';
 import { callWorkflow } from './workflow-errors.js';
@@ -76,7 +77,8 @@ export function createScreeningAdminService({ client, db, config }: { client: Cl
 
     async lists() {
       const versions = await listVersions(db);
-      return versions.map(({ _id, loadedAt, ...v }) => ({ versionId: _id, ...v, loadedAt: loadedAt.toISOString() }));
+      // The file's name only: where the server keeps it is no business of the API's callers.
+      return versions.map(({ _id, loadedAt, path, ...v }) => ({ versionId: _id, ...v, path: basename(path), loadedAt: loadedAt.toISOString() }));
     },
   };
 }

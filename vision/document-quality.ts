@@ -1,5 +1,5 @@
 import sharp, { type OutputInfo } from 'sharp';
-import { decodeImage, inspectImage, UnreadableImage } from './image-decode.js';
+import { DAMAGED_IMAGE, decodeImage, inspectImage, UnreadableImage } from './image-decode.js';
 
 export { MAX_INPUT_PIXELS, UnreadableImage } from './image-decode.js';
 
@@ -60,7 +60,7 @@ export async function assessQuality(image: Buffer, thresholds = DEFAULT_QUALITY_
     grey = await (await decodeImage(image)).resize({ width: ANALYSIS_WIDTH, withoutEnlargement: true }).greyscale().raw().toBuffer({ resolveWithObject: true });
   } catch (err) {
     if (err instanceof UnreadableImage) throw err;
-    throw new UnreadableImage(`the image could not be decoded: ${(err as Error).message}`);
+    throw new UnreadableImage(DAMAGED_IMAGE, { cause: err });
   }
   const edges = await sharp(grey.data, { raw: { width: grey.info.width, height: grey.info.height, channels: 1 } })
     .convolve(LAPLACIAN)

@@ -17,6 +17,12 @@ export class UnreadableImage extends Error {
   override name = 'UnreadableImage';
 }
 
+/**
+ * What the user is told when a decoder fails: the decoders' own messages (libvips, libheif,
+ * pdf.js) describe their internals, at length: they stay on the error's `cause`, unshown.
+ */
+export const DAMAGED_IMAGE = 'the image could not be decoded: the file is damaged, cut off or not an image this service reads';
+
 /** Too many pixels: refused from the header, nothing decoded. */
 export class ImageTooLarge extends UnreadableImage {
   override name = 'ImageTooLarge';
@@ -52,7 +58,7 @@ export async function decodeImage(bytes: Buffer): Promise<Sharp> {
     }
   } catch (err) {
     if (err instanceof UnreadableImage) throw err;
-    throw new UnreadableImage(`the image could not be decoded: ${(err as Error).message}`);
+    throw new UnreadableImage(DAMAGED_IMAGE, { cause: err });
   }
 }
 
@@ -67,7 +73,7 @@ async function headerSize(bytes: Buffer): Promise<{ width: number; height: numbe
     const turned = (m.orientation ?? 1) >= 5;
     return { width: (turned ? m.height : m.width) ?? 0, height: (turned ? m.width : m.height) ?? 0 };
   } catch (err) {
-    throw new UnreadableImage(`the image could not be read: ${(err as Error).message}`);
+    throw new UnreadableImage(DAMAGED_IMAGE, { cause: err });
   }
 }
 
@@ -135,7 +141,7 @@ async function pdfImageSize(bytes: Buffer): Promise<{ width: number; height: num
     return { width, height };
   } catch (err) {
     if (err instanceof UnreadableImage) throw err;
-    throw new UnreadableImage(`the PDF could not be read: ${(err as Error).message}`);
+    throw new UnreadableImage('the PDF could not be read: the file is damaged or not a PDF this service reads', { cause: err });
   }
 }
 

@@ -8,12 +8,12 @@ import { sendPage } from './views.js';
 const loginForm = z.object({
   username: z.string().trim().toLowerCase().max(32).default(''),
   password: z.string().max(256).default(''),
-  next: z.string().max(300).optional(),
+  next: z.unknown().optional(),
 });
 
-/** Only back-office paths are followed after sign-in (no open redirect). */
-const safeNext = (next: string | undefined): string =>
-  next && /^\/backoffice\/[\w/?=&.%-]*$/.test(next) && !next.startsWith('/backoffice/login') ? next : '/backoffice/queue';
+/** A back-office path to go on to after sign-in, or '' (no open redirect; nothing overlong). */
+const followable = (next: unknown): string =>
+  typeof next === 'string' && next.length <= 300 && /^\/backoffice\/[\w/?=&.%-]*$/.test(next) && !next.startsWith('/backoffice/login') ? next : '';
 
 /** Sign-in (rate limited per client IP) and sign-out. */
 export const authRoutes: FastifyPluginAsync<{ db: Db; loginAttempts: number }> = async (app, { db, loginAttempts }) => {
@@ -23,25 +23,28 @@ export const authRoutes: FastifyPluginAsync<{ db: Db; loginAttempts: number }> =
 
   app.get('/login', { config: anonymous }, async (request, reply) => {
     if (request.reviewer) return reply.redirect('/backoffice/queue', 303);
-    const next = typeof (request.query as { next?: unknown }).next === 'string' ? (request.query as { next: string }).next : '';
-    return form(request, reply, { error: null, username: '', next });
+    // The form carries on only a `next` that sign-in will follow.
+    return form(request, reply, { error: null, username: '', next: followable((request.query as { next?: unknown }).next) });
   });
 
   app.post('/login', {
     config: { ...anonymous, rateLimit: { max: loginAttempts, timeWindow: 15 * 60_000, keyGenerator: (request) => `backoffice-login:${request.ip}` } },
   }, async (request, reply) => {
-    const { username, password, next } = loginForm.parse(request.body ?? {});
+    // A form no reviewer could have sent (an overlong or repeated field) is a failed sign-in too.
+    const parsed = loginForm.safeParse(request.body ?? {});
+    const { username, password } = parsed.success ? parsed.data : { username: '', password: '' };
+    const next = followable(parsed.success ? parsed.data.next : undefined);
     const account = username ? await findReviewer(db, username) : null;
     const valid = await verifyPassword(account && !account.disabled ? account.passwordHash : null, password);
     if (!account || !valid) {
       request.log.info({ event: 'backoffice.login.failed' }, 'back-office sign-in refused');
-      return form(request, reply, { error: 'Wrong user name or password.', username, next: next ?? '' }, 401);
+      return form(request, reply, { error: 'Wrong user name or password.', username, next }, 401);
     }
     await request.session.regenerate(); // a fresh session id: no fixation
     request.session.reviewerId = account._id;
     request.session.signedInAt = Date.now();
     request.log.info({ event: 'backoffice.login', reviewer: account._id }, 'reviewer signed in');
-    return reply.redirect(safeNext(next), 303);
+    return reply.redirect(next || '/backoffice/queue', 303);
   });
 
   app.post('/logout', { config: anonymous }, async (request, reply) => {

@@ -2,6 +2,7 @@ import fastifyFormbody from '@fastify/formbody';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from 'mongodb';
 import { readFileSync } from 'node:fs';
+import { ZodError } from 'zod';
 import type { Config } from '../../config/config.js';
 import type { AdminReviewService } from '../admin-review.service.js';
 import type { ScreeningAdminService } from '../screening-admin.service.js';
@@ -65,8 +66,10 @@ const HEADINGS: Record<number, string> = { 400: 'That did not work', 401: 'Pleas
 
 /** Errors as pages, never stack traces: the CSRF plugin's 403s get a message a reviewer can act on. */
 function errorPage(error: FastifyError | HttpError, request: FastifyRequest, reply: FastifyReply) {
-  let status = error.statusCode ?? 500;
-  let message = error.message;
+  // A form that fails its schema is the sender's mistake (routes parse safely; this is a backstop).
+  const invalidForm = error instanceof ZodError;
+  let status = invalidForm ? 400 : (error.statusCode ?? 500);
+  let message = invalidForm ? 'The form was not filled in correctly.' : error.message;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && code.startsWith('FST_CSRF')) message = 'This form has expired or did not come from the back office. Go back, reload the page and try again.';
   if (!request.routeOptions.url) [status, message] = [404, 'There is no such page.']; // (the API's token check answers unknown paths first)

@@ -1,4 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { apiError } from '../../domain/api-response.js';
 import { HttpError } from '../http-error.js';
 import { isUnavailable, RETRY_AFTER_SECONDS, unavailable } from '../unavailable.js';
@@ -51,6 +53,23 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
     : new HttpError(400, 'the URL is malformed');
   reply.header('x-request-id', request.id);
   void send(request, reply, known);
+}
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (a malformed request line or header,
+ * conflicting lengths, headers over 16 KB): no route can be told from them, so they get the
+ * `{error, details}` envelope (instead of Fastify's own body), then the connection closes.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, details] = error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'the request headers are too large']
+    : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'the request took too long to arrive']
+    : [400, 'the request is not valid HTTP'];
+  const body = JSON.stringify({ error: STATUS_CODES[status], details });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy();
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {

@@ -36,7 +36,8 @@ const updateStatusBody = z.object({
  * the mirrors under `/api/web/kycService` (list, detail, status/update). Admin role only.
  */
 export const adminRoutes: FastifyPluginAsyncZod<{ review: AdminReviewService; updatePath: string }> = async (app, { review, updatePath }) => {
-  app.addHook('preHandler', async (request) => assertAdmin(request));
+  // Before the body is validated: a user's request learns nothing of an admin route's schema.
+  app.addHook('preValidation', async (request) => assertAdmin(request));
 
   app.post('/list', { schema: { summary: 'List KYC profiles by stage, status, country or SLA, newest first', body: listBody, response: apiResponses(403) } }, async (request) => ok(await review.list(request.body), 'query success'));
 

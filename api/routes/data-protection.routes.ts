@@ -23,7 +23,8 @@ const eraseBody = z.object({
  * the export of everything held on a user (right of access).
  */
 export const dataProtectionRoutes: FastifyPluginAsyncZod<{ service: DataProtectionService }> = async (app, { service }) => {
-  app.addHook('preHandler', async (request) => assertAdmin(request));
+  // Before the body is validated: a user's request learns nothing of an admin route's schema.
+  app.addHook('preValidation', async (request) => assertAdmin(request));
 
   app.post('/users/:userId/erasure', { schema: { summary: "Erase a user's KYC data (idempotent; refused under legal hold unless overridden)", params, body: eraseBody, response: apiResponses(202, 403, 404, 409) }, config: writeRoute }, async (request, reply) => {
     const { legalBasis, note, overrideLegalHold } = request.body;

@@ -16,7 +16,8 @@ const caseParams = z.object({ profileId: profileIdSchema });
  * A machine admin acts as a senior reviewer under its token's `sub`.
  */
 export const reviewRoutes: FastifyPluginAsyncZod<{ review: AdminReviewService }> = async (app, { review }) => {
-  app.addHook('preHandler', async (request) => assertAdmin(request));
+  // Before the body is validated: a user's request learns nothing of an admin route's schema.
+  app.addHook('preValidation', async (request) => assertAdmin(request));
   const actor = (sub: string): ReviewerRef => ({ id: sub, role: 'admin' });
 
   app.get('/queue', { schema: { summary: 'The reviewers\' queue: oldest waiting first, filters with their counts', querystring: queueQuery, response: apiResponses(403) } }, async (request) =>

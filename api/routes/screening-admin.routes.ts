@@ -28,7 +28,8 @@ const blockBody = z.object({
 
 /** Screening under `/admin/kyc/screening`: resolve hits, see the loaded list versions. Admin role only. */
 export const screeningAdminRoutes: FastifyPluginAsyncZod<{ screening: ScreeningAdminService }> = async (app, { screening }) => {
-  app.addHook('preHandler', async (request) => assertAdmin(request));
+  // Before the body is validated: a user's request learns nothing of an admin route's schema.
+  app.addHook('preValidation', async (request) => assertAdmin(request));
 
   app.post('/resolve', { config: writeRoute, schema: { summary: 'Resolve a screening hit: true match (rejects) or false positive', body: resolveBody, response: apiResponses(403, 404, 409) } }, async (request) => {
     const { profileId, hitId, outcome, reason } = request.body;

@@ -31,7 +31,7 @@ describe('back office in the browser', { skip: skipWithoutChromium, timeout: 1_2
   before(async () => {
     [t, videos, browser] = await Promise.all([
       startAppUnderTest(
-        { LIVENESS_MAX_ATTEMPTS: '1', REVIEW_MAX_RETRIES_PER_STEP: '2', REVIEW_FOUR_EYES_RULES: 'face_no_match,screening_hit,user_modified', BACKOFFICE_LOGIN_ATTEMPTS: '20', LOG_LEVEL: 'debug' },
+        { LIVENESS_MAX_ATTEMPTS: '1', REVIEW_MAX_RETRIES_PER_STEP: '2', REVIEW_FOUR_EYES_RULES: 'face_no_match,screening_hit,user_modified', BACKOFFICE_LOGIN_ATTEMPTS: '30', LOG_LEVEL: 'debug' },
         { logStream: new Writable({ write: (chunk, _encoding, done) => void (logs += chunk.toString(), done()) }) },
       ),
       SyntheticVideos.create(),
@@ -137,6 +137,25 @@ describe('back office in the browser', { skip: skipWithoutChromium, timeout: 1_2
         assert.match(await forged.text(), /This form has expired or did not come from the back office/);
       }
 
+      // Forms no reviewer sends (overlong or repeated fields, JSON of the wrong types) are a failed
+      // sign-in, not a server error.
+      const csrf = encodeURIComponent((await page.locator('input[name=_csrf]').getAttribute('value')) ?? '');
+      const odd: Array<[string, string]> = [
+        ['application/x-www-form-urlencoded', `_csrf=${csrf}&username=${'x'.repeat(33)}&password=x`],
+        ['application/x-www-form-urlencoded', `_csrf=${csrf}&username=anna&password=${'x'.repeat(257)}`],
+        ['application/x-www-form-urlencoded', `_csrf=${csrf}&username=a&username=b&password=x`],
+        ['application/x-www-form-urlencoded', `_csrf=${csrf}&username=anna&password=x&next=/backoffice/${'a'.repeat(300)}`],
+        ['application/json', JSON.stringify({ _csrf: decodeURIComponent(csrf), username: 123, password: ['x'] })],
+      ];
+      for (const [type, data] of odd) {
+        const res = await page.context().request.post(`${t.baseUrl}/backoffice/login`, { headers: { 'content-type': type }, data, maxRedirects: 0 });
+        assert.equal(res.status(), 401, data.slice(0, 60));
+      }
+
+      // A `next` too long to follow is not carried into the form: signing in from it opens the queue.
+      await page.goto(`${t.baseUrl}/backoffice/queue?q=${'a'.repeat(320)}`);
+      assert.equal(await page.locator('input[name=next]').getAttribute('value'), '');
+      await page.getByLabel('User name').fill('anna');
       await page.getByLabel('Password').fill(PASSWORD);
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.waitForURL(/\/backoffice\/queue$/);

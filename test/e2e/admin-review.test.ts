@@ -179,6 +179,11 @@ describe('manual review by admins (seed 003 admin side) with outbound webhooks',
       ['POST', '/admin/kyc/cases/profile_000000000000000000000000/claim', {}],
       ['POST', '/admin/kyc/cases/profile_000000000000000000000000/decision', { action: 'APPROVE' }],
       ['POST', '/admin/kyc/cases/profile_000000000000000000000000/notes', { text: 'x' }],
+      // An invalid body still gets 403 first: a user learns nothing of the admin schemas.
+      ['POST', '/admin/kyc/update-status', {}],
+      ['POST', '/admin/kyc/cases/profile_000000000000000000000000/decision', {}],
+      ['POST', '/admin/kyc/users/rev_user_3/erasure', {}],
+      ['POST', '/admin/kyc/screening/resolve', {}],
     ];
     for (const [method, path, body] of routes) {
       const res = await api(t, method, path, { token: user, body });

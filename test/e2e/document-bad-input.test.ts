@@ -70,10 +70,17 @@ describe('document upload: bad input', { timeout: 120_000 }, () => {
     });
   }
 
-  it('says why an unreadable image failed', async () => {
-    const res = await upload({ frontImage: { bytes: jpeg.subarray(0, Math.floor(jpeg.length / 2)), name: 'cut.jpg' } });
-    assert.equal(res.body.data.errorCode, 'UNREADABLE_IMAGE');
-    assert.match(res.body.data.errors[0].message, /could not be decoded/);
+  it('says why an unreadable image failed, in its own words, not the decoder\'s', async () => {
+    // A JPEG cut in half, and an iPhone HEIC header followed by junk (libheif answers with ~30 lines).
+    const heicJunk = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypheic'), Buffer.alloc(12), Buffer.alloc(2000, 0x5a)]);
+    for (const [bytes, name] of [[jpeg.subarray(0, Math.floor(jpeg.length / 2)), 'cut.jpg'], [heicJunk, 'IMG_0002.HEIC']] as const) {
+      const res = await upload({ frontImage: { bytes, name } });
+      assert.equal(res.body.data?.errorCode, 'UNREADABLE_IMAGE', `${name}: ${JSON.stringify(res.body)}`);
+      const { message } = res.body.data.errors[0];
+      assert.match(message, /could not be decoded/);
+      assert.doesNotMatch(message, /vips|heif|premature|seek|\n/i, `${name}: ${message}`);
+      await assertNothingStored();
+    }
   });
 
   it("answers 404 for someone else's profile and stores nothing", async () => {

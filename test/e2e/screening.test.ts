@@ -95,6 +95,7 @@ describe('sanctions screening over HTTP (real worker, dev lists loaded)', { time
     assert.equal(detail.screening.problem, null);
     const lists = await api(t, 'GET', '/admin/kyc/screening/lists', { token: admin() });
     assert.deepEqual(lists.body.data.versions.map((v: any) => v.source).sort(), ['ofac-sdn', 'opensanctions']);
+    assert.ok(lists.body.data.versions.every((v: any) => !v.path.includes('/')), 'file names, not server paths');
   });
 
   it('the same document on another user\'s profile → review with that profile linked; a blocklisted document → rejected', async () => {

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSigner } from 'fast-jwt';
+import { connect } from 'node:net';
 import { buildHttpOnlyApp } from '../../helpers/http-only-app.js';
 
 /**
@@ -104,6 +105,32 @@ describe('framework errors use the route envelope and echo nothing back', () => 
     assert.equal(seed1.statusCode, 414);
     assert.deepEqual(Object.keys(seed1.json()).sort(), ['details', 'error']);
     assert.doesNotMatch(seed1.body, /FST_|aaaaaaaaaa/);
+    await app.close();
+  });
+
+  it('requests that are not valid HTTP get the envelope too, then the connection closes', async () => {
+    const { app, token } = await buildHttpOnlyApp();
+    const address = await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = new URL(address);
+    const raw = (request: string) => new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.end(request));
+      let answer = '';
+      socket.on('data', (chunk) => (answer += chunk));
+      socket.on('close', () => resolve(answer));
+      socket.on('error', reject);
+    });
+    const cases: Array<[string, number]> = [
+      ['GET /kyc/eligibility HTTP/1.1\r\nHost: x\r\nX-Bad Header: 1\r\n\r\n', 400],
+      ['GET /api/web/kycService/status/a b HTTP/1.1\r\nHost: x\r\n\r\n', 400],
+      ['POST /payments HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', 400],
+      [`GET /kyc/eligibility HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token('u1')}${'a'.repeat(20_000)}\r\n\r\n`, 431],
+    ];
+    for (const [request, status] of cases) {
+      const answer = await raw(request);
+      const [head, body] = answer.split('\r\n\r\n');
+      assert.match(head ?? '', new RegExp(`^HTTP/1.1 ${status} `), request.slice(0, 40));
+      assert.deepEqual(Object.keys(JSON.parse(body ?? '')).sort(), ['details', 'error'], answer);
+    }
     await app.close();
   });
 
