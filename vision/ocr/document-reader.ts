@@ -29,6 +29,8 @@ const VIZ_WIDTH = 800; // printed names stay ≥ 12 px high; wider only costs ti
 const VIZ_MIN_WIDTH = 640;
 const PHOTO_WIDTH = 900;
 const VIZ_PAGE_HEIGHT = 0.75; // of the MRZ's width
+/** Gaussian sigmas (px at the ink map's width) of the smoothed looks for the MRZ's lines. */
+const SMOOTHINGS = [0.8, 2];
 
 /**
  * Confidence a character no check digit covers must reach to stand on its own. From the
@@ -78,6 +80,15 @@ async function readDocument(ctx: Ctx, image: Buffer, docType?: DocTypeHint, vizI
     const alt = await inkMapRead(ctx, await deskewed(await loadOriented(image, { blackInk: true })), inkViz, lined);
     if (alt && plausible(alt.read) && (!best || score(alt.read) > score(best.read))) [best, viz] = [alt, inkViz];
   }
+  // Fine periodic texture (screen moiré, JPEG blocks, print screens) can fill the ink map between
+  // and across the lines; smoothed first, it leaves the glyphs standing. The lines are still read
+  // from the unsmoothed page. A fine and a coarse smoothing catch textures of different pitch.
+  for (const smooth of SMOOTHINGS) {
+    if (best && plausible(best.read)) break;
+    const smoothViz = vizImage ? null : new VizCache(ctx.pool);
+    const alt = await inkMapRead(ctx, base, smoothViz, lined, smooth);
+    if (alt && plausible(alt.read) && (!best || score(alt.read) > score(best.read))) [best, viz] = [alt, smoothViz];
+  }
   let texty = { img: base, rotation: 0 as Rotation, lines: -1 };
   if (!best || !oriented(best.read)) {
     const known = best && best.read.quality > MRZ_QUALITY ? best.rotation : undefined;
@@ -109,11 +120,11 @@ const MRZ_QUALITY = -1.5;
  * by the recognizer. Stops at a valid read, or once a read shows the orientation. Adds to `lined`
  * the turns at which it saw MRZ-like line groups.
  */
-async function inkMapRead(ctx: Ctx, base: GreyImage, viz: VizCache | null, lined: Set<Rotation>): Promise<Found | null> {
+async function inkMapRead(ctx: Ctx, base: GreyImage, viz: VizCache | null, lined: Set<Rotation>, smooth = 0): Promise<Found | null> {
   let best: Found | null = null;
   for (const rotation of [0, 180, 90, 270] as Rotation[]) {
     const img = rotation ? await rotateGrey(base, rotation) : base;
-    const groups = await findMrzCandidates(img);
+    const groups = await findMrzCandidates(img, 3, smooth);
     if (groups.length) lined.add(rotation);
     for (const bands of groups) {
       viz?.start({ img, rotation, rect: bands.rect }, true);

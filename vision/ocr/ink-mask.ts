@@ -8,9 +8,11 @@ import { raw, type GreyImage } from './image-prep.js';
  * Thin dark strokes (a black-hat: closing minus image), so glyphs count and the straight edges
  * of large dark areas (photo, background, a phone's frame) do not. 1 marks ink.
  */
-export async function inkMask(img: GreyImage, maxWidth: number, delta: number): Promise<{ mask: Uint8Array; width: number; height: number; scale: number }> {
+export async function inkMask(img: GreyImage, maxWidth: number, delta: number, smooth = 0): Promise<{ mask: Uint8Array; width: number; height: number; scale: number }> {
   const scale = Math.min(1, maxWidth / img.width);
-  const small = await raw(img).resize({ width: Math.round(img.width * scale) }).normalise().extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+  // sharp blurs after resizing: `smooth` is a sigma at the mask's width.
+  const page = raw(img).resize({ width: Math.round(img.width * scale) });
+  const small = await (smooth > 0 ? page.blur(smooth) : page).normalise().extractChannel(0).raw().toBuffer({ resolveWithObject: true });
   const { width, height } = small.info;
   const closed = squareFilter(squareFilter(small.data, width, height, true), width, height, false);
   const mask = new Uint8Array(small.data.length);

@@ -33,8 +33,8 @@ export async function findMrzBands(img: GreyImage): Promise<MrzBands | null> {
  * splitter finds (lines that dense guilloché runs between; see splitBand): tried last, because
  * that splitter also cuts some single lines in two.
  */
-export async function findMrzCandidates(img: GreyImage, max = 3): Promise<MrzBands[]> {
-  const { mask, width, height, scale } = await inkMask(img, BAND_WIDTH, BAND_INK_DELTA);
+export async function findMrzCandidates(img: GreyImage, max = 3, smooth = 0): Promise<MrzBands[]> {
+  const { mask, width, height, scale } = await inkMask(img, BAND_WIDTH, BAND_INK_DELTA, smooth);
   const text = textBands(mask, width, height);
   const out: MrzBands[] = [];
   for (const otsu of [false, true]) {

@@ -176,6 +176,21 @@ describe(`document reader on synthetic documents (${MRZ_FONT_NOTE})`, () => {
     assert.deepEqual(res.mrz?.lines, truth.mrzLines);
   });
 
+  it('finds MRZ lines under fine screen stripes and JPEG blocks once the ink map is smoothed', async () => {
+    const sharp = (await import('sharp')).default;
+    const { truth } = await generateDocument({ kind: 'TD3', seed: 18 });
+    // A screen photographed: stripes of a 3 px pitch at a slant over everything, then JPEG 20.
+    const stripes = '<defs><pattern id="m" width="3" height="3" patternUnits="userSpaceOnUse" patternTransform="rotate(12)"><rect width="3" height="1" fill="#000" fill-opacity="0.35"/></pattern></defs><rect width="100%" height="100%" fill="url(#m)"/>';
+    const text = truth.mrzLines.map((l, i) => `<text x="40" y="${85 + i * 45}" font-family="OCR B, OCRB, monospace" font-size="33.3" textLength="${26 * l.length}" lengthAdjust="spacing">${l.replace(/</g, '&lt;')}</text>`).join('');
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1250" height="220"><rect width="100%" height="100%" fill="#f4f4ee"/>${text}${stripes}</svg>`;
+    const page = await sharp(Buffer.from(svg)).jpeg({ quality: 20 }).toBuffer();
+    const img = await loadOriented(page);
+    assert.deepEqual(await findMrzCandidates(img), [], 'the stripes fill the unsmoothed ink map');
+    for (const smooth of [0.8, 2]) assert.equal((await findMrzCandidates(img, 3, smooth))[0]?.lines, 2, `smoothing ${smooth}`);
+    const res = await reader.read(page, { docType: 'PASSPORT' });
+    assert.deepEqual(res.mrz?.lines, truth.mrzLines);
+  });
+
   it('leaves a level page level', async () => {
     const doc = await generateDocument({ kind: 'TD1', seed: 14 });
     assert.equal(await estimateSkew(await loadOriented(doc.png)), 0);
