@@ -68,31 +68,34 @@ async function readDocument(ctx: Ctx, image: Buffer, docType?: DocTypeHint, vizI
     return done({ ...noneResult(docType), issues: [{ code: 'UNREADABLE', message: `not a readable image: ${(err as Error).message}` }] });
   }
   const otherSideLines = vizImage ? otherSide(ctx.pool, vizImage) : null; // a card's other side: needed whatever the MRZ
+  const turns = turnsOf(base);
+  // The ink map's looks, each only where those before found no MRZ that reads: the luminance page;
+  // its black ink (coloured security print behind the MRZ merges with its lines in luminance; the
+  // MRZ is black, dark in every channel); the luminance page smoothed (screen moiré, JPEG blocks and
+  // other fine periodic texture fill the ink map between and across the lines, which a fine or a
+  // coarse blur flattens while the glyphs stay; the lines are still read unsmoothed).
+  const looks: Array<{ turns: () => Promise<Turns>; smooth: number }> = [
+    { turns: async () => turns, smooth: 0 },
+    { turns: async () => turnsOf(await deskewed(await loadOriented(image, { blackInk: true }))), smooth: 0 },
+    ...SMOOTHINGS.map((smooth) => ({ turns: async () => turns, smooth })),
+  ];
   // The visual zone above the first MRZ-like lines is OCR'd on a tesseract worker while the
   // recognizer reads them (the ink map's first find is nearly always the answer).
   let viz = vizImage ? null : new VizCache(ctx.pool);
   const lined = new Set<Rotation>();
-  let best = await inkMapRead(ctx, base, viz, lined);
-  if (!best || !plausible(best.read)) {
-    // Coloured security print behind the MRZ merges with its lines in a luminance image; the MRZ
-    // is black, so the ink map looks again where only what is dark in every channel stays dark.
-    const inkViz = vizImage ? null : new VizCache(ctx.pool);
-    const alt = await inkMapRead(ctx, await deskewed(await loadOriented(image, { blackInk: true })), inkViz, lined);
-    if (alt && plausible(alt.read) && (!best || score(alt.read) > score(best.read))) [best, viz] = [alt, inkViz];
-  }
-  // Fine periodic texture (screen moiré, JPEG blocks, print screens) can fill the ink map between
-  // and across the lines; smoothed first, it leaves the glyphs standing. The lines are still read
-  // from the unsmoothed page. A fine and a coarse smoothing catch textures of different pitch.
-  for (const smooth of SMOOTHINGS) {
+  let best: Found | null = null;
+  for (const [i, look] of looks.entries()) {
     if (best && plausible(best.read)) break;
-    const smoothViz = vizImage ? null : new VizCache(ctx.pool);
-    const alt = await inkMapRead(ctx, base, smoothViz, lined, smooth);
-    if (alt && plausible(alt.read) && (!best || score(alt.read) > score(best.read))) [best, viz] = [alt, smoothViz];
+    const lookViz = i === 0 || vizImage ? viz : new VizCache(ctx.pool);
+    const found = await inkMapRead(ctx, await look.turns(), lookViz, lined, look.smooth);
+    // The first look's read is kept even when implausible (its turn may still help locate); a
+    // later look replaces it only with a plausible, better read.
+    if (found && (i === 0 || plausible(found.read)) && (!best || score(found.read) > score(best.read))) [best, viz] = [found, lookViz];
   }
   let texty = { img: base, rotation: 0 as Rotation, lines: -1 };
   if (!best || !oriented(best.read)) {
     const known = best && best.read.quality > MRZ_QUALITY ? best.rotation : undefined;
-    const located = await searchTurns(ctx, base, locateTurns(docType, known, [...lined]));
+    const located = await searchTurns(ctx, turns, locateTurns(docType, known, [...lined]));
     texty = located.texty;
     if (located.best && (!best || score(located.best.read) > score(best.read))) best = located.best;
   }
@@ -120,10 +123,10 @@ const MRZ_QUALITY = -1.5;
  * by the recognizer. Stops at a valid read, or once a read shows the orientation. Adds to `lined`
  * the turns at which it saw MRZ-like line groups.
  */
-async function inkMapRead(ctx: Ctx, base: GreyImage, viz: VizCache | null, lined: Set<Rotation>, smooth = 0): Promise<Found | null> {
+async function inkMapRead(ctx: Ctx, turns: Turns, viz: VizCache | null, lined: Set<Rotation>, smooth = 0): Promise<Found | null> {
   let best: Found | null = null;
   for (const rotation of [0, 180, 90, 270] as Rotation[]) {
-    const img = rotation ? await rotateGrey(base, rotation) : base;
+    const img = await turns(rotation);
     const groups = await findMrzCandidates(img, 3, smooth);
     if (groups.length) lined.add(rotation);
     for (const bands of groups) {
@@ -143,11 +146,11 @@ async function inkMapRead(ctx: Ctx, base: GreyImage, viz: VizCache | null, lined
  * turns `locateTurns` allows, stopping at a valid read or at a turn with plenty of confident
  * upright text (the page is upright there, so the other turns would only show it sideways).
  */
-async function searchTurns(ctx: Ctx, base: GreyImage, turns: Rotation[]) {
+async function searchTurns(ctx: Ctx, turns: Turns, allowed: Rotation[]) {
   let best: Found | null = null;
-  let texty = { img: base, rotation: 0 as Rotation, lines: -1 };
-  for (const rotation of turns) {
-    const img = rotation ? await rotateGrey(base, rotation) : base;
+  let texty = { img: await turns(0), rotation: 0 as Rotation, lines: -1 };
+  for (const rotation of allowed) {
+    const img = await turns(rotation);
     const page: PageText = { lines: 0, confidence: 0 };
     const loc = await locateMrz(ctx.pool, img, page);
     if (page.lines > texty.lines) texty = { img, rotation, lines: page.lines };
@@ -252,6 +255,17 @@ async function otherSide(pool: TesseractPool, image: Buffer): Promise<OcrLine[]>
   } catch {
     return [];
   }
+}
+
+/** A page at each of its turns, each rotated once however many looks use it. */
+type Turns = (rotation: Rotation) => Promise<GreyImage>;
+
+function turnsOf(page: GreyImage): Turns {
+  const made = new Map<Rotation, Promise<GreyImage>>([[0, Promise.resolve(page)]]);
+  return (rotation) => {
+    if (!made.has(rotation)) made.set(rotation, rotateGrey(page, rotation));
+    return made.get(rotation)!;
+  };
 }
 
 /** A slant photo is levelled first: line finding fails past a few degrees. */

@@ -35,10 +35,12 @@ export async function findMrzBands(img: GreyImage): Promise<MrzBands | null> {
  */
 export async function findMrzCandidates(img: GreyImage, max = 3, smooth = 0): Promise<MrzBands[]> {
   const { mask, width, height, scale } = await inkMask(img, BAND_WIDTH, BAND_INK_DELTA, smooth);
-  const text = textBands(mask, width, height);
+  const rows = rowInk(mask, width, height);
+  // Runs of rows with enough ink: candidate text lines, split further below.
+  const text = rowRuns(rows, MIN_ROW_INK * width).map((r) => ({ ...r, left: 0, right: width }));
   const out: MrzBands[] = [];
   for (const otsu of [false, true]) {
-    const lines = text.flatMap((b) => splitBand(mask, width, b, otsu)).map((b) => lineExtent(mask, width, b)).filter((b): b is Band => b !== null);
+    const lines = text.flatMap((b) => splitBand(rows, b, otsu)).map((b) => lineExtent(mask, width, b)).filter((b): b is Band => b !== null);
     const groups = lowestGroups(lines, max).map((g) => toImage(g, scale, img));
     out.push(...groups.filter((g) => !out.some((o) => sameRect(o.rect, g.rect))));
   }
@@ -69,15 +71,15 @@ function toImage(group: Band[], scale: number, img: GreyImage): MrzBands {
   return { rect: clampRect(rect, img), lineHeight: h / scale, lines: group.length, boxes };
 }
 
-/** Runs of rows with enough ink: candidate text lines. */
-function textBands(mask: Uint8Array, width: number, height: number): Band[] {
+/** Ink pixels in each row of the mask. */
+function rowInk(mask: Uint8Array, width: number, height: number): number[] {
   const rows: number[] = [];
   for (let y = 0; y < height; y++) {
     let ink = 0;
     for (let x = 0; x < width; x++) ink += mask[y * width + x]!;
     rows.push(ink);
   }
-  return rowRuns(rows, MIN_ROW_INK * width).map((r) => ({ ...r, left: 0, right: width }));
+  return rows;
 }
 
 /**
@@ -87,13 +89,8 @@ function textBands(mask: Uint8Array, width: number, height: number): Band[] {
  * failing that, split at the row-ink level that best separates the band's rows into two classes
  * (Otsu's threshold).
  */
-function splitBand(mask: Uint8Array, width: number, band: Band, otsu: boolean): Band[] {
-  const rows: number[] = [];
-  for (let y = band.top; y < band.bottom; y++) {
-    let ink = 0;
-    for (let x = 0; x < width; x++) ink += mask[y * width + x]!;
-    rows.push(ink);
-  }
+function splitBand(pageRows: number[], band: Band, otsu: boolean): Band[] {
+  const rows = pageRows.slice(band.top, band.bottom);
   const busy = [...rows].sort((a, b) => a - b)[Math.floor(rows.length * 0.8)]!;
   for (const level of otsu ? [GAP_SHARE * busy, otsuLevel(rows)] : [GAP_SHARE * busy]) {
     const lines = rowRuns(rows, level).map((r) => ({ ...band, top: band.top + r.top, bottom: band.top + r.bottom }));
