@@ -7,8 +7,8 @@ import type { LivenessVideoResult } from './liveness-video.js';
 /**
  * Liveness clips scored on worker threads, one clip per thread at a time. The face models run on
  * tfjs's WASM backend, which computes on the thread that calls it: one engine is one core. With a
- * thread per clip, a session's three clips use every core instead of one (bench:liveness on 2
- * cores: 6.6 s → 4.5 s), and the activity's own thread stays free for heartbeats.
+ * thread per clip, a session's three clips use every core instead of one (README: bench:liveness),
+ * and the activity's own thread stays free for heartbeats.
  */
 export interface LivenessPool {
   /** Scores one clip; throws VideoRejected for an unusable file, as scoreVideo does. */

@@ -8,6 +8,13 @@ import { loadMrzRecognizer } from '../../../vision/ocr/mrz-recognizer.js';
 import { readMrzLines } from '../../../vision/ocr/mrz-read.js';
 import { generateDocument, MRZ_FONT_NOTE, type Degradation } from '../../support/synthetic-documents.js';
 
+/** A synthetic passport's two MRZ lines in OCR-B on a pale strip, with SVG drawn behind and over them. */
+async function mrzStrip(behind: string, over: string) {
+  const { truth } = await generateDocument({ kind: 'TD3', seed: 18 });
+  const text = truth.mrzLines.map((l, i) => `<text x="40" y="${85 + i * 45}" font-family="OCR B, OCRB, monospace" font-size="33.3" textLength="${26 * l.length}" lengthAdjust="spacing">${l.replace(/</g, '&lt;')}</text>`).join('');
+  return { truth, svg: `<svg xmlns="http://www.w3.org/2000/svg" width="1250" height="220"><rect width="100%" height="100%" fill="#f4f4ee"/>${behind}${text}${over}</svg>` };
+}
+
 describe(`document reader on synthetic documents (${MRZ_FONT_NOTE})`, () => {
   let reader: DocumentReader;
   before(async () => { reader = await createDocumentReader(); });
@@ -59,7 +66,7 @@ describe(`document reader on synthetic documents (${MRZ_FONT_NOTE})`, () => {
       doc.truth.mrzLines.forEach((l, k) => { lines++; if (res.mrz?.lines[k] === l) exact++; });
       if (res.mrz?.valid) assert.deepEqual(res.mrz.lines, doc.truth.mrzLines, `${doc.hard}: valid but wrong`);
     }
-    assert.ok(exact / lines >= 0.2, `${exact}/${lines} lines exact (measured 74–79 % with the step-20000 model and both location fallbacks: below the issue's 90 % target)`);
+    assert.ok(exact / lines >= 0.6, `${exact}/${lines} lines exact (measured 12/15 with every look of the reader; the bench's hard sets 90–100 %, fresh seeds 85–86 %)`);
   });
 
   for (const kind of ['TD3', 'TD1'] as const) {
@@ -161,15 +168,14 @@ describe(`document reader on synthetic documents (${MRZ_FONT_NOTE})`, () => {
 
   it('separates MRZ lines that dense grey guilloché runs between and behind', async () => {
     const sharp = (await import('sharp')).default;
-    const { truth } = await generateDocument({ kind: 'TD3', seed: 18 });
     // Grey, so the black-ink view cannot remove it: the band splitter has to tell the lines apart.
     const waves = Array.from({ length: 36 }, (_, i) => {
       let d = `M0 ${20 + i * 5}`;
       for (let x = 0; x <= 1250; x += 10) d += ` L${x} ${(20 + i * 5 + 6 * Math.sin(x / (18 + (i % 5) * 7) + i)).toFixed(1)}`;
       return `<path d="${d}" stroke="#555" fill="none" stroke-width="1.3"/>`;
     }).join('');
-    const text = truth.mrzLines.map((l, i) => `<text x="40" y="${85 + i * 45}" font-family="OCR B, OCRB, monospace" font-size="33.3" textLength="${26 * l.length}" lengthAdjust="spacing">${l.replace(/</g, '&lt;')}</text>`).join('');
-    const page = await sharp(Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="1250" height="220"><rect width="100%" height="100%" fill="#f4f4ee"/>${waves}${text}</svg>`)).png().toBuffer();
+    const { truth, svg } = await mrzStrip(waves, '');
+    const page = await sharp(Buffer.from(svg)).png().toBuffer();
     const bands = await findMrzBands(await loadOriented(page));
     assert.equal(bands?.lines, 2, JSON.stringify(bands));
     const res = await reader.read(page, { docType: 'PASSPORT' });
@@ -178,11 +184,9 @@ describe(`document reader on synthetic documents (${MRZ_FONT_NOTE})`, () => {
 
   it('finds MRZ lines under fine screen stripes and JPEG blocks once the ink map is smoothed', async () => {
     const sharp = (await import('sharp')).default;
-    const { truth } = await generateDocument({ kind: 'TD3', seed: 18 });
     // A screen photographed: stripes of a 3 px pitch at a slant over everything, then JPEG 20.
     const stripes = '<defs><pattern id="m" width="3" height="3" patternUnits="userSpaceOnUse" patternTransform="rotate(12)"><rect width="3" height="1" fill="#000" fill-opacity="0.35"/></pattern></defs><rect width="100%" height="100%" fill="url(#m)"/>';
-    const text = truth.mrzLines.map((l, i) => `<text x="40" y="${85 + i * 45}" font-family="OCR B, OCRB, monospace" font-size="33.3" textLength="${26 * l.length}" lengthAdjust="spacing">${l.replace(/</g, '&lt;')}</text>`).join('');
-    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1250" height="220"><rect width="100%" height="100%" fill="#f4f4ee"/>${text}${stripes}</svg>`;
+    const { truth, svg } = await mrzStrip('', stripes);
     const page = await sharp(Buffer.from(svg)).jpeg({ quality: 20 }).toBuffer();
     const img = await loadOriented(page);
     assert.deepEqual(await findMrzCandidates(img), [], 'the stripes fill the unsmoothed ink map');
