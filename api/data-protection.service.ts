@@ -1,9 +1,9 @@
-import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Db } from 'mongodb';
 import { randomBytes } from 'node:crypto';
 import type { DataKeyRing } from '../codec/data-keys.js';
 import type { Config } from '../config/config.js';
-import { dataErasureWorkflowId, type ErasureRequest, type ErasureResult, type REQUESTABLE_LEGAL_BASES } from '../domain/data-protection.js';
+import { userErasureWorkflowId, type ErasureRequest, type ErasureResult, type REQUESTABLE_LEGAL_BASES } from '../domain/data-protection.js';
 import { ERASABLE_STORES } from '../erasure/erasable-stores.js';
 import { resolveSubject } from '../erasure/erasure-subject.js';
 import { legalHoldOfUser } from '../erasure/legal-hold.js';
@@ -52,6 +52,15 @@ export function createDataProtectionService({ client, db, dataKeys, config }: {
     return null;
   }
 
+  /** A request that arrived while another erasure of the user runs gets that erasure's answer. */
+  async function joinRunningErasure(userId: string): Promise<EraseUserAnswer> {
+    const description = await client.workflow.getHandle(userErasureWorkflowId(userId)).describe();
+    const erasureId = description.memo?.erasureId;
+    if (typeof erasureId !== 'string') throw new HttpError(409, 'an erasure of this user is already running');
+    const done = await closedErasure(erasureId);
+    return done ? { status: 'completed', ...done } : { status: 'running', erasureId };
+  }
+
   return {
     /**
      * Erases everything held on the user. A second request finds nothing left and changes nothing.
@@ -78,11 +87,18 @@ export function createDataProtectionService({ client, db, dataKeys, config }: {
         note: input.note,
         legalHoldOverride: hold ? input.overrideLegalHold : null,
       };
-      await client.workflow.start<typeof dataErasureWorkflow>('dataErasureWorkflow', {
-        workflowId: dataErasureWorkflowId(request.erasureId),
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
-        args: [request],
-      });
+      try {
+        await client.workflow.start<typeof dataErasureWorkflow>('dataErasureWorkflow', {
+          workflowId: userErasureWorkflowId(userId),
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          args: [request],
+          memo: { erasureId: request.erasureId },
+          workflowIdConflictPolicy: 'FAIL',
+        });
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        return joinRunningErasure(userId);
+      }
       const done = await closedErasure(request.erasureId);
       return done ? { status: 'completed', ...done } : { status: 'running', erasureId: request.erasureId };
     },

@@ -9,6 +9,11 @@ export const LEGAL_BASES = [...REQUESTABLE_LEGAL_BASES, 'retention_policy'] as c
 export type LegalBasis = (typeof LEGAL_BASES)[number];
 
 export const dataErasureWorkflowId = (erasureId: string): string => `data-erasure:${erasureId}`;
+/**
+ * An admin's erasure of a user runs under one id per user, so requests that arrive together join
+ * the one running erasure instead of each starting (and logging) their own.
+ */
+export const userErasureWorkflowId = (userId: string): string => `data-erasure:user:${userId}`;
 /** One delivery workflow per outbound event: its id is the event id, so an event is delivered once. */
 export const webhookDeliveryWorkflowId = (eventId: string): string => `webhook:${eventId}`;
 export const RETENTION_SCHEDULE_ID = 'retention-sweep';

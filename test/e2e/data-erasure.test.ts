@@ -209,6 +209,20 @@ describe('erasure on request: crypto-shredded history, no files, redacted read m
     });
   });
 
+  it('requests that arrive together join one erasure: one erasure id, one log entry, one announcement', async () => {
+    const userId = 'erase_together';
+    const profileId = (await api(t, 'POST', '/api/web/kycService/submit', { token: t.token(userId), body: { userId, country: 'SG' } })).body.data.profileId;
+    const answers = await Promise.all(Array.from({ length: 4 }, () => erase(userId, { legalBasis: 'data_subject_request' })));
+    assert.deepEqual(answers.map((a) => a.status), [200, 200, 200, 200], JSON.stringify(answers.map((a) => a.body)));
+    const ids = new Set(answers.map((a) => a.body.data.erasureId));
+    assert.equal(ids.size, 1, `one erasure for all four: ${[...ids].join(', ')}`);
+    const log = (await api(t, 'GET', `/admin/kyc/users/${userId}/erasures`, { token: admin() })).body.data.items;
+    assert.deepEqual(log.map((e: { _id: string; status: string }) => [e._id, e.status]), [[[...ids][0], 'completed']]);
+    await until(async () => receiver.events.some((e) => e.type === 'kyc.profile.erased' && e.data.profileId === profileId));
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(receiver.events.filter((e) => e.type === 'kyc.profile.erased' && e.data.profileId === profileId).length, 1);
+  });
+
   describe('legal hold', () => {
     const userId = 'held_customer';
     before(async () => {
