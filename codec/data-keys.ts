@@ -1,7 +1,7 @@
 import { Binary, type Collection, type Db } from 'mongodb';
 import { randomBytes } from 'node:crypto';
 import { isDuplicateKey } from '../stores/mongo-errors.js';
-import { open, seal } from './aes-gcm.js';
+import { open, seal, UnreadablePayloadError } from './aes-gcm.js';
 import type { EncryptionKeys } from './master-keys.js';
 
 /**
@@ -82,7 +82,7 @@ export class DataKeyRing {
     const cached = fresh(this.byId.get(keyId));
     if (cached) return cached;
     const doc = await collection(this.db).findOne({ _id: keyId });
-    if (!doc) throw new Error(`payload sealed with unknown data key "${keyId}"`);
+    if (!doc) throw new UnreadablePayloadError('the payload names a data key this service does not hold', { keyId });
     return this.remember(doc);
   }
 

@@ -1,12 +1,13 @@
 import type { Payload, PayloadCodec, SerializationContext } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import type { Db } from 'mongodb';
-import { open, seal } from './aes-gcm.js';
+import { open, seal, UnreadablePayloadError } from './aes-gcm.js';
 import { DataKeyRing } from './data-keys.js';
 import { parseEncryptionKeys, type EncryptionKeys } from './master-keys.js';
 
 export { parseEncryptionKeys, type EncryptionKeys } from './master-keys.js';
 export { PayloadErasedError } from './data-keys.js';
+export { UnreadablePayloadError } from './aes-gcm.js';
 
 /**
  * Encrypts every payload Temporal stores (workflow inputs, update arguments and results, activity
@@ -54,13 +55,13 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       if (text(payload.metadata?.encoding) !== ENCODING) return payload;
       const dataKeyId = text(payload.metadata?.[DATA_KEY_ID]);
       if (dataKeyId) {
-        if (!this.dataKeys) throw new Error('payload sealed with a data key, but this codec has no key store');
+        if (!this.dataKeys) throw new UnreadablePayloadError('the payload was sealed with a data key, and this codec has no key store');
         const { key } = await this.dataKeys.keyById(dataKeyId);
         return PayloadMessage.decode(open(key, payload.data ?? new Uint8Array(), dataKeyAad(dataKeyId)));
       }
       const keyId = text(payload.metadata?.[MASTER_KEY_ID]);
       const key = this.encryption.keys.get(keyId);
-      if (!key) throw new Error(`payload encrypted with unknown key id "${keyId}"`);
+      if (!key) throw new UnreadablePayloadError('the payload names an encryption key that is not configured', { keyId });
       return PayloadMessage.decode(open(key, payload.data ?? new Uint8Array(), keyId));
     }));
   }

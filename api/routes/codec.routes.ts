@@ -2,7 +2,7 @@ import type { Payload, PayloadCodec } from '@temporalio/common';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Config } from '../../config/config.js';
-import { PayloadErasedError } from '../../codec/payload-codec.js';
+import { PayloadErasedError, UnreadablePayloadError } from '../../codec/payload-codec.js';
 import { HttpError } from '../http-error.js';
 import { assertAdmin, authenticate } from '../plugins/auth.js';
 
@@ -63,7 +63,9 @@ export const codecRoutes: FastifyPluginAsync<{ codec: PayloadCodec; config: Pick
         const payloads = fromWire(body.data);
         return toWire(op === 'encode' ? await codec.encode(payloads) : await decodeShowingErasure(codec, payloads));
       } catch (err) {
-        throw new HttpError(400, `cannot ${op}: ${(err as Error).message}`);
+        // Our own words only: the request's key ids and the cipher's text are not echoed back.
+        if (err instanceof UnreadablePayloadError) throw new HttpError(400, `cannot ${op}: ${err.message}`);
+        throw err;
       }
     });
   }

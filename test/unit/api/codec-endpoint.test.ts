@@ -34,4 +34,27 @@ describe('codec endpoint: the development bypass is opt-in', () => {
     assert.equal(asUser.statusCode, 403);
     await app.close();
   });
+
+  it('a payload it cannot open is a 400 in its own words, never echoing the key id or the cipher text', async () => {
+    const { app, token } = await buildHttpOnlyApp();
+    const headers = { authorization: `Bearer ${token('ops', 'admin')}` };
+    const sealed = (await app.inject({ method: 'POST', url: '/codec/encode', headers, payload: wire })).json().payloads[0];
+    const b64 = (s: string) => Buffer.from(s).toString('base64');
+    const longKeyId = `k<script>${'x'.repeat(4000)}`;
+    const flipped = Buffer.from(sealed.data, 'base64');
+    flipped[flipped.length - 1]! ^= 1;
+    const cases = [
+      { ...sealed, metadata: { ...sealed.metadata, 'encryption-key-id': b64(longKeyId) } },
+      { ...sealed, data: flipped.toString('base64') },
+      { ...sealed, data: b64('short') },
+    ];
+    for (const payload of cases) {
+      const res = await app.inject({ method: 'POST', url: '/codec/decode', headers, payload: { payloads: [payload] } });
+      assert.equal(res.statusCode, 400, res.body);
+      const { error: message } = res.json();
+      assert.match(message, /^cannot decode: the (payload names an encryption key that is not configured|sealed data was changed, or sealed with another key|sealed data is too short)$/);
+      assert.ok(res.body.length < 300 && !res.body.includes('xxxx') && !res.body.includes('authenticate'), res.body);
+    }
+    await app.close();
+  });
 });
