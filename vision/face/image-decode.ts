@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { DAMAGED_IMAGE, decodeImage as decodeAnyImage, UnreadableImage } from '../image-decode.js';
 import { ImageRejected } from './errors.js';
 import type { RgbImage } from './rgb-image.js';
 
@@ -7,12 +8,17 @@ export interface DecodeOptions {
   maxSide?: number;
 }
 
-/** Decodes a JPEG/PNG/WebP… photo to RGB, applying EXIF orientation as a phone camera meant it. */
+/**
+ * Decodes a photo to RGB with the service's one image decoder (every format an upload may be: a
+ * document photographed as HEIC or scanned as BMP or PDF has its portrait matched too), EXIF
+ * orientation applied as a phone camera meant it. Failures say so in our words (the decoder's own
+ * text stays on the error's cause).
+ */
 export async function decodeImage(bytes: Uint8Array, opts: DecodeOptions = {}): Promise<RgbImage> {
   const maxSide = opts.maxSide ?? 1280;
   try {
-    const { data, info } = await sharp(bytes, { limitInputPixels: 50_000_000 })
-      .rotate()
+    const image = await decodeAnyImage(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    const { data, info } = await image
       .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
       .removeAlpha()
       .toColourspace('srgb')
@@ -20,7 +26,7 @@ export async function decodeImage(bytes: Uint8Array, opts: DecodeOptions = {}): 
       .toBuffer({ resolveWithObject: true });
     return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
   } catch (err) {
-    throw new ImageRejected(`the image cannot be decoded: ${(err as Error).message}`);
+    throw new ImageRejected(err instanceof UnreadableImage ? err.message : DAMAGED_IMAGE, { cause: err });
   }
 }
 
