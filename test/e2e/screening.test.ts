@@ -8,6 +8,10 @@ import { until } from '../helpers/journeys.js';
 /** On the shipped fictional OpenSanctions list: fx-11-1, "Mustafa Ninida", born 1993-10-22, IQ. */
 const LISTED = { name: 'NINIDA MUSTAFA', birthDate: '1993-10-22', nationality: 'IRQ' };
 
+/** What a user's own `GET /status/{profileId}` may hold (domain/kyc-status-for-user.ts). */
+const USER_STATUS_KEYS = ['agentUid', 'country', 'createdAt', 'decisions', 'document', 'faceMatch', 'failReason', 'liveness', 'profileId', 'provider',
+  'recordId', 'resubmission', 'reviewOverdue', 'stage', 'status', 'updatedAt', 'userId'];
+
 // Four journeys through the vision worker each: about 4 minutes at load 8 on 2 cores.
 describe('sanctions screening over HTTP (real worker, dev lists loaded)', { timeout: 600_000 }, () => {
   let t: AppUnderTest;
@@ -78,6 +82,8 @@ describe('sanctions screening over HTTP (real worker, dev lists loaded)', { time
     await until(async () => (await api(t, 'GET', '/didit/status', { token: t.token('scr_user_1') })).body.user_kyc_status === 'verified');
     const mine = await api(t, 'GET', `/api/web/kycService/status/${profileId}`, { token: t.token('scr_user_1') });
     assert.equal(mine.status, 200);
+    assert.deepEqual(Object.keys(mine.body.data.status).sort(), USER_STATUS_KEYS, 'the user\'s own status: the allowed fields only');
+    assert.doesNotMatch(JSON.stringify(mine.body), /sanction|screening|ops_lee/i, 'the subject is not tipped off');
   });
 
   it('a true match rejects the profile with a neutral fail reason; an unlisted name has no hit', async () => {
@@ -108,6 +114,8 @@ describe('sanctions screening over HTTP (real worker, dev lists loaded)', { time
     const detail = (await api(t, 'GET', `/admin/kyc/detail/${second}`, { token: admin() })).body.data.profile;
     assert.deepEqual(detail.screening.duplicates, [{ profileId: first, userId: 'dup_user_1', match: 'DOCUMENT' }]);
     assert.match(detail.reviewReasons.join('; '), new RegExp(`duplicate identity: the same document as profile ${first}`));
+    const own = await api(t, 'GET', `/api/web/kycService/status/${second}`, { token: t.token('dup_user_2') });
+    assert.ok(!JSON.stringify(own.body).includes(first) && !JSON.stringify(own.body).includes('dup_user_1'), 'another customer\'s ids are not shown');
 
     const third = await profileConfirming('dup_user_3', { name: 'BRENNAN AOIFE', birthDate: '1990-07-07', nationality: 'IRL' }, [6.6, 'a'], { docNumber: 'ZZ0000001', issueCountry: 'IRL' });
     const thirdDetail = (await api(t, 'GET', `/admin/kyc/detail/${third}`, { token: admin() })).body.data.profile;
