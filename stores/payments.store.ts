@@ -15,6 +15,8 @@ export interface FeePaymentDoc extends Omit<FeePayment, 'createdAt' | 'updatedAt
 }
 
 const payments = (db: Db): Collection<FeePaymentDoc> => db.collection('fee_payments');
+/** Which consumer used a payment, keyed by the payment: an insert, so one use per payment however requests race. */
+const paymentUses = (db: Db): Collection<{ _id: string; consumer: string; at: Date }> => db.collection('fee_payment_uses');
 const openClaims = (db: Db): Collection<{ _id: string; paymentId: string }> => db.collection('fee_payment_open');
 const idempotencyKeys = (db: Db): Collection<{ _id: string; paymentId: string; type: PaymentType; createdAt: Date }> =>
   db.collection('fee_payment_idempotency');
@@ -62,20 +64,32 @@ export async function consumeKycPayment(db: Db, userId: string, paymentId: strin
 
 /**
  * Marks a completed, unused payment of `type` as used by `consumer`; null when there is none.
- * (Card applications: index `by_user_type` on MongoDB; a scan on the embedded FerretDB.)
+ * The use is an insert keyed by the payment id, so of requests racing for one payment exactly one
+ * gets it: an update filtered on `consumedBy: null` is no such guard on the embedded FerretDB,
+ * which reads, then writes. (Card applications: index `by_user_type` on MongoDB; a scan on FerretDB.)
  */
 export async function consumePayment(db: Db, userId: string, type: PaymentType, consumer: string): Promise<FeePaymentDoc | null> {
-  return payments(db).findOneAndUpdate(
-    { userId, type, status: 'completed', consumedBy: null },
-    { $set: { consumedBy: consumer } },
-    { sort: { createdAt: 1 }, returnDocument: 'after' },
-  );
+  const unused = await payments(db).find({ userId, type, status: 'completed', consumedBy: null }).sort({ createdAt: 1 }).limit(20).toArray();
+  for (const payment of unused) {
+    try {
+      await paymentUses(db).insertOne({ _id: payment._id, consumer, at: new Date() });
+    } catch (err) {
+      if (isDuplicateKey(err)) continue; // another request took this one a moment ago
+      throw err;
+    }
+    await payments(db).updateOne({ _id: payment._id }, { $set: { consumedBy: consumer } });
+    return { ...payment, consumedBy: consumer };
+  }
+  return null;
 }
 
 /** Gives a consumed payment back (its purchase failed), if `consumer` still holds it. */
 export async function releasePayment(db: Db, paymentId: string, consumer: string): Promise<void> {
-  const payment = await payments(db).findOne({ _id: paymentId }, { projection: { consumedBy: 1 } });
-  if (payment?.consumedBy === consumer) await payments(db).updateOne({ _id: paymentId }, { $set: { consumedBy: null } });
+  const [use, payment] = await Promise.all([paymentUses(db).findOne({ _id: paymentId }), payments(db).findOne({ _id: paymentId }, { projection: { consumedBy: 1 } })]);
+  // (A payment used before uses were recorded has only its `consumedBy`.)
+  if ((use?.consumer ?? payment?.consumedBy) !== consumer) return;
+  if (use) await paymentUses(db).deleteOne({ _id: paymentId });
+  await payments(db).updateOne({ _id: paymentId }, { $set: { consumedBy: null } });
 }
 
 /** Claims `candidate` as the user's open payment of `type`; returns the payment holding the claim. */

@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { signBody } from '../../domain/hmac-signature.js';
 import { SyntheticVideos } from '../support/synthetic-videos.js';
 import { api, startAppUnderTest, type AppUnderTest } from '../helpers/app-under-test.js';
 import { approvedUser, until } from '../helpers/journeys.js';
@@ -30,6 +31,8 @@ describe('card application and issuance (seed 001) over the issuer simulator', {
     await until(async () => (await api(t, 'GET', `/payments/${payment.payment_id}`, { token: token() })).body.status === 'completed');
     await until(async () => !!(await t.mongo.db.collection('fee_payments').findOne({ _id: payment.payment_id, status: 'completed' })));
   }
+  let physicalTask: string;
+  let physicalCard: number;
   const apply = (body: object, as = token()) => api(t, 'POST', '/card/apply', { token: as, body });
   const task = async (taskId: string) => (await api(t, 'GET', `/card/tasks/${taskId}`, { token: token() })).body;
   const cardsAt = async (taskId: string) => (await sim('/_simulator/issuer/cards')).filter((c: any) => c.reference === taskId);
@@ -63,11 +66,20 @@ describe('card application and issuance (seed 001) over the issuer simulator', {
     assert.equal((await apply({ physical: false })).status, 402, 'one payment, one card');
   });
 
+  it('applications racing for one paid fee: one card, the rest 402', async () => {
+    const before = (await api(t, 'GET', '/cards', { token: token() })).body.cards.length;
+    await payFee('virtual');
+    const answers = await Promise.all(Array.from({ length: 3 }, () => apply({ physical: false })));
+    assert.deepEqual(answers.map((a) => a.status).sort(), [200, 402, 402], JSON.stringify(answers.map((a) => a.body)));
+    await until(async () => (await api(t, 'GET', '/cards', { token: token() })).body.cards.length === before + 1);
+    assert.equal((await t.mongo.db.collection('card_applications').countDocuments({ userId: 'card_user' })), before + 1, 'no second application started');
+  });
+
   it('follows a physical card through its shipping stages from signed issuer callbacks', async () => {
     await payFee('physical');
     const applied = await apply({ ...shipping, physical: true });
-    const taskId = applied.body.data.task_id;
-    const cardId = applied.body.data.card_id;
+    const taskId = (physicalTask = applied.body.data.task_id);
+    const cardId = (physicalCard = applied.body.data.card_id);
     for (const stage of ['EMBOSSED', 'SHIPPED', 'DELIVERED']) assert.equal((await sim(`/_simulator/issuer/cards/${cardId}/fulfil`, { stage })).delivered, 200);
     await until(async () => (await task(taskId)).stage === 'DELIVERED');
     assert.deepEqual((await task(taskId)).stages.map((s: any) => s.stage), ['ISSUING', 'ISSUED', 'EMBOSSED', 'SHIPPED', 'DELIVERED']);
@@ -103,5 +115,18 @@ describe('card application and issuance (seed 001) over the issuer simulator', {
     await until(async () => (await task(taskId)).stage === 'ISSUED', 600);
     assert.equal((await cardsAt(taskId)).length, 1, 'one card');
     assert.equal((await task(taskId)).card_id, (await cardsAt(taskId))[0].id);
+  });
+
+  it("after its user is erased, a signed issuer callback for the card is acknowledged and ignored (no 5xx for the issuer to retry)", async () => {
+    const erased = await api(t, 'POST', '/admin/kyc/users/card_user/erasure', { token: t.token('ops', 'admin'), body: { legalBasis: 'unlawful_processing', overrideLegalHold: { reason: 'test: erase an approved cardholder' } } });
+    assert.equal(erased.status, 200, JSON.stringify(erased.body));
+    const body = JSON.stringify({ event_id: 'evt_after_erasure', card_id: physicalCard, reference: physicalTask, stage: 'DELIVERED' });
+    const timestamp = String(Date.now());
+    const res = await fetch(`${t.baseUrl}/card/callback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-issuer-timestamp': timestamp, 'x-issuer-signature': signBody(t.config.ISSUER_WEBHOOK_SECRET, timestamp, body) },
+      body,
+    });
+    assert.deepEqual([res.status, await res.json()], [200, { status: 'ignored', reason: "the card application's data was erased" }]);
   });
 });

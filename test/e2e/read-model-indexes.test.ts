@@ -11,7 +11,7 @@ import { requireStackEnv } from '../helpers/app-under-test.js';
  * the hot reads are all by key) or a real MongoDB (`MONGODB_URL`), where the admin list filters
  * use their compound indexes too.
  */
-const BY_KEY = ['kyc_profiles', 'kyc_users', 'kyc_profile_refs', 'kyc_active_profiles', 'fee_payments', 'card_applications', 'fee_payment_open', 'fee_payment_idempotency'];
+const BY_KEY = ['kyc_profiles', 'kyc_users', 'kyc_profile_refs', 'kyc_active_profiles', 'fee_payments', 'card_applications', 'fee_payment_open', 'fee_payment_idempotency', 'fee_payment_uses'];
 
 const LISTS: Array<{ filter: Document; index: string }> = [
   { filter: {}, index: 'newest_first' },
