@@ -1,8 +1,10 @@
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Db } from 'mongodb';
 import { randomBytes } from 'node:crypto';
+import type { DataKeyRing } from '../codec/data-keys.js';
 import type { Config } from '../config/config.js';
 import { feePaymentWorkflowId, isFinalPayment, type FeePayment, type PaymentEvent, type PaymentType } from '../domain/payments.js';
+import { findKycUser, kycPaymentViewOf } from '../stores/kyc-users.store.js';
 import { claimOpenPayment, findPayment, paymentDto, releaseOpenPayment, rememberIdempotencyKey } from '../stores/payments.store.js';
 import { awaitCheckoutUpdate, getPaymentQuery, paymentEventSignal } from '../workflows/fee-payment.messages.js';
 import type { feePaymentWorkflow } from '../workflows/fee-payment.workflow.js';
@@ -14,7 +16,7 @@ import { callWorkflow } from './workflow-errors.js';
 export type PaymentServiceConfig = Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'PAYMENT_TTL_MINUTES' | 'FEE_CURRENCY' | 'FEE_KYC_MINOR' | 'FEE_VIRTUAL_MINOR' | 'FEE_PHYSICAL_MINOR'>;
 
 /** Fee payments: one open payment per user and type, each a `fee-payment:{paymentId}` workflow. */
-export function createPaymentService({ client, db, config }: { client: Client; db: Db; config: PaymentServiceConfig }) {
+export function createPaymentService({ client, db, dataKeys, config }: { client: Client; db: Db; dataKeys: Pick<DataKeyRing, 'erasedAt'>; config: PaymentServiceConfig }) {
   const fees: Record<PaymentType, number> = { kyc: config.FEE_KYC_MINOR, virtual: config.FEE_VIRTUAL_MINOR, physical: config.FEE_PHYSICAL_MINOR };
   const handle = (paymentId: string) => client.workflow.getHandle<typeof feePaymentWorkflow>(feePaymentWorkflowId(paymentId));
 
@@ -31,8 +33,17 @@ export function createPaymentService({ client, db, config }: { client: Client; d
   }
 
   return {
-    /** Creates (or returns the open) payment; an Idempotency-Key always answers with its first payment. */
+    /**
+     * Creates (or returns the open) payment; an Idempotency-Key always answers with its first payment.
+     * A KYC fee paid and not yet used by a profile is answered as is: a second one would only be
+     * charged for nothing (a double tap, an app that opens a payment before every submit).
+     */
     async create(viewer: AuthClaims, type: PaymentType, idempotencyKey?: string): Promise<{ payment: FeePayment; created: boolean }> {
+      if (type === 'kyc') {
+        const user = await findKycUser(db, viewer.sub);
+        const fee = kycPaymentViewOf(user);
+        if (fee?.status === 'completed' && !fee.consumed) return { payment: await this.get(viewer, user!.kycPayment!.paymentId), created: false };
+      }
       for (let attempt = 0; attempt < 3; attempt++) {
         const candidate = `pay_${randomBytes(12).toString('hex')}`;
         const paymentId = await claimOpenPayment(db, viewer.sub, type, candidate);
@@ -68,6 +79,8 @@ export function createPaymentService({ client, db, config }: { client: Client; d
     async applyEvent(reference: string, intentId: string, event: PaymentEvent): Promise<{ status: 'accepted' | 'ignored'; reason?: string }> {
       const known = await findPayment(db, reference);
       if (!known || known.intentId !== intentId) throw notFound('payment');
+      // Its user was erased: nothing can change it any more (a 2xx, so the processor stops retrying).
+      if (await dataKeys.erasedAt(feePaymentWorkflowId(reference))) return { status: 'ignored', reason: "the payment's data was erased" };
       const payment = await callWorkflow('payment', () => handle(reference).query(getPaymentQuery));
       if (payment.eventIds.includes(event.eventId)) return { status: 'ignored', reason: 'event already received' };
       if (isFinalPayment(payment.status)) return { status: 'ignored', reason: `payment already ${payment.status}` };

@@ -74,6 +74,9 @@ describe('KYC fee: pay → eligible → submit (seed 000), over the processor si
     const eligible = await eligibilityWhen(token, (e) => e.eligible);
     assert.equal(eligible.eligible, true, JSON.stringify(eligible));
     assert.equal(eligible.payment_status, 'completed');
+    const again = await api(t, 'POST', '/payments', { token, body: { type: 'kyc' } });
+    assert.deepEqual([again.status, again.body.payment_id, again.body.status], [200, payment.payment_id, 'completed'], 'a paid, unused fee is not charged twice');
+    assert.equal((await api(t, 'GET', '/kyc/eligibility', { token })).body.eligible, true);
 
     const submitted = await api(t, 'POST', '/api/web/kycService/submit', { token, body: { userId: 'payer_2', country: 'SG' } });
     assert.equal(submitted.status, 200);
