@@ -81,11 +81,13 @@ export async function buildApp({ config, client, db, logStream }: AppDeps): Prom
     },
   });
   await app.register(codecRoutes, { codec: payloadCodecFor(config.PAYLOAD_ENCRYPTION_KEYS, db), config });
-  const payments = createPaymentService({ client, db, config });
+  // Erasure destroys a subject's data keys; callbacks ask them whether a workflow's data is gone.
+  const dataKeys = dataKeyRingFor(db, parseEncryptionKeys(config.PAYLOAD_ENCRYPTION_KEYS));
+  const payments = createPaymentService({ client, db, dataKeys, config });
   await app.register(paymentRoutes, { payments });
   await app.register(paymentCallbackRoutes, { payments, webhookSecret: config.PAYMENTS_WEBHOOK_SECRET });
   await app.register(appKycRoutes, { db, feeWaived: config.KYC_FEE_WAIVED });
-  const cards = createCardService({ client, db, config });
+  const cards = createCardService({ client, db, dataKeys, config });
   await app.register(cardRoutes, { cards });
   await app.register(cardCallbackRoutes, { cards, secret: config.ISSUER_WEBHOOK_SECRET });
   const profiles = createKycProfileService({ client, db, config });
@@ -100,7 +102,6 @@ export async function buildApp({ config, client, db, logStream }: AppDeps): Prom
   await app.register(reviewRoutes, { prefix: '/admin/kyc', review });
   await app.register(backOffice, { prefix: '/backoffice', config, db, review, screening });
   await app.register(adminRoutes, { prefix: '/api/web/kycService', review, updatePath: '/status/update' });
-  const dataKeys = dataKeyRingFor(db, parseEncryptionKeys(config.PAYLOAD_ENCRYPTION_KEYS));
   await app.register(dataProtectionRoutes, { prefix: '/admin/kyc', service: createDataProtectionService({ client, db, dataKeys, config }) });
   await app.register(screeningAdminRoutes, { prefix: '/admin/kyc/screening', screening });
   return app;

@@ -1,6 +1,7 @@
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import type { Db } from 'mongodb';
 import { randomBytes } from 'node:crypto';
+import type { DataKeyRing } from '../codec/data-keys.js';
 import type { Config } from '../config/config.js';
 import { cardApplicationWorkflowId, type CardApplication, type FulfilmentStage } from '../domain/cards.js';
 import type { ApplyCardBody } from '../domain/kyc-service.schemas.js';
@@ -15,7 +16,7 @@ import type { AuthClaims } from './plugins/auth.js';
 import { callWorkflow } from './workflow-errors.js';
 
 /** Seed 001 card applications, each a `card-application:{taskId}` workflow. */
-export function createCardService({ client, db, config }: { client: Client; db: Db; config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'CARD_APPLY_WAIT_MS'> }) {
+export function createCardService({ client, db, dataKeys, config }: { client: Client; db: Db; dataKeys: Pick<DataKeyRing, 'erasedAt'>; config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'CARD_APPLY_WAIT_MS'> }) {
   const handle = (taskId: string) => client.workflow.getHandle<typeof cardApplicationWorkflow>(cardApplicationWorkflowId(taskId));
 
   return {
@@ -56,10 +57,16 @@ export function createCardService({ client, db, config }: { client: Client; db: 
 
     cards: (viewer: AuthClaims) => cardsOfUser(db, viewer.sub),
 
-    async fulfilment(taskId: string, cardId: number, eventId: string, stage: FulfilmentStage): Promise<void> {
+    async fulfilment(taskId: string, cardId: number, eventId: string, stage: FulfilmentStage): Promise<{ status: 'accepted' | 'ignored'; reason?: string }> {
+      // Its user was erased: nothing can change it any more (a 2xx, so the issuer stops retrying).
+      if (await dataKeys.erasedAt(cardApplicationWorkflowId(taskId))) {
+        if (!(await findCardApplication(db, taskId))) throw notFound('card');
+        return { status: 'ignored', reason: "the card application's data was erased" };
+      }
       const application = await callWorkflow('card application', () => handle(taskId).query(getCardApplicationQuery));
       if (application.cardId !== cardId) throw notFound('card');
       await handle(taskId).signal(fulfilmentSignal, { eventId, stage });
+      return { status: 'accepted' };
     },
   };
 }

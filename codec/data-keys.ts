@@ -102,6 +102,15 @@ export class DataKeyRing {
     return destroyed;
   }
 
+  /** When the workflow's data key was destroyed (its subject erased), or null while it is not. */
+  async erasedAt(workflowId: string): Promise<Date | null> {
+    const known = this.destroyed.get(workflowId);
+    if (known) return known;
+    const doc = await this.docOf(workflowId);
+    if (doc?.destroyedAt) this.destroyed.set(doc._id, doc.destroyedAt);
+    return doc?.destroyedAt ?? null;
+  }
+
   /** How many of these workflows still have a live data key (their histories are readable). */
   async countLive(workflowIds: readonly string[]): Promise<number> {
     const docs = await Promise.all(workflowIds.map((id) => this.docOf(id)));

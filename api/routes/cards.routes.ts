@@ -57,7 +57,6 @@ export const cardCallbackRoutes: FastifyPluginAsync<{ cards: CardService; secret
   keepRawJson(app);
   app.post('/card/callback', { schema: { summary: "The card issuer's signed fulfilment callback (embossed, shipped, delivered)" }, config: { public: true } }, async (request) => {
     const event = verifiedBody(request, { secret, timestampHeader: 'x-issuer-timestamp', signatureHeader: 'x-issuer-signature', schema: fulfilmentEvent, what: 'issuer callback' });
-    await cards.fulfilment(event.reference, event.card_id, event.event_id, event.stage);
-    return { status: 'accepted' };
+    return cards.fulfilment(event.reference, event.card_id, event.event_id, event.stage);
   });
 };

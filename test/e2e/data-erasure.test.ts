@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { ObjectId } from 'mongodb';
 import { PayloadErasedError } from '../../codec/data-keys.js';
 import { encryptingDataConverter, payloadCodecFor } from '../../codec/payload-codec.js';
-import { checkSignature } from '../../domain/hmac-signature.js';
+import { checkSignature, signBody } from '../../domain/hmac-signature.js';
 import { kycProfileWorkflowId } from '../../domain/ids.js';
 import { saveKycProfile } from '../../stores/kyc-profiles.store.js';
 import { saveFingerprint } from '../../stores/liveness-fingerprints.store.js';
@@ -68,10 +68,13 @@ describe('erasure on request: crypto-shredded history, no files, redacted read m
     let profileId: string;
     let passport: SyntheticDocument;
     let pii: string[];
+    let payment: { payment_id: string; checkout_url: string };
 
     before(async () => {
       const token = t.token(userId);
-      assert.equal((await api(t, 'POST', '/payments', { token, body: { type: 'virtual' } })).status, 201);
+      const paid = await api(t, 'POST', '/payments', { token, body: { type: 'virtual' } });
+      assert.equal(paid.status, 201);
+      payment = paid.body;
       profileId = (await api(t, 'POST', '/api/web/kycService/submit', { token, body: { userId, country: 'SG' } })).body.data.profileId;
       passport = await generateDocument({ kind: 'TD3', seed: 11 });
       const form = new FormData();
@@ -191,6 +194,17 @@ describe('erasure on request: crypto-shredded history, no files, redacted read m
       assert.equal((await api(t, 'GET', `/admin/kyc/users/${userId}/erasures`, { token: admin() })).body.data.items.length, 1);
       await new Promise((r) => setTimeout(r, 500));
       assert.equal(receiver.events.length, events);
+    });
+
+    it("a signed processor callback for the erased user's payment is acknowledged and ignored (no 5xx for the sender to retry)", async () => {
+      const body = JSON.stringify({ id: 'evt_after_erasure', type: 'payment_intent.succeeded', created: Date.now(), data: { intent_id: payment.checkout_url.split('/').pop(), reference: payment.payment_id } });
+      const timestamp = String(Date.now());
+      const res = await fetch(`${t.baseUrl}/payments/callback`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-payments-timestamp': timestamp, 'x-payments-signature': signBody(t.config.PAYMENTS_WEBHOOK_SECRET, timestamp, body) },
+        body,
+      });
+      assert.deepEqual([res.status, await res.json()], [200, { status: 'ignored', reason: "the payment's data was erased" }]);
     });
 
     it('the export afterwards shows only what is kept', async () => {
