@@ -6,6 +6,8 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Db } from 'mongodb';
 import type { Config } from '../config/config.js';
 import { dataKeyRingFor, parseEncryptionKeys, payloadCodecFor } from '../codec/payload-codec.js';
+import { findReviewer } from '../stores/reviewers.store.js';
+import { HttpError } from './http-error.js';
 import { createDataProtectionService } from './data-protection.service.js';
 import { dataProtectionRoutes } from './routes/data-protection.routes.js';
 import { pingMongo } from '../stores/mongo.js';
@@ -71,6 +73,13 @@ export async function buildApp({ config, client, db, logStream }: AppDeps): Prom
   // Rate limits first: every request counts per IP, also those that fail authentication.
   await registerRateLimit(app, { perIpPerMinute: config.RATE_LIMIT_PER_IP_PER_MINUTE, writesPerUserPerMinute: config.RATE_LIMIT_WRITES_PER_USER_PER_MINUTE });
   await registerAuth(app, config);
+  // A machine admin (bearer JWT) acts under its token's `sub`; one that names a back-office reviewer
+  // would decide, claim and write notes as that person, and the audit trail could not tell them apart.
+  app.addHook('preHandler', async (request) => {
+    if (request.user?.role === 'admin' && (await findReviewer(db, request.user.sub))) {
+      throw new HttpError(403, "this token's subject is a back-office reviewer's name; a machine token acts under an id of its own");
+    }
+  });
   await registerDocs(app);
   await registerMultipart(app, { maxFileBytes: config.UPLOAD_MAX_IMAGE_BYTES, maxFiles: 3 });
 

@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { checkSignature } from '../../domain/hmac-signature.js';
+import { createReviewer } from '../../stores/reviewers.store.js';
 import { SyntheticVideos } from '../support/synthetic-videos.js';
 import { api, startAppUnderTest, type AppUnderTest } from '../helpers/app-under-test.js';
 import { failLiveness, profileInReview as reviewJourney, until } from '../helpers/journeys.js';
@@ -192,6 +193,14 @@ describe('manual review by admins (seed 003 admin side) with outbound webhooks',
     }
     assert.equal((await api(t, 'POST', '/admin/kyc/list', { token: admin(), body: { limit: 1000 } })).status, 400);
     assert.equal((await api(t, 'POST', '/admin/kyc/update-status', { token: admin(), body: { profileId: 'profile_000000000000000000000000', status: '1' } })).status, 400);
+  });
+
+  it("a machine admin token cannot act under a back-office reviewer's name (the audit trail must tell them apart)", async () => {
+    await createReviewer(t.mongo.db, { _id: 'rev_bob', name: 'Bob', role: 'reviewer', passwordHash: 'not-used-here' });
+    const asBob = await api(t, 'GET', '/admin/kyc/queue', { token: t.token('rev_bob', 'admin') });
+    assert.deepEqual([asBob.status, asBob.body.code], [403, 40300]);
+    assert.match(asBob.body.message, /back-office reviewer/);
+    assert.equal((await api(t, 'GET', '/admin/kyc/queue', { token: t.token('rev_ops', 'admin') })).status, 200);
   });
 
   it('delivers every event once per event id, signed, despite a 500 on the first try', async () => {
