@@ -52,6 +52,8 @@ const server = {
 const auth = {
   JWT_SECRET: secret('JWT_SECRET', 'dev-only-jwt-secret-change-me-0123456789', 32),
   JWT_ISSUER: z.string().min(1).default('kycflow'),
+  /** When set, tokens must name it in `aud` (where the token issuer also serves other services). */
+  JWT_AUDIENCE: z.string().min(1).optional(),
 };
 
 /** Temporal, and the payload encryption of everything it stores. */

@@ -31,12 +31,16 @@ declare module 'fastify' {
   }
 }
 
-export async function registerAuth(app: FastifyInstance, config: Pick<Config, 'JWT_SECRET' | 'JWT_ISSUER'>): Promise<void> {
+export async function registerAuth(app: FastifyInstance, config: Pick<Config, 'JWT_SECRET' | 'JWT_ISSUER' | 'JWT_AUDIENCE'>): Promise<void> {
+  const aud = config.JWT_AUDIENCE;
   await app.register(fastifyJwt, {
     secret: config.JWT_SECRET,
-    sign: { algorithm: 'HS256', iss: config.JWT_ISSUER, expiresIn: '1h' },
+    sign: { algorithm: 'HS256', iss: config.JWT_ISSUER, expiresIn: '1h', ...(aud ? { aud } : {}) },
     // fast-jwt counts the tolerance in milliseconds.
-    verify: { algorithms: ['HS256'], allowedIss: config.JWT_ISSUER, requiredClaims: ['iss', 'exp'], clockTolerance: CLOCK_TOLERANCE_MS },
+    verify: {
+      algorithms: ['HS256'], allowedIss: config.JWT_ISSUER, clockTolerance: CLOCK_TOLERANCE_MS,
+      ...(aud ? { allowedAud: aud, requiredClaims: ['iss', 'exp', 'aud'] } : { requiredClaims: ['iss', 'exp'] }),
+    },
   });
   app.addHook('onRequest', async (request) => {
     if (!request.routeOptions.config?.public) await authenticate(request);

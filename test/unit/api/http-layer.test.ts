@@ -46,6 +46,18 @@ describe('bearer tokens', async () => {
   it('refuses reserved subjects', async () => {
     for (const sub of ['system', 'System', 'admin', 'anonymous', 'root']) assert.equal(await status({ ...valid(), sub }), 401, sub);
   });
+
+  it('with JWT_AUDIENCE set, a token must name it in aud (another service\'s token is refused)', async () => {
+    const { app: strict, config: c, token } = await buildHttpOnlyApp({ JWT_AUDIENCE: 'kycflow-api' });
+    const with_ = async (claims: Record<string, unknown>) =>
+      (await strict.inject({ method: 'GET', url: '/payments/not-a-payment-id', headers: { authorization: `Bearer ${createSigner({ key: c.JWT_SECRET, algorithm: 'HS256' })(claims)}` } })).statusCode;
+    assert.equal(await with_({ ...valid(), aud: 'kycflow-api' }), 400);
+    assert.equal(await with_({ ...valid(), aud: 'other-service' }), 401);
+    assert.equal(await with_(valid()), 401, 'no aud');
+    assert.equal((await strict.inject({ method: 'GET', url: '/payments/not-a-payment-id', headers: { authorization: `Bearer ${token('u1')}` } })).statusCode, 400, 'the token tool names it');
+    assert.equal(await status({ ...valid(), aud: 'anything' }), 400, 'unset: aud is not checked');
+    await strict.close();
+  });
 });
 
 describe('rate limits count every request per IP', () => {
