@@ -1,8 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { signBody } from '../../domain/hmac-signature.js';
 import { SyntheticVideos } from '../support/synthetic-videos.js';
-import { api, startAppUnderTest, type AppUnderTest } from '../helpers/app-under-test.js';
+import { api, signedCallback, startAppUnderTest, type AppUnderTest } from '../helpers/app-under-test.js';
 import { approvedUser, until } from '../helpers/journeys.js';
 
 const shipping = {
@@ -120,13 +119,7 @@ describe('card application and issuance (seed 001) over the issuer simulator', {
   it("after its user is erased, a signed issuer callback for the card is acknowledged and ignored (no 5xx for the issuer to retry)", async () => {
     const erased = await api(t, 'POST', '/admin/kyc/users/card_user/erasure', { token: t.token('ops', 'admin'), body: { legalBasis: 'unlawful_processing', overrideLegalHold: { reason: 'test: erase an approved cardholder' } } });
     assert.equal(erased.status, 200, JSON.stringify(erased.body));
-    const body = JSON.stringify({ event_id: 'evt_after_erasure', card_id: physicalCard, reference: physicalTask, stage: 'DELIVERED' });
-    const timestamp = String(Date.now());
-    const res = await fetch(`${t.baseUrl}/card/callback`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-issuer-timestamp': timestamp, 'x-issuer-signature': signBody(t.config.ISSUER_WEBHOOK_SECRET, timestamp, body) },
-      body,
-    });
-    assert.deepEqual([res.status, await res.json()], [200, { status: 'ignored', reason: "the card application's data was erased" }]);
+    const res = await signedCallback(t, '/card/callback', { event_id: 'evt_after_erasure', card_id: physicalCard, reference: physicalTask, stage: 'DELIVERED' }, { sender: 'issuer', secret: t.config.ISSUER_WEBHOOK_SECRET });
+    assert.deepEqual([res.status, res.body], [200, { status: 'ignored', reason: "the card application's data was erased" }]);
   });
 });

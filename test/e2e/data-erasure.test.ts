@@ -6,13 +6,13 @@ import { createServer, type Server } from 'node:http';
 import type { ObjectId } from 'mongodb';
 import { PayloadErasedError } from '../../codec/data-keys.js';
 import { encryptingDataConverter, payloadCodecFor } from '../../codec/payload-codec.js';
-import { checkSignature, signBody } from '../../domain/hmac-signature.js';
+import { checkSignature } from '../../domain/hmac-signature.js';
 import { kycProfileWorkflowId } from '../../domain/ids.js';
 import { saveKycProfile } from '../../stores/kyc-profiles.store.js';
 import { saveFingerprint } from '../../stores/liveness-fingerprints.store.js';
 import type { kycProfileWorkflow } from '../../workflows/kyc-profile.workflow.js';
 import { generateDocument, type SyntheticDocument } from '../support/synthetic-documents.js';
-import { api, startAppUnderTest, type AppUnderTest } from '../helpers/app-under-test.js';
+import { api, signedCallback, startAppUnderTest, type AppUnderTest } from '../helpers/app-under-test.js';
 import { until } from '../helpers/journeys.js';
 import { emptyReviewState } from '../../domain/review.js';
 
@@ -197,14 +197,9 @@ describe('erasure on request: crypto-shredded history, no files, redacted read m
     });
 
     it("a signed processor callback for the erased user's payment is acknowledged and ignored (no 5xx for the sender to retry)", async () => {
-      const body = JSON.stringify({ id: 'evt_after_erasure', type: 'payment_intent.succeeded', created: Date.now(), data: { intent_id: payment.checkout_url.split('/').pop(), reference: payment.payment_id } });
-      const timestamp = String(Date.now());
-      const res = await fetch(`${t.baseUrl}/payments/callback`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-payments-timestamp': timestamp, 'x-payments-signature': signBody(t.config.PAYMENTS_WEBHOOK_SECRET, timestamp, body) },
-        body,
-      });
-      assert.deepEqual([res.status, await res.json()], [200, { status: 'ignored', reason: "the payment's data was erased" }]);
+      const event = { id: 'evt_after_erasure', type: 'payment_intent.succeeded', created: Date.now(), data: { intent_id: payment.checkout_url.split('/').pop(), reference: payment.payment_id } };
+      const res = await signedCallback(t, '/payments/callback', event, { sender: 'payments', secret: t.config.PAYMENTS_WEBHOOK_SECRET });
+      assert.deepEqual([res.status, res.body], [200, { status: 'ignored', reason: "the payment's data was erased" }]);
     });
 
     it('the export afterwards shows only what is kept', async () => {

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createFaceAnalyzer, createLivenessPool } from '../../vision/face/index.js';
 import { createDocumentReader } from '../../vision/ocr/document-reader.js';
+import { signBody } from '../../domain/hmac-signature.js';
 import { once } from '../../domain/once.js';
 import { buildApp } from '../../api/app.js';
 import { temporalConnectionOptions } from '../../api/unavailable.js';
@@ -130,4 +131,24 @@ export async function api(
   });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+/**
+ * POSTs `body` as a sender's signed callback would: HMAC-SHA256 of "<timestamp>.<body>" in the
+ * sender's two headers (`x-payments-…`, `x-issuer-…`, `x-kyc-…`).
+ */
+export async function signedCallback(
+  target: AppUnderTest,
+  path: string,
+  body: object,
+  opts: { sender: 'payments' | 'issuer' | 'kyc'; secret: string },
+): Promise<{ status: number; body: any }> {
+  const raw = JSON.stringify(body);
+  const timestamp = String(Date.now());
+  const res = await fetch(target.baseUrl + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [`x-${opts.sender}-timestamp`]: timestamp, [`x-${opts.sender}-signature`]: signBody(opts.secret, timestamp, raw) },
+    body: raw,
+  });
+  return { status: res.status, body: await res.json() };
 }
