@@ -148,6 +148,8 @@ const review = {
   BACKOFFICE_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(72).default(12),
   /** Sign-in attempts per client IP per 15 minutes. */
   BACKOFFICE_LOGIN_ATTEMPTS: z.coerce.number().int().min(1).default(10),
+  /** Failed sign-ins per user name (from any address) per 15 minutes, before the name is refused. */
+  BACKOFFICE_LOGIN_FAILURES_PER_NAME: z.coerce.number().int().min(1).default(10),
 };
 
 /** Sanctions / PEP screening and its lists (`npm run bench:screening`). */

@@ -3,6 +3,7 @@ import type { Db } from 'mongodb';
 import { z } from 'zod';
 import { findReviewer } from '../../stores/reviewers.store.js';
 import { verifyPassword } from './passwords.js';
+import { SignInFailures } from './sign-in-failures.js';
 import { sendPage } from './views.js';
 
 const loginForm = z.object({
@@ -15,8 +16,11 @@ const loginForm = z.object({
 const followable = (next: unknown): string =>
   typeof next === 'string' && next.length <= 300 && /^\/backoffice\/[\w/?=&.%-]*$/.test(next) && !next.startsWith('/backoffice/login') ? next : '';
 
-/** Sign-in (rate limited per client IP) and sign-out. */
-export const authRoutes: FastifyPluginAsync<{ db: Db; loginAttempts: number }> = async (app, { db, loginAttempts }) => {
+const WINDOW_MS = 15 * 60_000;
+
+/** Sign-in (rate limited per client IP, and failures per user name) and sign-out. */
+export const authRoutes: FastifyPluginAsync<{ db: Db; loginAttempts: number; failuresPerName: number }> = async (app, { db, loginAttempts, failuresPerName }) => {
+  const failures = new SignInFailures({ max: failuresPerName, windowMs: WINDOW_MS });
   const anonymous = { anonymous: true };
   const form = (request: FastifyRequest, reply: FastifyReply, data: { error: string | null; username: string; next: string }, status = 200) =>
     sendPage(request, reply, 'login', data, status);
@@ -28,18 +32,24 @@ export const authRoutes: FastifyPluginAsync<{ db: Db; loginAttempts: number }> =
   });
 
   app.post('/login', {
-    config: { ...anonymous, rateLimit: { max: loginAttempts, timeWindow: 15 * 60_000, keyGenerator: (request) => `backoffice-login:${request.ip}` } },
+    config: { ...anonymous, rateLimit: { max: loginAttempts, timeWindow: WINDOW_MS, keyGenerator: (request) => `backoffice-login:${request.ip}` } },
   }, async (request, reply) => {
     // A form no reviewer could have sent (an overlong or repeated field) is a failed sign-in too.
     const parsed = loginForm.safeParse(request.body ?? {});
     const { username, password } = parsed.success ? parsed.data : { username: '', password: '' };
     const next = followable(parsed.success ? parsed.data.next : undefined);
+    if (username && failures.locked(username)) {
+      request.log.warn({ event: 'backoffice.login.locked' }, 'back-office sign-in refused: too many failures for this name');
+      return form(request, reply, { error: 'Too many failed sign-ins for this name. Try again in 15 minutes.', username, next }, 429);
+    }
     const account = username ? await findReviewer(db, username) : null;
     const valid = await verifyPassword(account && !account.disabled ? account.passwordHash : null, password);
     if (!account || !valid) {
+      if (username) failures.noteFailure(username);
       request.log.info({ event: 'backoffice.login.failed' }, 'back-office sign-in refused');
       return form(request, reply, { error: 'Wrong user name or password.', username, next }, 401);
     }
+    failures.clear(username);
     await request.session.regenerate(); // a fresh session id: no fixation
     request.session.reviewerId = account._id;
     request.session.signedInAt = Date.now();

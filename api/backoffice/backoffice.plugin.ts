@@ -58,7 +58,7 @@ export const backOffice: FastifyPluginAsync<{ config: Config; db: Db; review: Ad
     if (!asset) throw new HttpError(404, 'There is no such file.');
     return reply.type(asset.type).header('cache-control', 'public, max-age=300').send(asset.body);
   });
-  await app.register(authRoutes, { db, loginAttempts: config.BACKOFFICE_LOGIN_ATTEMPTS });
+  await app.register(authRoutes, { db, loginAttempts: config.BACKOFFICE_LOGIN_ATTEMPTS, failuresPerName: config.BACKOFFICE_LOGIN_FAILURES_PER_NAME });
   await app.register(caseRoutes, { review, screening, db });
 };
 

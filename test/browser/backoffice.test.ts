@@ -31,13 +31,13 @@ describe('back office in the browser', { skip: skipWithoutChromium, timeout: 1_2
   before(async () => {
     [t, videos, browser] = await Promise.all([
       startAppUnderTest(
-        { LIVENESS_MAX_ATTEMPTS: '1', REVIEW_MAX_RETRIES_PER_STEP: '2', REVIEW_FOUR_EYES_RULES: 'face_no_match,screening_hit,user_modified', BACKOFFICE_LOGIN_ATTEMPTS: '30', LOG_LEVEL: 'debug' },
+        { LIVENESS_MAX_ATTEMPTS: '1', REVIEW_MAX_RETRIES_PER_STEP: '2', REVIEW_FOUR_EYES_RULES: 'face_no_match,screening_hit,user_modified', BACKOFFICE_LOGIN_ATTEMPTS: '30', BACKOFFICE_LOGIN_FAILURES_PER_NAME: '5', LOG_LEVEL: 'debug' },
         { logStream: new Writable({ write: (chunk, _encoding, done) => void (logs += chunk.toString(), done()) }) },
       ),
       SyntheticVideos.create(),
       launchChromium(),
     ]);
-    for (const [name, role] of [['anna', 'reviewer'], ['ben', 'reviewer']] as const) {
+    for (const [name, role] of [['anna', 'reviewer'], ['ben', 'reviewer'], ['dora', 'reviewer']] as const) {
       await createReviewer(t.mongo.db, { _id: name, name: name[0]!.toUpperCase() + name.slice(1), role, passwordHash: await hashPassword(PASSWORD) });
     }
   });
@@ -45,6 +45,19 @@ describe('back office in the browser', { skip: skipWithoutChromium, timeout: 1_2
   /** `npm run reviewer` against this test's database, the password on stdin. */
   const reviewerCli = (args: string[], input: string) => spawnSync(process.execPath, ['--import', 'tsx', 'api/backoffice/reviewer-cli.ts', ...args], {
     input, encoding: 'utf8', timeout: 60_000, env: { ...process.env, MONGODB_URL: t.config.MONGODB_URL, MONGODB_DB: t.config.MONGODB_DB },
+  });
+
+  it('a name with too many failed sign-ins is refused, even with its password; other names are not', async () => {
+    const page = await newPage();
+    await page.goto(`${t.baseUrl}/backoffice/login`);
+    const csrf = encodeURIComponent((await page.locator('input[name=_csrf]').getAttribute('value')) ?? '');
+    const signIn = async (username: string, password: string) => (await page.context().request.post(`${t.baseUrl}/backoffice/login`, {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' }, data: `_csrf=${csrf}&username=${username}&password=${encodeURIComponent(password)}`, maxRedirects: 0,
+    })).status();
+    for (let i = 0; i < 5; i++) assert.equal(await signIn('dora', `wrong password ${i}`), 401);
+    assert.equal(await signIn('dora', PASSWORD), 429, 'locked: the right password is not even checked');
+    assert.equal(await signIn('nobody-here', 'x'), 401, 'other names go on');
+    assert.equal(await signIn('anna', PASSWORD), 303, 'and other reviewers sign in');
   });
 
   it('the reviewer command adds accounts and refuses weak passwords', () => {
