@@ -26,7 +26,7 @@ export function createCardService({ client, db, dataKeys, config }: { client: Cl
      */
     async apply(viewer: AuthClaims, body: ApplyCardBody): Promise<{ application: CardApplication | null; taskId: string; kycId: number }> {
       const profile = (await findKycUser(db, viewer.sub))?.latestProfile;
-      if (profile?.stage !== 'APPROVED') throw new HttpError(400, 'KYC not approved', undefined, 'complete KYC verification before applying for a card');
+      if (profile?.stage !== 'APPROVED' || profile.erasedAt) throw new HttpError(400, 'KYC not approved', undefined, 'complete KYC verification before applying for a card');
       const type = body.physical ? 'physical' : 'virtual';
       const taskId = `task_${randomBytes(12).toString('hex')}`;
       const payment = await consumePayment(db, viewer.sub, type, taskId);

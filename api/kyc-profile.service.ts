@@ -81,7 +81,7 @@ export function createKycProfileService({ client, db, config }: KycProfileServic
       // Two reads by key, side by side: the user's active claim and their latest profile and fee.
       const [claimed, user] = await Promise.all([activeProfileOf(db, body.userId), findKycUser(db, body.userId)]);
       const active = claimed && (await openProfile(body.userId, claimed));
-      if (!active && user?.latestProfile?.stage === 'APPROVED') {
+      if (!active && user?.latestProfile?.stage === 'APPROVED' && !user.latestProfile.erasedAt) {
         throw new HttpError(409, 'KYC is already approved for this user; no need to submit again');
       }
       if (!config.KYC_FEE_WAIVED && !active) assertFeePaid(user);

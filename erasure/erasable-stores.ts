@@ -4,7 +4,7 @@ import { cardApplicationsOfUser } from '../stores/cards.store.js';
 import { erasuresOfUser } from '../stores/erasure-log.store.js';
 import { deleteFilesOf, filesOf } from '../stores/files.store.js';
 import { markProfileFilesErased, profileDto, profilesOfUser, releaseActiveProfile, saveRedactedKycProfile } from '../stores/kyc-profiles.store.js';
-import { findKycUser } from '../stores/kyc-users.store.js';
+import { findKycUser, markLatestProfileErased } from '../stores/kyc-users.store.js';
 import { deleteFingerprintsOf } from '../stores/liveness-fingerprints.store.js';
 import { paymentsOfUser } from '../stores/payments.store.js';
 import { deleteIdentities, identitiesOfUser } from '../stores/identities.store.js';
@@ -107,6 +107,9 @@ export const ERASABLE_STORES: readonly ErasableStore[] = [
   },
   {
     name: 'kyc_users',
+    // The erased profile stops standing as the user's KYC: `/didit/status` no longer says verified,
+    // cards are refused, and the user may be verified afresh.
+    erase: { scopes: ['user', 'profile'], run: (db, s, { at }) => markLatestProfileErased(db, s.userId, s.profileIds, at) },
     export: async (db, userId) => {
       const summary = await findKycUser(db, userId);
       return summary ? [summary] : [];

@@ -20,6 +20,8 @@ export interface LatestProfileSummary {
   version: number;
   createdAt: Date;
   updatedAt: Date;
+  /** Erased: the profile no longer stands as the user's KYC (not verified, no cards); a new one may start. */
+  erasedAt?: Date;
 }
 
 export interface LatestKycPaymentSummary {
@@ -54,6 +56,17 @@ export async function noteLatestProfile(db: Db, userId: string, summary: LatestP
   await users(db).updateOne({ _id: userId }, { $set: { latestProfile: summary } }, { upsert: true });
 }
 
+/**
+ * Marks the user's latest profile erased when it is one of `profileIds` (at the highest version, so a
+ * late write of its workflow cannot undo it; a newer profile replaces it as usual). Returns 0 or 1.
+ */
+export async function markLatestProfileErased(db: Db, userId: string, profileIds: readonly string[], at: Date): Promise<number> {
+  const latest = (await findKycUser(db, userId))?.latestProfile;
+  if (!latest || latest.erasedAt || !profileIds.includes(latest.profileId)) return 0;
+  await users(db).updateOne({ _id: userId }, { $set: { latestProfile: { ...latest, erasedAt: at, version: Number.MAX_SAFE_INTEGER } } });
+  return 1;
+}
+
 /** Keeps `kycPayment` pointing at the user's newest KYC fee payment, at its newest version. */
 export async function noteLatestKycPayment(db: Db, userId: string, summary: LatestKycPaymentSummary): Promise<void> {
   const current = (await findKycUser(db, userId))?.kycPayment;
@@ -73,5 +86,5 @@ export function kycPaymentViewOf(user: KycUserDoc | null): KycPaymentView | null
 
 export function latestKycRecordOf(user: KycUserDoc | null): LatestKycRecord | null {
   const p = user?.latestProfile;
-  return p ? { recordId: p.recordId, agentUid: p.agentUid, stage: p.stage, failReason: p.failReason, resubmission: p.resubmission ?? null, createdAt: p.createdAt.toISOString(), updatedAt: p.updatedAt.toISOString() } : null;
+  return p && !p.erasedAt ? { recordId: p.recordId, agentUid: p.agentUid, stage: p.stage, failReason: p.failReason, resubmission: p.resubmission ?? null, createdAt: p.createdAt.toISOString(), updatedAt: p.updatedAt.toISOString() } : null;
 }

@@ -122,4 +122,14 @@ describe('card application and issuance (seed 001) over the issuer simulator', {
     const res = await signedCallback(t, '/card/callback', { event_id: 'evt_after_erasure', card_id: physicalCard, reference: physicalTask, stage: 'DELIVERED' }, { sender: 'issuer', secret: t.config.ISSUER_WEBHOOK_SECRET });
     assert.deepEqual([res.status, res.body], [200, { status: 'ignored', reason: "the card application's data was erased" }]);
   });
+
+  it('after erasure the user is no longer verified: no new card, and a new verification may start', async () => {
+    const status = (await api(t, 'GET', '/didit/status', { token: token() })).body;
+    assert.deepEqual([status.user_kyc_status, status.latest_kyc], ['none', null]);
+    await payFee('virtual');
+    const refused = await apply({ physical: false });
+    assert.deepEqual([refused.status, refused.body.error], [400, 'KYC not approved']);
+    const again = await api(t, 'POST', '/api/web/kycService/submit', { token: token(), body: { userId: 'card_user', country: 'SG' } });
+    assert.equal(again.status, 200, JSON.stringify(again.body));
+  });
 });
