@@ -1,9 +1,9 @@
-import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from 'mongodb';
 import { randomBytes } from 'node:crypto';
 import type { DataKeyRing } from '../codec/data-keys.js';
 import type { Config } from '../config/config.js';
-import { cardApplicationWorkflowId, type CardApplication, type FulfilmentStage } from '../domain/cards.js';
+import { cardApplicationWorkflowId, FULFILMENT_STAGES, type CardApplication, type FulfilmentStage } from '../domain/cards.js';
 import type { ApplyCardBody } from '../domain/kyc-service.schemas.js';
 import { cardApplicationDto, cardsOfUser, findCardApplication } from '../stores/cards.store.js';
 import { findKycUser } from '../stores/kyc-users.store.js';
@@ -65,7 +65,17 @@ export function createCardService({ client, db, dataKeys, config }: { client: Cl
       }
       const application = await callWorkflow('card application', () => handle(taskId).query(getCardApplicationQuery));
       if (application.cardId !== cardId) throw notFound('card');
-      await handle(taskId).signal(fulfilmentSignal, { eventId, stage });
+      // Late, repeated or out-of-order callbacks are acknowledged with the reason, never a 5xx
+      // (the workflow of a delivered or virtual card has ended: a signal would find none).
+      if (!application.physical) return { status: 'ignored', reason: 'a virtual card is not shipped' };
+      const rank = (s: string) => FULFILMENT_STAGES.indexOf(s as FulfilmentStage);
+      if (rank(stage) <= rank(application.stage)) return { status: 'ignored', reason: `the card is already ${application.stage}` };
+      try {
+        await handle(taskId).signal(fulfilmentSignal, { eventId, stage });
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return { status: 'ignored', reason: 'the card application has ended' };
+        throw err;
+      }
       return { status: 'accepted' };
     },
   };

@@ -61,6 +61,8 @@ describe('card application and issuance (seed 001) over the issuer simulator', {
     assert.equal(applied.body.data.physical, false);
     await until(async () => (await api(t, 'GET', '/cards', { token: token() })).body.cards.length === 1);
     const [card] = (await api(t, 'GET', '/cards', { token: token() })).body.cards;
+    const shipped = await signedCallback(t, '/card/callback', { event_id: 'evt_virtual', card_id: applied.body.data.card_id, reference: applied.body.data.task_id, stage: 'SHIPPED' }, { sender: 'issuer', secret: t.config.ISSUER_WEBHOOK_SECRET });
+    assert.deepEqual([shipped.status, shipped.body], [200, { status: 'ignored', reason: 'a virtual card is not shipped' }]);
     assert.match(card.pan, /^\*{4} \*{4} \*{4} \d{4}$/);
     assert.equal((await apply({ physical: false })).status, 402, 'one payment, one card');
   });
@@ -82,6 +84,9 @@ describe('card application and issuance (seed 001) over the issuer simulator', {
     for (const stage of ['EMBOSSED', 'SHIPPED', 'DELIVERED']) assert.equal((await sim(`/_simulator/issuer/cards/${cardId}/fulfil`, { stage })).delivered, 200);
     await until(async () => (await task(taskId)).stage === 'DELIVERED');
     assert.deepEqual((await task(taskId)).stages.map((s: any) => s.stage), ['ISSUING', 'ISSUED', 'EMBOSSED', 'SHIPPED', 'DELIVERED']);
+    // Late and out-of-order callbacks (its workflow has ended) are acknowledged with the reason, not a 5xx.
+    const late = await signedCallback(t, '/card/callback', { event_id: 'evt_late', card_id: cardId, reference: taskId, stage: 'SHIPPED' }, { sender: 'issuer', secret: t.config.ISSUER_WEBHOOK_SECRET });
+    assert.deepEqual([late.status, late.body], [200, { status: 'ignored', reason: 'the card is already DELIVERED' }]);
     const forged = await fetch(`${t.baseUrl}/card/callback`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-issuer-timestamp': String(Date.now()), 'x-issuer-signature': 'ab'.repeat(32) }, body: '{}' });
     assert.equal(forged.status, 401);
   });
