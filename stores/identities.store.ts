@@ -1,5 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
+import countries from 'i18n-iso-countries';
+import { toAlpha2 } from '../screening/countries.js';
 import { isDuplicateKey } from './mongo-errors.js';
 
 /**
@@ -40,10 +42,20 @@ export async function ensureIdentityIndexes(db: Db): Promise<void> {
 
 const norm = (s: string): string => s.toUpperCase().replace(/[^A-Z0-9]/g, '');
 
+/**
+ * The issuing state as one code however it was written (`SN`, `SEN`, `Senegal`, ICAO's `D` for
+ * Germany): a blocklisted or already used document must not pass because its issuer was typed
+ * another way. Unknown values are kept as written.
+ */
+const issuerCode = (issuer: string): string => {
+  const alpha2 = toAlpha2(issuer);
+  return (alpha2 && countries.alpha2ToAlpha3(alpha2)) ?? norm(issuer);
+};
+
 export function identityKeys(secret: string, doc: { docType: string; issuer: string | null; number: string | null }, person: { sortedName: string | null; birthDate: string | null }): IdentityKeys {
   const hmac = (text: string) => createHmac('sha256', secret).update(text).digest('hex');
   return {
-    docKey: doc.number && doc.issuer ? hmac(`doc|${doc.docType}|${norm(doc.issuer)}|${norm(doc.number)}`) : null,
+    docKey: doc.number && doc.issuer ? hmac(`doc|${doc.docType}|${issuerCode(doc.issuer)}|${norm(doc.number)}`) : null,
     personKey: person.sortedName && person.birthDate ? hmac(`person|${person.sortedName}|${person.birthDate}`) : null,
   };
 }
