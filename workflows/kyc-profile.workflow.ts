@@ -11,7 +11,7 @@ import { registerDocumentStep } from './kyc-profile/document-step.js';
 import { registerLivenessStep } from './kyc-profile/liveness-step.js';
 import { runProviderCheck } from './kyc-profile/provider-step.js';
 import { registerReviewStep, type ReviewStep } from './kyc-profile/review-step.js';
-import { registerScreeningStep } from './kyc-profile/screening-step.js';
+import { registerScreeningStep, RESCREEN_PATCH } from './kyc-profile/screening-step.js';
 import { screeningBlocksApproval } from '../domain/screening.js';
 import { awaitPublishedUpdate, getStatusQuery } from './kyc-profile.messages.js';
 import { CountryKey, KycStatusKey, ReviewOverdueKey, UserIdKey } from './search-attributes.js';
@@ -174,7 +174,11 @@ export async function kycProfileWorkflow(input: KycProfileInput): Promise<KycSta
     if (!(await condition(back, input.ttlMs))) return moveTo('EXPIRED');
     if (status.stage === 'FACE_MATCH') {
       await liveness.rematchFace();
-      status.reviewReasons = liveness.reviewReasons('resubmitted after RETRY of the document; matched to the earlier selfie');
+      const reasons = liveness.reviewReasons('resubmitted after RETRY of the document; matched to the earlier selfie');
+      // The new document is screened like the first (sanctions, blocklist, duplicates): a RETRY is no way round them.
+      const screeningReasons = screening && patched(RESCREEN_PATCH) ? await screening.reviewReasons() : [];
+      if (isFinalStage(status.stage)) return; // a blocklisted document or face rejected it
+      status.reviewReasons = [...reasons, ...screeningReasons];
       await moveTo('MANUAL_REVIEW');
     }
     if (status.stage === 'MANUAL_REVIEW' && status.reviewOverdue) {

@@ -53,10 +53,10 @@ describe('kycProfileWorkflow review decisions (time-skipping server)', { skip: s
   after(async () => env?.teardown());
 
   /** A profile in manual review because the selfie did not match the document (a high-risk case). */
-  async function inReview<T>(body: (handle: any, face: { next: FaceMatchSummary; matched: string[][] }) => Promise<T>): Promise<T> {
+  async function inReview<T>(body: (handle: any, face: { next: FaceMatchSummary; matched: string[][] }) => Promise<T>, overrides: object = {}): Promise<T> {
     const taskQueue = `review-${++n}`;
     const face = { next: mismatch, matched: [] as string[][] };
-    return withProfileWorkers(env, taskQueue, activities(face), async () => {
+    return withProfileWorkers(env, taskQueue, { ...activities(face), ...overrides }, async () => {
       const handle: any = await env.client.workflow.start(kycProfileWorkflow, {
         workflowId: `kyc-profile:review-${n}-${Date.now()}`,
         taskQueue,
@@ -110,6 +110,25 @@ describe('kycProfileWorkflow review decisions (time-skipping server)', { skip: s
       const result = await handle.result();
       assert.deepEqual(result.decisions.map((d: any) => [d.adminId, d.kind, d.step ?? null]), [['anna', 'REJECT_RETRY', 'DOCUMENT'], ['anna', 'APPROVE', null]]);
       await recordHistory('kyc-profile.review-retry-document', handle.fetchHistory());
+    });
+  });
+
+  it('a document resubmitted after a RETRY is screened again: the new name is screened, a blocklisted document rejects', async () => {
+    const screened: string[] = [];
+    const other: DocumentRead = { ...mrzRead, fields: { ...mrzRead.fields, name: 'OKAFOR OLUWASEUN', idNumber: 'SN1234567' } };
+    await inReview(async (handle, face) => {
+      await decide(handle, anna, { action: 'RETRY', step: 'DOCUMENT', userMessage: 'Please retake the photo in good light.', comment: null });
+      face.next = match;
+      await uploadConfirmSubmit(handle, 'f2');
+      const result = await handle.result();
+      assert.deepEqual(screened, ['ERIKSSON ANNA MARIA', 'OKAFOR OLUWASEUN'], 'each identity screened once');
+      assert.deepEqual([result.stage, result.decisions.at(-1).adminId, result.decisions.at(-1).remark], ['REJECTED', 'system', 'blocklisted document: reported stolen']);
+      await recordHistory('kyc-profile.review-retry-rescreened', handle.fetchHistory());
+    }, {
+      readDocument: async ({ frontFileId }: { frontFileId: string }) => (frontFileId === 'f2' ? other : mrzRead),
+      screenPerson: async ({ subject }: { subject: { name: string } }) => (screened.push(subject.name), { listVersion: 'test', hits: [], problem: null }),
+      checkDuplicates: async ({ fields }: { fields: { idNumber: string } }) =>
+        ({ duplicates: [], blocked: fields.idNumber === 'SN1234567' ? { reason: 'reported stolen', addedBy: 'ops', listedAt: '2026-01-01T00:00:00.000Z' } : null }),
     });
   });
 

@@ -34,28 +34,39 @@ function refuse(message: string): never {
  * reviewer resolves each hit: a true match rejects the profile, a false positive is dismissed
  * with who and why.
  */
+/** A document or selfie resubmitted after a RETRY is screened again (older histories were not). */
+export const RESCREEN_PATCH = 'rescreen-after-retry';
+
 export function registerScreeningStep(ctx: ScreeningContext): { reviewReasons(): Promise<string[]> } {
   // Screening runs when the liveness decision asks for it, inside that Update: one coroutine at a
   // time issues commands, so replays see them in the same order.
   let screened: Promise<void> | null = ctx.resumed ? Promise.resolve() : null;
+  // What was screened: the confirmed document, and the face match that the face checks used. A
+  // RETRY can bring another document or selfie: the next decision screens again if it changed.
+  const identityNow = () => JSON.stringify([ctx.status.document?.docType ?? null, ctx.status.document?.confirmed ?? null, ctx.status.faceMatch?.distance ?? null]);
+  let screenedIdentity: string | null = null;
+  let screenedPerson: string | null = null;
+
   async function screen(): Promise<void> {
     const fields = ctx.status.document?.confirmed ?? null;
+    const person = fields?.name ? { name: fields.name, birthDate: fields.birthDate, nationality: fields.nationality } : null;
     let result: ScreeningResult = { listVersion: null, hits: [], problem: 'the document gives no name to screen' };
-    if (fields?.name) {
+    if (person) {
       try {
-        result = await screenPerson({ profileId: ctx.status.profileId, userId: ctx.status.userId, subject: { name: fields.name, birthDate: fields.birthDate, nationality: fields.nationality } });
+        result = await screenPerson({ profileId: ctx.status.profileId, userId: ctx.status.userId, subject: person });
       } catch {
         result = { listVersion: null, hits: [], problem: 'the screening service failed (see the activity failure in history)' };
       }
     }
+    // Screened again for the same person, a hit a reviewer already resolved keeps its resolution.
+    const samePerson = screenedPerson !== null && screenedPerson === JSON.stringify(person);
+    const resolved = samePerson ? (ctx.status.screening?.hits ?? []).filter((h) => h.resolution) : [];
+    screenedPerson = JSON.stringify(person);
     const at = ctx.now();
-    ctx.status.screening = {
-      screenedAt: at,
-      listVersion: result.listVersion,
-      problem: result.problem,
-      hits: result.hits.map((h) => ({ ...h, hitId: hitIdOf(h.entryId), origin: 'ONBOARDING', foundAt: at, resolution: null })),
-    };
-    if (result.hits.length) ctx.notify('kyc.screening.hit', { origin: 'ONBOARDING', hits: result.hits.length });
+    const hits = result.hits.map((h) => resolved.find((known) => known.entryId === h.entryId) ?? { ...h, hitId: hitIdOf(h.entryId), origin: 'ONBOARDING' as const, foundAt: at, resolution: null });
+    ctx.status.screening = { screenedAt: at, listVersion: result.listVersion, problem: result.problem, hits };
+    const fresh = hits.filter((h) => !h.resolution).length;
+    if (fresh) ctx.notify('kyc.screening.hit', { origin: 'ONBOARDING', hits: fresh });
     if (fields && patched('duplicate-identities')) await checkIdentity(ctx.status.document!.docType, fields);
     // The face match stored descriptors only when it found both faces (a distance).
     if (ctx.status.faceMatch?.distance != null && !isFinalStage(ctx.status.stage) && patched(DUPLICATE_FACES_PATCH)) await checkFace();
@@ -150,7 +161,12 @@ export function registerScreeningStep(ctx: ScreeningContext): { reviewReasons():
 
   return {
     async reviewReasons() {
-      await (screened ??= screen());
+      if (screened && screenedIdentity !== null && screenedIdentity !== identityNow() && patched(RESCREEN_PATCH)) screened = null;
+      if (!screened) {
+        screenedIdentity = identityNow();
+        screened = screen();
+      }
+      await screened;
       const state = ctx.status.screening;
       const reasons = state?.problem ? [`sanctions screening could not run: ${state.problem}`] : [];
       const open = openHits(state);
