@@ -1,6 +1,6 @@
 // Erasure, retention and legal hold. Imported by workflow code: no libraries here.
-import type { KycStatusDto } from './kyc-profile.js';
-import type { KycStage } from './kyc-stage.js';
+import { statusOfStage, type KycStatusDto } from './kyc-profile.js';
+import { isFinalStage, type KycStage } from './kyc-stage.js';
 import { emptyReviewState } from './review.js';
 
 /** Why data is erased (GDPR art. 17 grounds, and the storage-limitation rule for retention). */
@@ -152,15 +152,16 @@ export function redactedStatus(status: KycStatusDto, erasedAt: string): KycStatu
     agentUid: status.agentUid,
     userId: status.userId,
     country: status.country,
-    stage: status.stage,
-    status: status.status,
+    // A profile erased before its decision ends there (nothing is left to decide it on): out of the
+    // review queue, and the user's app no longer told it is in progress.
+    ...(isFinalStage(status.stage) ? { stage: status.stage, status: status.status } : { stage: 'CANCELLED' as const, status: statusOfStage('CANCELLED') }),
     document: null,
     liveness: null,
     faceMatch: null,
     provider: status.provider,
     reviewReasons: status.reviewReasons,
     decisions: status.decisions,
-    reviewOverdue: status.reviewOverdue,
+    reviewOverdue: isFinalStage(status.stage) && status.reviewOverdue,
     failReason: status.failReason,
     resubmission: null,
     // The review log and attempts stay (ids, stages, dates); notes are reviewers' free text about the person.

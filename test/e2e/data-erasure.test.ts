@@ -173,7 +173,9 @@ describe('erasure on request: crypto-shredded history, no files, redacted read m
       assert.equal(status.status, 200);
       const record = status.body.data.status;
       assert.equal(record.profileId, profileId);
-      assert.equal(record.stage, 'REVIEW_SUBMISSION', 'the stage it had reached is kept');
+      assert.deepEqual([record.stage, record.status], ['CANCELLED', 'cancelled'], 'erased before its decision: it ends there');
+      const app = (await api(t, 'GET', '/didit/status', { token })).body;
+      assert.deepEqual([app.user_kyc_status, app.latest_kyc], ['none', null], 'not "in progress" in the app');
       assert.equal(record.document, null);
       assert.ok(record.erasedAt);
       assert.ok(!JSON.stringify(record).includes(pii[0]!));

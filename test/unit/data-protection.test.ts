@@ -61,6 +61,11 @@ describe('redaction of an erased profile', () => {
     assert.deepEqual([redacted.stage, redacted.failReason, redacted.decisions, redacted.reviewReasons, redacted.provider], [status.stage, status.failReason, status.decisions, status.reviewReasons, status.provider]);
     assert.equal(redacted.erasedAt, '2030-06-15T12:00:00.000Z');
   });
+
+  it('a profile erased before its decision ends CANCELLED: out of the review queue, not "in progress" for the user', () => {
+    const redacted = redactedStatus({ ...status, stage: 'MANUAL_REVIEW', status: 'processing', reviewOverdue: true }, '2030-06-15T12:00:00.000Z');
+    assert.deepEqual([redacted.stage, redacted.status, redacted.reviewOverdue], ['CANCELLED', 'cancelled', false]);
+  });
 });
 
 describe('finding payloads sealed by a master key in a history', () => {
