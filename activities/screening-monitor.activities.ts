@@ -23,15 +23,19 @@ export interface MonitoringDeps {
 /** Monitoring: load list files, re-screen approved customers page by page against a list delta. */
 export function createMonitoringActivities({ db, keys, threshold, client, taskQueue }: MonitoringDeps) {
   // One delta index per set of versions, kept while a monitoring run pages through customers.
-  let delta: { key: string; index: ScreeningIndex } | null = null;
-  async function deltaIndex(versionIds: string[]): Promise<ScreeningIndex> {
+  let delta: { key: string; index: ScreeningIndex; hashes: Map<string, string> } | null = null;
+  async function deltaIndex(versionIds: string[]): Promise<NonNullable<typeof delta>> {
     const key = [...versionIds].sort().join(',');
     if (delta?.key !== key) {
       const index = new ScreeningIndex();
-      for await (const entry of entriesChangedIn(db, versionIds)) index.add(entry);
-      delta = { key, index };
+      const hashes = new Map<string, string>();
+      for await (const { entry, hash } of entriesChangedIn(db, versionIds)) {
+        index.add(entry);
+        hashes.set(entry.id, hash);
+      }
+      delta = { key, index, hashes };
     }
-    return delta.index;
+    return delta;
   }
 
   return {
@@ -43,7 +47,7 @@ export function createMonitoringActivities({ db, keys, threshold, client, taskQu
      * hits look up their profile's stage: paging the read model by stage is what was slow.
      */
     async rescreenApprovedPage({ versionIds, after, limit }: { versionIds: string[]; after: string | null; limit: number }): Promise<PageResult> {
-      const index = await deltaIndex(versionIds);
+      const { index, hashes } = await deltaIndex(versionIds);
       const { subjects, last } = await screeningSubjectsAfter(db, keys, after, limit);
       let alerted = 0;
       for (const [i, subject] of subjects.entries()) {
@@ -53,7 +57,7 @@ export function createMonitoringActivities({ db, keys, threshold, client, taskQu
         const doc = await findKycProfile(db, subject.profileId);
         if (doc?.stage !== 'APPROVED') continue; // in progress or decided otherwise: onboarding screens it
         const fresh = [];
-        for (const hit of hits) if (await claimAlert(db, subject.profileId, hit.entryId, versionIds)) fresh.push(hit);
+        for (const hit of hits) if (await claimAlert(db, subject.profileId, hit.entryId, hashes.get(hit.entryId) ?? '')) fresh.push(hit);
         if (!fresh.length) continue;
         await reopen(doc, versionIds.at(-1)!, fresh);
         alerted++;

@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Db } from 'mongodb';
 import { kycProfileWorkflowId } from '../domain/ids.js';
 import type { ScreeningOutcome } from '../domain/screening.js';
@@ -8,7 +8,6 @@ import { blockDocument, identityKeys, listBlocklist, unblock } from '../stores/i
 import { blockFace } from '../stores/face-descriptors.store.js';
 import { resolveScreeningHitUpdate } from '../workflows/kyc-profile.messages.js';
 import { HttpError, notFound } from './http-error.js';
-import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import type { Config } from '../config/config.js';
 import { screeningMonitorWorkflow } from '../workflows/screening-monitor.workflow.js';
@@ -37,12 +36,20 @@ export function createScreeningAdminService({ client, db, config }: { client: Cl
       } else if (!config.SCREENING_LIST_PATHS.length) {
         throw new HttpError(409, 'no list files are configured (SCREENING_LIST_PATHS); name loaded versions to re-screen against');
       }
-      const workflowId = `screening-monitor:manual:${randomUUID()}`;
-      await client.workflow.start(screeningMonitorWorkflow, {
-        workflowId,
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
-        args: [versionIds?.length ? { versionIds, pageSize: config.SCREENING_MONITOR_PAGE_SIZE } : { listPaths: config.SCREENING_LIST_PATHS, pageSize: config.SCREENING_MONITOR_PAGE_SIZE }],
-      });
+      // One manual run at a time (as the schedule skips overlaps): runs racing over the same
+      // customers would only repeat each other's work.
+      const workflowId = 'screening-monitor:manual';
+      try {
+        await client.workflow.start(screeningMonitorWorkflow, {
+          workflowId,
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          args: [versionIds?.length ? { versionIds, pageSize: config.SCREENING_MONITOR_PAGE_SIZE } : { listPaths: config.SCREENING_LIST_PATHS, pageSize: config.SCREENING_MONITOR_PAGE_SIZE }],
+          workflowIdConflictPolicy: 'FAIL',
+        });
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) throw new HttpError(409, `a manual monitoring run is in progress (workflow ${workflowId}); wait for it to finish`);
+        throw err;
+      }
       return { workflowId };
     },
 

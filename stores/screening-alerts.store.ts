@@ -2,12 +2,13 @@ import type { Db } from 'mongodb';
 import { isDuplicateKey } from './mongo-errors.js';
 
 /**
- * Which list entry has been raised against which profile, per list delta: monitoring re-runs (a
- * retried page, a repeated trigger) never raise the same alert twice. Keyed by profile id.
+ * Which list entry, as its content stood (`entryHash`), has been raised against which profile: a
+ * re-run (a retried page, a repeated trigger, a manual run naming versions already screened)
+ * never raises an unchanged entry twice; an entry whose content changed is raised anew.
  */
-export async function claimAlert(db: Db, profileId: string, entryId: string, versionIds: string[]): Promise<boolean> {
+export async function claimAlert(db: Db, profileId: string, entryId: string, entryHash: string): Promise<boolean> {
   try {
-    await db.collection<{ _id: string; profileId: string; at: Date }>('screening_alerts').insertOne({ _id: `${profileId}|${entryId}|${[...versionIds].sort().join(',')}`, profileId, at: new Date() });
+    await db.collection<{ _id: string; profileId: string; at: Date }>('screening_alerts').insertOne({ _id: `${profileId}|${entryId}|${entryHash}`, profileId, at: new Date() });
     return true;
   } catch (err) {
     if (isDuplicateKey(err)) return false;

@@ -98,8 +98,9 @@ export async function* activeListEntries(db: Db): AsyncGenerator<ListEntry> {
 }
 
 /** The entries a version added or changed: what monitoring re-screens approved customers against. */
-export async function* entriesChangedIn(db: Db, versionIds: string[]): AsyncGenerator<ListEntry> {
-  for await (const { _id, hash, changedIn, removedIn, ...entry } of entries(db).find({ changedIn: { $in: versionIds }, removedIn: null })) yield entry;
+/** The entries added or changed in these versions, each with the hash of its content. */
+export async function* entriesChangedIn(db: Db, versionIds: string[]): AsyncGenerator<{ entry: ListEntry; hash: string }> {
+  for await (const { _id, hash, changedIn, removedIn, ...entry } of entries(db).find({ changedIn: { $in: versionIds }, removedIn: null })) yield { entry, hash };
 }
 
 /** A stamp that changes whenever a list version is loaded: workers rebuild their index when it does. */

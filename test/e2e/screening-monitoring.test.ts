@@ -89,6 +89,12 @@ describe('ongoing monitoring: a new list version catches an approved customer', 
     const dismissed = await api(t, 'POST', '/admin/kyc/screening/resolve', { token: admin(), body: { profileId, hitId: hit.hitId, outcome: 'FALSE_POSITIVE', reason: 'namesake: different place of birth' } });
     assert.equal(dismissed.status, 200);
     await until(async () => (await api(t, 'GET', '/didit/status', { token })).body.user_kyc_status === 'verified');
+    // A run naming other versions besides: the same, unchanged entry is not raised again.
+    const all = (await api(t, 'GET', '/admin/kyc/screening/lists', { token: admin() })).body.data.versions.map((v: any) => v.versionId);
+    const wider = await api(t, 'POST', '/admin/kyc/screening/run', { token: admin(), body: { versionIds: all } });
+    assert.equal(wider.status, 200, JSON.stringify(wider.body));
+    assert.equal((await t.client.workflow.getHandle(wider.body.data.workflowId).result()).alerted, 0, 'a dismissed, unchanged entry stays dismissed');
+    assert.equal((await api(t, 'GET', '/didit/status', { token })).body.user_kyc_status, 'verified');
   });
 
   it('the daily schedule exists with the configured interval and, new, starts a monitoring run at once', async () => {

@@ -8,7 +8,7 @@ import { openListFile } from '../../../screening/lists/read-list-file.js';
 import { activeListEntries, ensureScreeningListIndexes, entriesChangedIn, importListVersion, listStamp } from '../../../stores/screening-lists.store.js';
 
 const devList = (name: string) => fileURLToPath(new URL(`../../../screening/lists/dev/${name}`, import.meta.url));
-const collect = async (it: AsyncIterable<ListEntry>) => { const out: ListEntry[] = []; for await (const e of it) out.push(e); return out; };
+const collect = async <T,>(it: AsyncIterable<T>) => { const out: T[] = []; for await (const e of it) out.push(e); return out; };
 async function* from(entries: ListEntry[]) { yield* entries; }
 
 describe('screening list store (MongoDB)', { skip: !process.env.MONGODB_URL && 'MONGODB_URL is unset: run through `npm test`' }, () => {
@@ -45,7 +45,8 @@ describe('screening list store (MongoDB)', { skip: !process.env.MONGODB_URL && '
     const { version } = await importListVersion(db, { source: 'ofac-sdn', checksum: 'b'.repeat(64), publishedAt: '2024-03-08', path: 'test' }, from(next));
     assert.deepEqual([version.added, version.changed, version.removed, version.entryCount], [1, 1, 1, 100]);
     const delta = await collect(entriesChangedIn(db, [version._id]));
-    assert.deepEqual(delta.map((e) => e.id).sort(), [changed.id, added.id].sort());
+    assert.deepEqual(delta.map((d) => d.entry.id).sort(), [changed.id, added.id].sort());
+    assert.ok(delta.every((d) => /^[0-9a-f]{16,}$/.test(d.hash)), 'each with its content hash (monitoring alerts are keyed by it)');
     const active = await collect(activeListEntries(db));
     assert.equal(active.length, 100);
     assert.ok(!active.some((e) => e.id === current.at(-1)!.id), 'the delisted entry is no longer screened');
