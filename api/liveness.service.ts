@@ -73,6 +73,7 @@ export function createLivenessService({ client, db, profiles, maxVideoBytes }: {
         if (missing.length) throw new HttpError(400, `${missing.join(', ')}: one video per action is required`);
         const { handle, status } = await profiles.open(form.data.profileId, viewer);
         assertVerifiable(status.liveness?.sessions.find((s) => s.sessionId === form.data.sessionId));
+        if (status.stage !== 'LIVENESS') throw new HttpError(409, `the profile no longer takes liveness videos (profile stage: ${status.stage})`);
         const videos = VIDEO_FIELDS.map((name) => ({ name, ...files.get(name)! }));
         assertDistinct(videos);
         await claimVideos(videos, form.data.sessionId);

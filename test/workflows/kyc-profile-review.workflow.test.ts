@@ -132,6 +132,17 @@ describe('kycProfileWorkflow review decisions (time-skipping server)', { skip: s
     });
   });
 
+  it('a liveness session opened in a RETRY that was withdrawn takes no videos: the evidence decided on stays', async () => {
+    await inReview(async (handle) => {
+      await decide(handle, anna, { action: 'RETRY', step: 'LIVENESS', userMessage: 'Please redo the check facing the camera.', comment: null });
+      const session = await handle.executeUpdate(startLivenessUpdate);
+      await decide(handle, anna, { action: 'RESET', comment: 'retry withdrawn' });
+      const before = (await handle.query(getStatusQuery)).faceMatch;
+      await assert.rejects(handle.executeUpdate(verifyLivenessUpdate, { args: [{ sessionId: session.sessionId, videoFileIds: ['v4', 'v5', 'v6'] }] }), refusedWith(/no longer takes liveness videos \(profile stage: MANUAL_REVIEW\)/));
+      assert.deepEqual((await handle.query(getStatusQuery)).faceMatch, before);
+    });
+  });
+
   it('RETRY of liveness counts attempts; one past the limit becomes a FINAL rejection with its reason', async () => {
     await inReview(async (handle) => {
       await decide(handle, anna, { action: 'RETRY', step: 'LIVENESS', userMessage: 'Please redo the check facing the camera.', comment: null });

@@ -122,6 +122,9 @@ export function registerLivenessStep(ctx: LivenessContext) {
     validator: ({ sessionId, videoFileIds }) => {
       const s = session(sessionId);
       if (!s) refuse('unknown liveness session for this profile');
+      // A session opened in a RETRY that was withdrawn (or a profile decided meanwhile): the videos
+      // would replace the evidence a reviewer decided on. (Validators do not run on replay.)
+      if (ctx.status.stage !== 'LIVENESS') refuse(`the profile no longer takes liveness videos (profile stage: ${ctx.status.stage})`);
       if (s.status === 'EXPIRED' || Date.parse(ctx.now()) > Date.parse(s.expiresAt)) refuse('the liveness session has expired; start a new one');
       if (s.status === 'RETRY') refuse('the liveness session is already closed: start a new session');
       if (s.status !== 'ACTIVE') refuse(`the liveness session is already ${s.status.toLowerCase()}`);
