@@ -73,6 +73,11 @@ export async function buildApp({ config, client, db, logStream }: AppDeps): Prom
   // Rate limits first: every request counts per IP, also those that fail authentication.
   await registerRateLimit(app, { perIpPerMinute: config.RATE_LIMIT_PER_IP_PER_MINUTE, writesPerUserPerMinute: config.RATE_LIMIT_WRITES_PER_USER_PER_MINUTE });
   await registerAuth(app, config);
+  // A POST with no body at all (no content type) is an empty object to a route with a body schema:
+  // where every field is optional, clients rightly send none (the schema still names what is missing).
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined && request.headers['content-type'] === undefined && request.routeOptions.schema?.body) request.body = {};
+  });
   // A machine admin (bearer JWT) acts under its token's `sub`; one that names a back-office reviewer
   // would decide, claim and write notes as that person, and the audit trail could not tell them apart.
   app.addHook('preHandler', async (request) => {

@@ -47,6 +47,8 @@ describe('card application and issuance (seed 001) over the issuer simulator', {
     assert.deepEqual([notKyc.status, notKyc.body.error], [400, 'KYC not approved']);
     const unpaid = await apply({ physical: false });
     assert.equal(unpaid.status, 402);
+    const bodiless = await api(t, 'POST', '/card/apply', { token: token() });
+    assert.equal(bodiless.status, 402, 'no body: every field optional (a virtual card), so the fee is what is missing');
     assert.match(unpaid.body.details, /virtual/);
   });
 
