@@ -20,6 +20,7 @@ import {
   scoreVideo,
   selfieQualityIssues,
   VideoRejected,
+  type VideoRejectionCode,
   type DescriptorOptions,
   type FaceAnalyzer,
   type LivenessPool,
@@ -77,7 +78,7 @@ export function createLivenessActivities({ db, faceAnalyzer, face, keys, livenes
         } catch (err) {
           await fingerprint.catch(() => undefined); // no ffmpeg left running behind a failure
           if (!(err instanceof VideoRejected)) throw err;
-          return { scored: { action, passed: false, confidence: 0, reason: err.message }, fingerprint };
+          return { scored: { action, passed: false, confidence: 0, reason: err.message, rejected: err.code }, fingerprint };
         }
       };
       // On the pool the clips go side by side; here they share one engine, so one after another.
@@ -134,11 +135,14 @@ const BAND_REASONS = {
  * The selfie quality gate: problems the user can fix, per video. A video that shows no face or
  * more than one person is a capture problem too, not a failed liveness.
  */
-function qualityProblems(scored: ReadonlyArray<LivenessVideoResult | { passed: false }>): FaceQualityProblem[] {
+function qualityProblems(scored: ReadonlyArray<LivenessVideoResult | RejectedVideo>): FaceQualityProblem[] {
   const problems: FaceQualityProblem[] = [];
   scored.forEach((s, i) => {
-    if (!('faces' in s)) return; // refused file: already a failed action with its reason
     const video = i + 1;
+    // A file that is no usable video (cut off, not a video, too long) is the capture's problem too:
+    // the user sends it again, and it is not counted as a failed attempt.
+    if ('rejected' in s) problems.push({ code: `VIDEO_${s.rejected}`, message: s.reason, video });
+    if (!('faces' in s)) return;
     if (s.faces.max === 0) problems.push({ code: 'NO_FACE', message: 'no face was seen: keep your whole face in the frame', video });
     else if (s.faces.max > 1) problems.push({ code: 'MULTIPLE_FACES', message: 'more than one face was seen: make sure only you are in view', video });
     else if (s.bestFrame?.quality) problems.push(...selfieQualityIssues(s.bestFrame.quality).map((q) => ({ ...q, video })));
@@ -146,7 +150,7 @@ function qualityProblems(scored: ReadonlyArray<LivenessVideoResult | { passed: f
   return problems;
 }
 
-type RejectedVideo = { action: LivenessActionName; passed: false; confidence: 0; reason: string };
+type RejectedVideo = { action: LivenessActionName; passed: false; confidence: 0; reason: string; rejected: VideoRejectionCode };
 
 /**
  * Replay defence by content: a video showing the same recording as one scored before (anyone's,

@@ -88,9 +88,10 @@ describe('liveness: sessions, verification and its bad inputs', { timeout: 240_0
     assert.deepEqual(res.body.data.list.map((r: any) => r.action), actions);
     assert.ok(res.body.data.list.every((r: any) => r.passed === false && r.reason));
     assert.match(res.body.data.list[0].reason, /limit|long/);
-    // No face and a second person are capture problems: a retry that tells the user what to fix.
+    // A video too long to use, no face and a second person are capture problems: a retry that
+    // tells the user what to fix, not a failed attempt.
     assert.equal(res.body.data.retry, true);
-    assert.deepEqual(res.body.data.qualityIssues.map((q: any) => [q.video, q.code]), [[2, 'NO_FACE'], [3, 'MULTIPLE_FACES']]);
+    assert.deepEqual(res.body.data.qualityIssues.map((q: any) => [q.video, q.code]), [[1, 'VIDEO_TOO_LONG'], [2, 'NO_FACE'], [3, 'MULTIPLE_FACES']]);
     assert.match(res.body.message, /qualityIssues/);
     const again = await verify(sessionId, { video1: await videos.still(3), video2: await videos.pan(3), video3: await videos.zoom(3) });
     assert.equal(again.status, 409, 'a finished session cannot be verified twice');
