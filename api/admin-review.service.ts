@@ -66,6 +66,19 @@ export function createAdminReviewService({ client, db, config }: AdminReviewDeps
   const current = (profileId: string) => callWorkflow('profile', () => handle(profileId).query(getStatusQuery));
 
   /**
+   * A step on a case's workflow. A decided case's workflow closes when its reset window ends: the
+   * profile still exists, so that is a closed case (409), not an unknown one (404).
+   */
+  async function onCase<T>(profileId: string, step: () => Promise<T>): Promise<T> {
+    try {
+      return await callWorkflow('profile', step);
+    } catch (err) {
+      if (!(err instanceof HttpError && err.statusCode === 404) || !(await findKycProfile(db, profileId))) throw err;
+      throw new HttpError(409, `this case is closed: it was decided and its reset window (REVIEW_RESET_WINDOW_HOURS) has ended`);
+    }
+  }
+
+  /**
    * Checked first against the read model for a precise answer (403 / 409); the workflow's validator
    * checks again, atomically. The Update answers once the profile's new snapshot is written, so
    * the reviewer's next read shows the decision.
@@ -80,7 +93,7 @@ export function createAdminReviewService({ client, db, config }: AdminReviewDeps
     // A reset makes the profile active again: not while the user has started another one.
     const active = decision.action === 'RESET' ? await activeProfileOf(db, stored.userId) : null;
     if (active && active !== profileId) throw new HttpError(409, `the user has another active profile (${active}); decide that one instead`);
-    return callWorkflow('profile', () => handle(profileId).executeUpdate(reviewDecisionUpdate, { args: [{ reviewer, decision, policy }] }));
+    return onCase(profileId, () => handle(profileId).executeUpdate(reviewDecisionUpdate, { args: [{ reviewer, decision, policy }] }));
   }
 
   return {
@@ -144,15 +157,15 @@ export function createAdminReviewService({ client, db, config }: AdminReviewDeps
     },
 
     async claim(profileId: string, reviewer: ReviewerRef) {
-      return callWorkflow('profile', () => handle(profileId).executeUpdate(claimReviewUpdate, { args: [{ reviewer, release: false, ttlMs: config.REVIEW_CLAIM_MINUTES * 60_000 }] }));
+      return onCase(profileId, () => handle(profileId).executeUpdate(claimReviewUpdate, { args: [{ reviewer, release: false, ttlMs: config.REVIEW_CLAIM_MINUTES * 60_000 }] }));
     },
 
     async release(profileId: string, reviewer: ReviewerRef) {
-      await callWorkflow('profile', () => handle(profileId).executeUpdate(claimReviewUpdate, { args: [{ reviewer, release: true, ttlMs: 1 }] }));
+      await onCase(profileId, () => handle(profileId).executeUpdate(claimReviewUpdate, { args: [{ reviewer, release: true, ttlMs: 1 }] }));
     },
 
     async addNote(profileId: string, reviewer: ReviewerRef, text: string) {
-      return callWorkflow('profile', () => handle(profileId).executeUpdate(addReviewNoteUpdate, { args: [{ reviewer, text }] }));
+      return onCase(profileId, () => handle(profileId).executeUpdate(addReviewNoteUpdate, { args: [{ reviewer, text }] }));
     },
   };
 }

@@ -76,6 +76,13 @@ describe('manual review by admins (seed 003 admin side) with outbound webhooks',
     const again = await api(t, 'POST', '/admin/kyc/update-status', { token: admin(), body: { profileId, status: '2' } });
     assert.equal(again.status, 409);
     assert.match(again.body.message, /reset it first/);
+
+    // Its reset window over, the case's workflow has closed (here: ended at once): a closed case, not an unknown one.
+    await t.client.workflow.getHandle(`kyc-profile:${profileId}`).terminate('test: the reset window ended');
+    for (const path of ['claim', 'notes']) {
+      const closed = await api(t, 'POST', `/admin/kyc/cases/${profileId}/${path}`, { token: admin(), body: path === 'notes' ? { text: 'late note' } : {} });
+      assert.deepEqual([closed.status, /this case is closed/.test(closed.body.message)], [409, true], `${path}: ${JSON.stringify(closed.body)}`);
+    }
   });
 
   it("a FINAL rejection tells the user the reason's message, never the internal remark; a reset then an approval verifies", async () => {
