@@ -3,17 +3,17 @@ import type { Db } from 'mongodb';
 import { randomBytes } from 'node:crypto';
 import type { DataKeyRing } from '../codec/data-keys.js';
 import type { Config } from '../config/config.js';
-import { cardApplicationWorkflowId, FULFILMENT_STAGES, type CardApplication, type FulfilmentStage } from '../domain/cards.js';
+import { cardApplicationWorkflowId, movesCardOn, type CardApplication, type FulfilmentStage } from '../domain/cards.js';
 import type { ApplyCardBody } from '../domain/kyc-service.schemas.js';
 import { cardApplicationDto, cardsOfUser, findCardApplication } from '../stores/cards.store.js';
-import { findKycUser } from '../stores/kyc-users.store.js';
+import { findKycUser, standingProfileOf } from '../stores/kyc-users.store.js';
 import { consumePayment, releasePayment } from '../stores/payments.store.js';
 import { awaitIssuanceUpdate, fulfilmentSignal, getCardApplicationQuery } from '../workflows/card-application.messages.js';
 import type { cardApplicationWorkflow } from '../workflows/card-application.workflow.js';
 import { HttpError, notFound } from './http-error.js';
 import { ownedBy } from './ownership.js';
 import type { AuthClaims } from './plugins/auth.js';
-import { callWorkflow } from './workflow-errors.js';
+import { callWorkflow, unlessErased } from './workflow-errors.js';
 
 /** Seed 001 card applications, each a `card-application:{taskId}` workflow. */
 export function createCardService({ client, db, dataKeys, config }: { client: Client; db: Db; dataKeys: Pick<DataKeyRing, 'erasedAt'>; config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'CARD_APPLY_WAIT_MS'> }) {
@@ -25,8 +25,8 @@ export function createCardService({ client, db, dataKeys, config }: { client: Cl
      * payment is then used by this application). Starts the workflow and waits briefly for the card.
      */
     async apply(viewer: AuthClaims, body: ApplyCardBody): Promise<{ application: CardApplication | null; taskId: string; kycId: number }> {
-      const profile = (await findKycUser(db, viewer.sub))?.latestProfile;
-      if (profile?.stage !== 'APPROVED' || profile.erasedAt) throw new HttpError(400, 'KYC not approved', undefined, 'complete KYC verification before applying for a card');
+      const profile = standingProfileOf(await findKycUser(db, viewer.sub));
+      if (profile?.stage !== 'APPROVED') throw new HttpError(400, 'KYC not approved', undefined, 'complete KYC verification before applying for a card');
       const type = body.physical ? 'physical' : 'virtual';
       const taskId = `task_${randomBytes(12).toString('hex')}`;
       const payment = await consumePayment(db, viewer.sub, type, taskId);
@@ -58,18 +58,14 @@ export function createCardService({ client, db, dataKeys, config }: { client: Cl
     cards: (viewer: AuthClaims) => cardsOfUser(db, viewer.sub),
 
     async fulfilment(taskId: string, cardId: number, eventId: string, stage: FulfilmentStage): Promise<{ status: 'accepted' | 'ignored'; reason?: string }> {
+      const application = await unlessErased(dataKeys, cardApplicationWorkflowId(taskId), () => callWorkflow('card application', () => handle(taskId).query(getCardApplicationQuery)));
       // Its user was erased: nothing can change it any more (a 2xx, so the issuer stops retrying).
-      if (await dataKeys.erasedAt(cardApplicationWorkflowId(taskId))) {
-        if (!(await findCardApplication(db, taskId))) throw notFound('card');
-        return { status: 'ignored', reason: "the card application's data was erased" };
-      }
-      const application = await callWorkflow('card application', () => handle(taskId).query(getCardApplicationQuery));
+      if (!application) return { status: 'ignored', reason: "the card application's data was erased" };
       if (application.cardId !== cardId) throw notFound('card');
       // Late, repeated or out-of-order callbacks are acknowledged with the reason, never a 5xx
       // (the workflow of a delivered or virtual card has ended: a signal would find none).
       if (!application.physical) return { status: 'ignored', reason: 'a virtual card is not shipped' };
-      const rank = (s: string) => FULFILMENT_STAGES.indexOf(s as FulfilmentStage);
-      if (rank(stage) <= rank(application.stage)) return { status: 'ignored', reason: `the card is already ${application.stage}` };
+      if (!movesCardOn(application.stage, stage)) return { status: 'ignored', reason: `the card is already ${application.stage}` };
       try {
         await handle(taskId).signal(fulfilmentSignal, { eventId, stage });
       } catch (err) {

@@ -11,7 +11,7 @@ import type { feePaymentWorkflow } from '../workflows/fee-payment.workflow.js';
 import { HttpError, notFound } from './http-error.js';
 import { ownedBy } from './ownership.js';
 import type { AuthClaims } from './plugins/auth.js';
-import { callWorkflow } from './workflow-errors.js';
+import { callWorkflow, unlessErased } from './workflow-errors.js';
 
 export type PaymentServiceConfig = Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'PAYMENT_TTL_MINUTES' | 'FEE_CURRENCY' | 'FEE_KYC_MINOR' | 'FEE_VIRTUAL_MINOR' | 'FEE_PHYSICAL_MINOR'>;
 
@@ -42,7 +42,8 @@ export function createPaymentService({ client, db, dataKeys, config }: { client:
       if (type === 'kyc') {
         const user = await findKycUser(db, viewer.sub);
         const fee = kycPaymentViewOf(user);
-        if (fee?.status === 'completed' && !fee.consumed) return { payment: await this.get(viewer, user!.kycPayment!.paymentId), created: false };
+        const paid = user?.kycPayment?.paymentId;
+        if (paid && fee?.status === 'completed' && !fee.consumed) return { payment: await this.get(viewer, paid), created: false };
       }
       for (let attempt = 0; attempt < 3; attempt++) {
         const candidate = `pay_${randomBytes(12).toString('hex')}`;
@@ -79,9 +80,9 @@ export function createPaymentService({ client, db, dataKeys, config }: { client:
     async applyEvent(reference: string, intentId: string, event: PaymentEvent): Promise<{ status: 'accepted' | 'ignored'; reason?: string }> {
       const known = await findPayment(db, reference);
       if (!known || known.intentId !== intentId) throw notFound('payment');
+      const payment = await unlessErased(dataKeys, feePaymentWorkflowId(reference), () => callWorkflow('payment', () => handle(reference).query(getPaymentQuery)));
       // Its user was erased: nothing can change it any more (a 2xx, so the processor stops retrying).
-      if (await dataKeys.erasedAt(feePaymentWorkflowId(reference))) return { status: 'ignored', reason: "the payment's data was erased" };
-      const payment = await callWorkflow('payment', () => handle(reference).query(getPaymentQuery));
+      if (!payment) return { status: 'ignored', reason: "the payment's data was erased" };
       if (payment.eventIds.includes(event.eventId)) return { status: 'ignored', reason: 'event already received' };
       if (isFinalPayment(payment.status)) return { status: 'ignored', reason: `payment already ${payment.status}` };
       await handle(reference).signal(paymentEventSignal, event);

@@ -7,6 +7,9 @@ export const TASK_ID_PATTERN = /^task_[0-9a-f]{24}$/;
 export type CardStage = 'ISSUING' | 'ISSUED' | 'FAILED' | 'EMBOSSED' | 'SHIPPED' | 'DELIVERED';
 export const FULFILMENT_STAGES = ['EMBOSSED', 'SHIPPED', 'DELIVERED'] as const;
 export type FulfilmentStage = (typeof FULFILMENT_STAGES)[number];
+/** Whether a fulfilment event moves the card on: repeats and late, out-of-order events do not. */
+export const movesCardOn = (from: CardStage, to: FulfilmentStage): boolean =>
+  FULFILMENT_STAGES.indexOf(to) > FULFILMENT_STAGES.indexOf(from as FulfilmentStage);
 
 export interface ShippingDetails {
   nameOnCard: string;

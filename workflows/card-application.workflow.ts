@@ -1,6 +1,6 @@
 import { ActivityFailure, ApplicationFailure, condition, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { CardActivities } from '../activities/card.activities.js';
-import { FULFILMENT_STAGES, isSettled, type CardApplication, type CardApplicationInput, type CardStage } from '../domain/cards.js';
+import { isSettled, movesCardOn, type CardApplication, type CardApplicationInput, type CardStage } from '../domain/cards.js';
 import { awaitIssuanceUpdate, fulfilmentSignal, getCardApplicationQuery } from './card-application.messages.js';
 
 const { issueCard } = proxyActivities<CardActivities>({
@@ -64,8 +64,7 @@ export async function cardApplicationWorkflow(input: CardApplicationInput): Prom
     // Only forward moves count: repeats and late, out-of-order callbacks change nothing.
     if (seen.has(eventId) || app.cardId === null) return;
     seen.add(eventId);
-    const rank = (s: CardStage) => FULFILMENT_STAGES.indexOf(s as (typeof FULFILMENT_STAGES)[number]);
-    if (rank(stage) > rank(app.stage)) moveTo(stage);
+    if (movesCardOn(app.stage, stage)) moveTo(stage);
   });
 
   await publish();
