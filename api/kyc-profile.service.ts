@@ -9,7 +9,7 @@ import { ApiCode } from '../domain/api-response.js';
 import { isFinalStage } from '../domain/kyc-stage.js';
 import { kycEligibility } from '../domain/app-kyc.js';
 import { activeProfileOf, claimActiveProfile, findKycProfile, profileDto, releaseActiveProfile } from '../stores/kyc-profiles.store.js';
-import { findKycUser, kycPaymentViewOf, type KycUserDoc } from '../stores/kyc-users.store.js';
+import { findKycUser, kycPaymentViewOf, standingProfileOf, type KycUserDoc } from '../stores/kyc-users.store.js';
 import { consumeKycPayment } from '../stores/payments.store.js';
 import { awaitPublishedUpdate } from '../workflows/kyc-profile.messages.js';
 import type { kycProfileWorkflow } from '../workflows/kyc-profile.workflow.js';
@@ -81,7 +81,7 @@ export function createKycProfileService({ client, db, config }: KycProfileServic
       // Two reads by key, side by side: the user's active claim and their latest profile and fee.
       const [claimed, user] = await Promise.all([activeProfileOf(db, body.userId), findKycUser(db, body.userId)]);
       const active = claimed && (await openProfile(body.userId, claimed));
-      if (!active && user?.latestProfile?.stage === 'APPROVED' && !user.latestProfile.erasedAt) {
+      if (!active && standingProfileOf(user)?.stage === 'APPROVED') {
         throw new HttpError(409, 'KYC is already approved for this user; no need to submit again');
       }
       if (!config.KYC_FEE_WAIVED && !active) assertFeePaid(user);

@@ -84,7 +84,11 @@ export function kycPaymentViewOf(user: KycUserDoc | null): KycPaymentView | null
   return payment ? { status: payment.status, consumed: user.kycPaymentUsed?.paymentId === payment.paymentId } : null;
 }
 
+/** The user's latest profile as their KYC standing: none once it was erased. */
+export const standingProfileOf = (user: KycUserDoc | null): LatestProfileSummary | null =>
+  user?.latestProfile && !user.latestProfile.erasedAt ? user.latestProfile : null;
+
 export function latestKycRecordOf(user: KycUserDoc | null): LatestKycRecord | null {
-  const p = user?.latestProfile;
-  return p && !p.erasedAt ? { recordId: p.recordId, agentUid: p.agentUid, stage: p.stage, failReason: p.failReason, resubmission: p.resubmission ?? null, createdAt: p.createdAt.toISOString(), updatedAt: p.updatedAt.toISOString() } : null;
+  const p = standingProfileOf(user);
+  return p ? { recordId: p.recordId, agentUid: p.agentUid, stage: p.stage, failReason: p.failReason, resubmission: p.resubmission ?? null, createdAt: p.createdAt.toISOString(), updatedAt: p.updatedAt.toISOString() } : null;
 }
