@@ -1,6 +1,7 @@
 import type { Payload, PayloadCodec, SerializationContext } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import type { Db } from 'mongodb';
+import { fileURLToPath } from 'node:url';
 import { open, seal, UnreadablePayloadError } from './aes-gcm.js';
 import { DataKeyRing } from './data-keys.js';
 import { parseEncryptionKeys, type EncryptionKeys } from './master-keys.js';
@@ -92,7 +93,14 @@ export const payloadCodecFor = (keysSpec: string, db?: Db): AesGcmPayloadCodec =
   return new AesGcmPayloadCodec(master, db ? dataKeyRingFor(db, master) : undefined);
 };
 
-/** The data converter the API's client and the worker share, built from `PAYLOAD_ENCRYPTION_KEYS`. */
+/** Where the SDK loads the failure converter from (worker, client and workflow bundle alike). */
+export const FAILURE_CONVERTER_PATH = fileURLToPath(new URL('./failure-converter.ts', import.meta.url));
+
+/**
+ * The data converter the API's client and the worker share, built from `PAYLOAD_ENCRYPTION_KEYS`:
+ * payloads and failure messages (encoded by the failure converter) are encrypted.
+ */
 export const encryptingDataConverter = (keysSpec: string, db?: Db) => ({
   payloadCodecs: [payloadCodecFor(keysSpec, db)],
+  failureConverterPath: FAILURE_CONVERTER_PATH,
 });

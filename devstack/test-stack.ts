@@ -2,6 +2,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FAILURE_CONVERTER_PATH } from '../codec/payload-codec.js';
 import { WORKFLOWS_PATH } from '../worker/worker.js';
 import { freePort, stopService, type Service } from './processes.js';
 import { startMongoServer, startTemporalServer } from './servers.js';
@@ -37,7 +38,7 @@ export async function startTestStack(): Promise<TestStack> {
           services.push(started.service);
           return started.url;
         });
-    const bundle = bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger }).then(({ code }) => {
+    const bundle = bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietLogger }).then(({ code }) => {
       const path = join(dir, 'workflow-bundle.js');
       writeFileSync(path, code);
       return path;
