@@ -18,7 +18,7 @@ import {
   type ReviewPolicy,
   type ReviewReasonGroup,
 } from '../domain/review.js';
-import { activeProfileOf, findKycProfile, listKycProfiles, type KycProfileDoc } from '../stores/kyc-profiles.store.js';
+import { claimForReopening, findKycProfile, listKycProfiles, releaseActiveProfile, type KycProfileDoc } from '../stores/kyc-profiles.store.js';
 import { erasedProfileRecord } from '../erasure/erased-record.js';
 import { queueCounts, queuePage } from '../stores/review-queue.store.js';
 import { addReviewNoteUpdate, claimReviewUpdate, getStatusQuery, reviewDecisionUpdate } from '../workflows/kyc-profile.messages.js';
@@ -90,10 +90,23 @@ export function createAdminReviewService({ client, db, config }: AdminReviewDeps
     const status = { ...stored, createdAt: stored.createdAt.toISOString(), updatedAt: stored.updatedAt.toISOString(), review: stored.review ?? emptyReviewState() };
     const refusal = reviewRefusal(status, reviewer, decision, policy, new Date().toISOString());
     if (refusal) throw new HttpError(refusal.status, refusal.message);
-    // A reset makes the profile active again: not while the user has started another one.
-    const active = decision.action === 'RESET' ? await activeProfileOf(db, stored.userId) : null;
-    if (active && active !== profileId) throw new HttpError(409, `the user has another active profile (${active}); decide that one instead`);
-    return onCase(profileId, () => handle(profileId).executeUpdate(reviewDecisionUpdate, { args: [{ reviewer, decision, policy }] }));
+    const update = () => onCase(profileId, () => handle(profileId).executeUpdate(reviewDecisionUpdate, { args: [{ reviewer, decision, policy }] }));
+    return decision.action === 'RESET' ? reopen(profileId, stored.userId, update) : update();
+  }
+
+  /**
+   * A reset makes a decided profile the user's active one again, so it takes the user's claim
+   * first (409 while the user has started another profile) and gives it back if the workflow refuses.
+   */
+  async function reopen<T>(profileId: string, userId: string, update: () => Promise<T>): Promise<T> {
+    const holder = await claimForReopening(db, userId, profileId);
+    if (holder !== profileId) throw new HttpError(409, `the user has another active profile (${holder}); decide that one instead`);
+    try {
+      return await update();
+    } catch (err) {
+      if (err instanceof HttpError && err.statusCode < 500) await releaseActiveProfile(db, userId, profileId);
+      throw err;
+    }
   }
 
   return {

@@ -8,7 +8,7 @@ import type { SubmitProfileBody } from '../domain/kyc-service.schemas.js';
 import { ApiCode } from '../domain/api-response.js';
 import { isFinalStage } from '../domain/kyc-stage.js';
 import { kycEligibility } from '../domain/app-kyc.js';
-import { activeProfileOf, claimActiveProfile, findKycProfile, profileDto, releaseActiveProfile } from '../stores/kyc-profiles.store.js';
+import { activeProfileOf, claimActiveProfile, findKycProfile, profileDto, releaseStaleClaim } from '../stores/kyc-profiles.store.js';
 import { findKycUser, kycPaymentViewOf, standingProfileOf, type KycUserDoc } from '../stores/kyc-users.store.js';
 import { consumeKycPayment } from '../stores/payments.store.js';
 import { awaitPublishedUpdate } from '../workflows/kyc-profile.messages.js';
@@ -68,8 +68,15 @@ export function createKycProfileService({ client, db, config }: KycProfileServic
   async function openProfile(userId: string, profileId: string): Promise<string | null> {
     const profile = await findKycProfile(db, profileId);
     if (!profile || !isFinalStage(profile.stage)) return profileId;
-    await releaseActiveProfile(db, userId, profileId);
+    await freeStaleClaim(userId, profileId);
     return null;
+  }
+
+  /** Frees a decided profile's claim; while a reviewer's reset is reopening that profile, 409. */
+  async function freeStaleClaim(userId: string, profileId: string): Promise<void> {
+    if (!(await releaseStaleClaim(db, userId, profileId))) {
+      throw new HttpError(409, 'a reviewer is reopening your previous verification; try again in a minute');
+    }
   }
 
   return {
@@ -97,7 +104,7 @@ export function createKycProfileService({ client, db, config }: KycProfileServic
         } catch (err) {
           if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
           // The claim points at a profile that already finished: free it and claim afresh.
-          await releaseActiveProfile(db, body.userId, profileId);
+          await freeStaleClaim(body.userId, profileId);
         }
       }
       throw new Error(`could not claim an active profile for a user`);

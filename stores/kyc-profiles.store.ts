@@ -23,7 +23,12 @@ interface ActiveProfileDoc {
   _id: string;
   profileId: string;
   claimedAt: Date;
+  /** Set when an admin's reset takes the claim for a decided profile, before its workflow reopens it. */
+  reopeningAt?: Date;
 }
+
+/** How long a reset's claim protects a profile whose read model still shows it decided. */
+export const REOPENING_GRACE_MS = 60_000;
 
 /**
  * Seed 003 addresses documents and liveness sessions by their own ids: a reference document per id
@@ -136,6 +141,35 @@ export async function claimActiveProfile(db: Db, userId: string, candidate: stri
   const holder = await activeProfiles(db).findOne(filter);
   if (!holder) throw new Error('active profile claim vanished');
   return holder.profileId;
+}
+
+/**
+ * An admin's reset takes the user's claim for a decided profile before its workflow reopens it,
+ * marked as reopening so a submit in between does not take the claim for stale. Returns the
+ * profile that holds the claim: another one means the user started a new profile first.
+ */
+export async function claimForReopening(db: Db, userId: string, profileId: string): Promise<string> {
+  const reopeningAt = new Date();
+  const marked = await activeProfiles(db).updateOne({ _id: userId, profileId }, { $set: { reopeningAt } });
+  if (marked.matchedCount === 1) return profileId;
+  try {
+    await activeProfiles(db).insertOne({ _id: userId, profileId, claimedAt: reopeningAt, reopeningAt });
+    return profileId;
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    return (await activeProfiles(db).findOne({ _id: userId }))?.profileId ?? profileId;
+  }
+}
+
+/**
+ * Frees a claim held by a profile its read model shows decided (the workflow frees it just after
+ * writing the decision; a claim seen in between is stale). Refused (false) while a reset is
+ * reopening that profile: the claim is the reset's, not stale.
+ */
+export async function releaseStaleClaim(db: Db, userId: string, profileId: string): Promise<boolean> {
+  const graceStart = new Date(Date.now() - REOPENING_GRACE_MS);
+  await activeProfiles(db).deleteOne({ _id: userId, profileId, $or: [{ reopeningAt: { $exists: false } }, { reopeningAt: { $lt: graceStart } }] });
+  return (await activeProfiles(db).findOne({ _id: userId }))?.profileId !== profileId;
 }
 
 /** Frees the user's claim, but only if this profile still holds it (read, then delete by key). */

@@ -2,6 +2,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { checkSignature } from '../../domain/hmac-signature.js';
+import { isFinalStage, type KycStage } from '../../domain/kyc-stage.js';
+import { claimForReopening, releaseActiveProfile } from '../../stores/kyc-profiles.store.js';
 import { createReviewer } from '../../stores/reviewers.store.js';
 import { SyntheticVideos } from '../support/synthetic-videos.js';
 import { api, startAppUnderTest, type AppUnderTest } from '../helpers/app-under-test.js';
@@ -105,6 +107,33 @@ describe('manual review by admins (seed 003 admin side) with outbound webhooks',
     const detail = await api(t, 'GET', `/admin/kyc/detail/${profileId}`, { token: admin() });
     assert.deepEqual(detail.body.data.profile.decisions.map((d: any) => [d.adminId, d.status]), [['ops_anna', -1], ['ops_anna', 0], ['ops_anna', 2]]);
     assert.deepEqual(detail.body.data.profile.decisions.map((d: any) => d.kind), ['REJECT_FINAL', 'RESET', 'APPROVE']);
+  });
+
+  it("a reset racing the user's new submit leaves one open profile: the reset takes the user's claim first", async () => {
+    const userId = 'rev_user_race';
+    const token = t.token(userId);
+    const profileId = await profileInReview(userId, [8, 'a2']);
+    await api(t, 'POST', '/admin/kyc/update-status', { token: admin(), body: { profileId, status: -1, reasonCode: 'OTHER' } });
+    await until(async () => (await userStatus(userId)).user_kyc_status === 'rejected');
+    const submit = () => api(t, 'POST', '/api/web/kycService/submit', { token, body: { userId, country: 'TH' } });
+
+    // A reset has taken the claim and its workflow has not yet reopened the profile: the submit
+    // must not take that claim for a decided profile's stale one.
+    assert.equal(await claimForReopening(t.mongo.db, userId, profileId), profileId);
+    const during = await submit();
+    assert.deepEqual([during.status, during.body.message], [409, 'a reviewer is reopening your previous verification; try again in a minute']);
+    await releaseActiveProfile(t.mongo.db, userId, profileId);
+
+    // Both at once: whichever wins, the user has one open profile.
+    const [reset, resubmit] = await Promise.all([
+      api(t, 'POST', `/admin/kyc/cases/${profileId}/decision`, { token: admin(), body: { action: 'RESET', comment: 'second look' } }),
+      submit(),
+    ]);
+    const opened = [reset.status === 200 && profileId, resubmit.status === 200 && resubmit.body.data.profileId].filter(Boolean);
+    assert.equal(new Set(opened).size, 1, `reset ${reset.status} ${reset.body.message ?? ''}, submit ${resubmit.status} ${resubmit.body.message ?? ''}`);
+    await new Promise((r) => setTimeout(r, 500)); // let the read models settle
+    const profiles = await t.mongo.db.collection<{ _id: string; stage: KycStage }>('kyc_profiles').find({ userId }).toArray();
+    assert.deepEqual(profiles.filter((p) => !isFinalStage(p.stage)).map((p) => p._id), opened);
   });
 
   it('RETRY of the document: the user sees what to fix, redoes it, and the case returns to the queue; past the limit a RETRY is FINAL', async () => {
