@@ -4,7 +4,7 @@ import { kycProfileWorkflowId } from '../domain/ids.js';
 import type { ScreeningOutcome } from '../domain/screening.js';
 import { findKycProfile } from '../stores/kyc-profiles.store.js';
 import { listVersions } from '../stores/screening-lists.store.js';
-import { blockDocument, identityKeys, listBlocklist, unblock } from '../stores/identities.store.js';
+import { blockDocument, identityKeys, listBlocklist, listBlocklistRemovals, unblock } from '../stores/identities.store.js';
 import { blockFace } from '../stores/face-descriptors.store.js';
 import { resolveScreeningHitUpdate } from '../workflows/kyc-profile.messages.js';
 import { HttpError, notFound } from './http-error.js';
@@ -73,12 +73,17 @@ export function createScreeningAdminService({ client, db, config }: { client: Cl
       return { blockId: `face:${profileId}` };
     },
 
+    /** The entries in force, and the latest removals (who removed what, when and why). */
     async blocklist() {
-      return (await listBlocklist(db)).map(({ _id, at, ...b }) => ({ blockId: _id, ...b, at: at.toISOString() }));
+      const [entries, removed] = await Promise.all([listBlocklist(db), listBlocklistRemovals(db)]);
+      return {
+        items: entries.map(({ _id, at, ...b }) => ({ blockId: _id, ...b, at: at.toISOString() })),
+        removed: removed.map(({ _id, addedAt, removedAt, ...r }) => ({ ...r, addedAt: addedAt.toISOString(), removedAt: removedAt.toISOString() })),
+      };
     },
 
-    async unblock(blockId: string) {
-      if (!(await unblock(db, blockId))) throw notFound('blocklist entry');
+    async unblock(blockId: string, adminId: string, reason: string | null) {
+      if (!(await unblock(db, blockId, { removedBy: adminId, removalReason: reason }))) throw notFound('blocklist entry');
       return { blockId };
     },
 

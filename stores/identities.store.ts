@@ -96,4 +96,33 @@ export async function blockDocument(db: Db, docKey: string, entry: Omit<Blocklis
 
 /** Documents and faces, newest first; a blocked face's sealed descriptors stay in the database. */
 export const listBlocklist = (db: Db): Promise<BlocklistDoc[]> => blocklist(db).find({}, { projection: { face: 0 } }).sort({ at: -1 }).limit(500).toArray();
-export const unblock = async (db: Db, id: string): Promise<boolean> => (await blocklist(db).deleteOne({ _id: id })).deletedCount === 1;
+/** A removed blocklist entry, kept for audit: what was blocked, by whom and why, who removed it and why. */
+export interface BlocklistRemovalDoc extends Omit<BlocklistDoc, '_id' | 'at'> {
+  _id: string; // `${blockId}@${removedAt ISO}`
+  blockId: string;
+  addedAt: Date;
+  removedBy: string;
+  removedAt: Date;
+  removalReason: string | null;
+}
+
+const removals = (db: Db): Collection<BlocklistRemovalDoc> => db.collection('screening_blocklist_removals');
+
+/**
+ * Removes an entry (false if there is none), recording the removal first: a crash in between
+ * leaves the entry in force and a record of the attempt, never an unrecorded removal.
+ */
+export async function unblock(db: Db, id: string, by: { removedBy: string; removalReason: string | null }): Promise<boolean> {
+  const entry = await blocklist(db).findOne({ _id: id }, { projection: { face: 0 } });
+  if (!entry) return false;
+  const { _id, at, ...blocked } = entry;
+  const removedAt = new Date();
+  const record = { _id: `${_id}@${removedAt.toISOString()}`, blockId: _id, ...blocked, addedAt: at, ...by, removedAt };
+  await removals(db).insertOne(record);
+  if ((await blocklist(db).deleteOne({ _id: id })).deletedCount === 1) return true;
+  await removals(db).deleteOne({ _id: record._id }); // another admin removed it meanwhile
+  return false;
+}
+
+/** The latest removals, newest first. */
+export const listBlocklistRemovals = (db: Db, limit = 100): Promise<BlocklistRemovalDoc[]> => removals(db).find({}).sort({ removedAt: -1 }).limit(limit).toArray();

@@ -26,6 +26,10 @@ const blockBody = z.object({
   reason: z.string().trim().min(3, 'say why (at least 3 characters)').max(500),
 });
 
+const unblockBody = z.object({
+  reason: z.string().trim().min(3, 'say why (at least 3 characters)').max(500).optional(),
+}).default({});
+
 /** Screening under `/admin/kyc/screening`: resolve hits, see the loaded list versions. Admin role only. */
 export const screeningAdminRoutes: FastifyPluginAsyncZod<{ screening: ScreeningAdminService }> = async (app, { screening }) => {
   // Before the body is validated: a user's request learns nothing of an admin route's schema.
@@ -43,9 +47,9 @@ export const screeningAdminRoutes: FastifyPluginAsyncZod<{ screening: ScreeningA
     ok(await screening.blockDocumentOf(request.body.profileId, request.user.sub, request.body.reason), 'document blocklisted'));
   app.post('/blocklist/face', { config: writeRoute, schema: { summary: "Blocklist a profile's face (its stored descriptors, kept sealed): a profile with that face is rejected", body: blockBody, response: apiResponses(403, 404, 409) } }, async (request) =>
     ok(await screening.blockFaceOf(request.body.profileId, request.user.sub, request.body.reason), 'face blocklisted'));
-  app.get('/blocklist', { schema: { summary: 'The blocklisted documents and faces, newest first (no document numbers, no descriptors)', response: apiResponses(403) } }, async () => ok({ items: await screening.blocklist() }, 'query success'));
-  app.delete('/blocklist/:blockId', { config: writeRoute, schema: { summary: 'Remove a document or a face from the blocklist', params: z.object({ blockId: z.string().regex(/^(doc:[0-9a-f]{64}|face:profile_[0-9a-f]{24})$/, 'must be a blocklist id') }), response: apiResponses(403, 404) } }, async (request) =>
-    ok(await screening.unblock(request.params.blockId), 'removed from the blocklist'));
+  app.get('/blocklist', { schema: { summary: 'The blocklisted documents and faces, newest first (no document numbers, no descriptors), and the latest removals', response: apiResponses(403) } }, async () => ok(await screening.blocklist(), 'query success'));
+  app.delete('/blocklist/:blockId', { config: writeRoute, schema: { summary: 'Remove a document or a face from the blocklist (who removed it, and why if given, is recorded)', params: z.object({ blockId: z.string().regex(/^(doc:[0-9a-f]{64}|face:profile_[0-9a-f]{24})$/, 'must be a blocklist id') }), body: unblockBody, response: apiResponses(403, 404) } }, async (request) =>
+    ok(await screening.unblock(request.params.blockId, request.user.sub, request.body.reason ?? null), 'removed from the blocklist'));
 
   app.get('/lists', { schema: { summary: 'The loaded sanctions/PEP list versions with dates and counts', response: apiResponses(403) } }, async () => ok({ versions: await screening.lists() }, 'query success'));
 };

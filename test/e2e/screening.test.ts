@@ -134,8 +134,16 @@ describe('sanctions screening over HTTP (real worker, dev lists loaded)', { time
     assert.deepEqual([rejected.stage, rejected.failReason, rejected.decisions[0].adminId], ['REJECTED', 'rejected in manual review', 'system']);
     assert.match(rejected.decisions[0].remark, /blocklisted document: document reported stolen/);
 
-    assert.equal((await api(t, 'DELETE', `/admin/kyc/screening/blocklist/${blocked.body.data.blockId}`, { token: admin() })).status, 200);
-    assert.equal((await api(t, 'DELETE', `/admin/kyc/screening/blocklist/${blocked.body.data.blockId}`, { token: admin() })).status, 404);
+    const blockId = blocked.body.data.blockId;
+    assert.equal((await api(t, 'DELETE', `/admin/kyc/screening/blocklist/${blockId}`, { token: admin(), body: { reason: 'x' } })).status, 400, 'a reason, when given, says why');
+    assert.equal((await api(t, 'DELETE', `/admin/kyc/screening/blocklist/${blockId}`, { token: t.token('ops_lee', 'admin'), body: { reason: 'passport found, theft report withdrawn' } })).status, 200);
+    assert.equal((await api(t, 'DELETE', `/admin/kyc/screening/blocklist/${blockId}`, { token: admin() })).status, 404);
+    // The removal is on record: what was blocked, by whom and why, and who removed it and why.
+    const list = (await api(t, 'GET', '/admin/kyc/screening/blocklist', { token: admin() })).body.data;
+    assert.deepEqual(list.items, []);
+    assert.deepEqual(list.removed.map((r: any) => [r.blockId, r.kind, r.reason, r.addedBy, r.profileId, r.removedBy, r.removalReason]),
+      [[blockId, 'DOCUMENT', 'document reported stolen', 'ops_kim', second, 'ops_lee', 'passport found, theft report withdrawn']]);
+    assert.ok(Date.parse(list.removed[0].removedAt) >= Date.parse(list.removed[0].addedAt));
   });
 
   it('erasure deletes the screened person and the identity keys (export shows them before, without PII)', async () => {
