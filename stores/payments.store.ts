@@ -71,16 +71,34 @@ export async function consumeKycPayment(db: Db, userId: string, paymentId: strin
 export async function consumePayment(db: Db, userId: string, type: PaymentType, consumer: string): Promise<FeePaymentDoc | null> {
   const unused = await payments(db).find({ userId, type, status: 'completed', consumedBy: null }).sort({ createdAt: 1 }).limit(20).toArray();
   for (const payment of unused) {
-    try {
-      await paymentUses(db).insertOne({ _id: payment._id, consumer, at: new Date() });
-    } catch (err) {
-      if (isDuplicateKey(err)) continue; // another request took this one a moment ago
-      throw err;
-    }
+    if (!(await recordUse(db, payment._id, consumer))) continue; // another request took this one
     await payments(db).updateOne({ _id: payment._id }, { $set: { consumedBy: consumer } });
     return { ...payment, consumedBy: consumer };
   }
   return null;
+}
+
+/** How long a use may stand without its payment marked used before it counts as abandoned. */
+export const ABANDONED_USE_MS = 60_000;
+
+/**
+ * Inserts the payment's use; false if another consumer holds it. A use whose payment is still
+ * unmarked after `ABANDONED_USE_MS` was left by a process that died between the two writes (its
+ * consumer never started), so it is taken over instead of locking the fee away for good.
+ */
+async function recordUse(db: Db, paymentId: string, consumer: string): Promise<boolean> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await paymentUses(db).insertOne({ _id: paymentId, consumer, at: new Date() });
+      return true;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+    const use = await paymentUses(db).findOne({ _id: paymentId });
+    if (!use || use.at.getTime() > Date.now() - ABANDONED_USE_MS) return false;
+    await paymentUses(db).deleteOne({ _id: paymentId, consumer: use.consumer }); // only that abandoned use
+  }
+  return false;
 }
 
 /** Gives a consumed payment back (its purchase failed), if `consumer` still holds it. */
