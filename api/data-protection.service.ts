@@ -24,6 +24,13 @@ export type EraseUserAnswer =
   | { status: 'running'; erasureId: string }
   | { status: 'already_erased'; erasureId: string; completedAt: string | null };
 
+/** What the export leaves out, and why, so whoever answers the request can say so. */
+const WITHHELD_FROM_EXPORT = [
+  'sanctions/PEP screening hits and monitoring alerts: disclosing them to the subject is tipping-off (AML)',
+  "duplicate-identity links: they name other customers' profiles",
+  "review internals: reviewers' ids, notes and remarks, why the automatic checks chose review, face-match and anti-spoofing scores (fraud prevention)",
+] as const;
+
 /** Erasure on request and the data export (right of access), for admins. */
 export function createDataProtectionService({ client, db, dataKeys, config }: {
   client: Client;
@@ -115,6 +122,7 @@ export function createDataProtectionService({ client, db, dataKeys, config }: {
         userId,
         generatedAt: new Date().toISOString(),
         ...data,
+        withheld: WITHHELD_FROM_EXPORT,
         workflowHistories: { workflowIds: subject.workflowIds, readable: await dataKeys.countLive(subject.workflowIds) },
       };
     },

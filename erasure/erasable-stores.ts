@@ -1,5 +1,6 @@
 import type { Db } from 'mongodb';
 import { redactedStatus, type ErasureScope } from '../domain/data-protection.js';
+import { statusForUser } from '../domain/kyc-status-for-user.js';
 import { cardApplicationsOfUser } from '../stores/cards.store.js';
 import { erasuresOfUser } from '../stores/erasure-log.store.js';
 import { deleteFilesOf, filesOf } from '../stores/files.store.js';
@@ -51,7 +52,9 @@ export const ERASABLE_STORES: readonly ErasableStore[] = [
         return changed;
       },
     },
-    export: async (db, userId) => (await profilesOfUser(db, userId)).map(profileDto),
+    // As the user sees their profile (an allow-list): screening (sanctions/PEP hits: tipping-off;
+    // duplicate links: other customers' ids) and review internals stay with staff.
+    export: async (db, userId) => (await profilesOfUser(db, userId)).map((doc) => statusForUser(profileDto(doc))),
     keeps: 'ids, stages, dates, decisions and their reasons (what AML record-keeping requires)',
   },
   {

@@ -146,6 +146,14 @@ describe('sanctions screening over HTTP (real worker, dev lists loaded)', { time
     assert.ok(Date.parse(list.removed[0].removedAt) >= Date.parse(list.removed[0].addedAt));
   });
 
+  it("a user's export withholds screening: no duplicate link naming another customer, no hits", async () => {
+    const exported = (await api(t, 'GET', '/admin/kyc/users/dup_user_3/export', { token: admin() })).body.data;
+    assert.equal(exported.kyc_profiles.length, 1);
+    assert.deepEqual([exported.kyc_profiles[0].screening, exported.kyc_profiles[0].reviewReasons], [undefined, undefined]);
+    assert.doesNotMatch(JSON.stringify(exported), /dup_user_1/, "the duplicate's user id");
+    assert.ok(exported.withheld.some((w: string) => /tipping-off/.test(w)), 'the export says what it withholds');
+  });
+
   it('erasure deletes the screened person and the identity keys (export shows them before, without PII)', async () => {
     const userId = 'dup_user_1';
     const exported = (await api(t, 'GET', `/admin/kyc/users/${userId}/export`, { token: admin() })).body.data;
