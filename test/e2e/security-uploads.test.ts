@@ -8,8 +8,11 @@ import { api, startAppUnderTest, type AppUnderTest } from '../helpers/app-under-
 import { photoLikeJpeg } from '../helpers/images.js';
 import { until } from '../helpers/journeys.js';
 
-/** Sessions here expire quickly, so one test can see a session expire. */
-const SESSION_TTL_S = 12;
+/**
+ * Sessions here expire quickly, so one test can see a session expire; long enough that the others
+ * (a session started, three clips uploaded and scored) finish in time on a loaded 2-core machine.
+ */
+const SESSION_TTL_S = 25;
 
 type Part = { name: string; value: string } | { name: string; file: Buffer; filename: string };
 
