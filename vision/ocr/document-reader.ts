@@ -6,7 +6,7 @@
  */
 import { clampRect, loadOriented, pagePng, rotateGrey, type GreyImage, type Rect } from './image-prep.js';
 import { estimateSkew } from './skew.js';
-import { findMrzBands, findMrzCandidates } from './mrz-bands.js';
+import { findMrzBands, findMrzCandidates, type MrzBands } from './mrz-bands.js';
 import { locateMrz, type PageText } from './mrz-locate.js';
 import { readMrzLines, type MrzRead } from './mrz-read.js';
 import { CHECK_FIELD, type Span } from './mrz-parse.js';
@@ -62,8 +62,15 @@ async function readDocument(ctx: Ctx, image: Buffer, docType?: DocTypeHint, vizI
   const t0 = performance.now();
   const done = (r: Omit<DocumentReadResult, 'ms'>): DocumentReadResult => ({ ...r, ms: performance.now() - t0 });
   let base: GreyImage;
+  let level: Promise<MrzBands[]> | undefined;
   try {
-    base = await deskewed(await loadOriented(image));
+    const page = await loadOriented(image);
+    // Most pages need no levelling: the ink map of the page as loaded starts beside the skew
+    // estimate (sharp works on another thread) and serves if the page stays as it is.
+    level = findMrzCandidates(page, 3, 0);
+    level.catch(() => undefined); // unused when the page is levelled
+    base = await deskewed(page);
+    if (base !== page) level = undefined;
   } catch (err) {
     return done({ ...noneResult(docType), issues: [{ code: 'UNREADABLE', message: `not a readable image: ${(err as Error).message}` }] });
   }
@@ -87,7 +94,7 @@ async function readDocument(ctx: Ctx, image: Buffer, docType?: DocTypeHint, vizI
   for (const [i, look] of looks.entries()) {
     if (best && plausible(best.read)) break;
     const lookViz = i === 0 || vizImage ? viz : new VizCache(ctx.pool);
-    const found = await inkMapRead(ctx, await look.turns(), lookViz, lined, look.smooth);
+    const found = await inkMapRead(ctx, await look.turns(), lookViz, lined, look.smooth, i === 0 ? level : undefined);
     // The first look's read is kept even when implausible (its turn may still help locate); a
     // later look replaces it only with a plausible, better read.
     if (found && (i === 0 || plausible(found.read)) && (!best || score(found.read) > score(best.read))) [best, viz] = [found, lookViz];
@@ -126,13 +133,13 @@ const MRZ_QUALITY = -1.5;
 /**
  * The ink map, turn by turn (cheap: it finds most MRZs), each turn's candidate line groups read
  * by the recognizer. Stops at a valid read, or once a read shows the orientation. Adds to `lined`
- * the turns at which it saw MRZ-like line groups.
+ * the turns at which it saw MRZ-like line groups. `upright`: the groups of turn 0, if already sought.
  */
-async function inkMapRead(ctx: Ctx, turns: Turns, viz: VizCache | null, lined: Set<Rotation>, smooth = 0): Promise<Found | null> {
+async function inkMapRead(ctx: Ctx, turns: Turns, viz: VizCache | null, lined: Set<Rotation>, smooth = 0, upright?: Promise<MrzBands[]>): Promise<Found | null> {
   let best: Found | null = null;
   for (const rotation of [0, 180, 90, 270] as Rotation[]) {
     const img = await turns(rotation);
-    const groups = await findMrzCandidates(img, 3, smooth);
+    const groups = await ((rotation === 0 && upright) || findMrzCandidates(img, 3, smooth));
     if (groups.length) lined.add(rotation);
     for (const bands of groups) {
       viz?.start({ img, rotation, rect: bands.rect }, true);
