@@ -109,18 +109,13 @@ async function readDocument(ctx: Ctx, image: Buffer, docType?: DocTypeHint, vizI
   if (best && plausible(best.read)) {
     // Failing check digits refuse the upload whatever is printed: the visual zone is not waited for.
     if (!best.read.parsed.valid) return done(mrzResult(ctx, best, []));
-    if (otherSideLines) return done(mrzResult(ctx, best, await otherSideLines));
+    const lines = await (otherSideLines ?? viz!.lines(best));
+    const result = mrzResult(ctx, best, lines);
+    if (otherSideLines || !onlyNameUnconfirmed(result)) return done(result);
     // A second, independent look at the printed text (the whole photo above the MRZ, another
     // scale) only where it decides automatic approval: tesseract misses words at one scale it
-    // reads at another. Started now, on the pool's other worker, wherever the MRZ alone leaves
-    // the name unconfirmed: the visual zone may yet confirm it (then this look goes unused), but
-    // waiting for the visual zone first put two tesseract passes end to end.
-    const early = onlyNameUnconfirmed(mrzResult(ctx, best, [])) ? photoAboveLines(ctx.pool, best.img, best.rect) : null;
-    early?.catch(() => undefined); // an unused look must not fail the process
-    const lines = await viz!.lines(best);
-    const result = mrzResult(ctx, best, lines);
-    if (!onlyNameUnconfirmed(result)) return done(result);
-    return done(mrzResult(ctx, best, [...lines, ...(await (early ?? photoAboveLines(ctx.pool, best.img, best.rect)))]));
+    // reads at another.
+    return done(mrzResult(ctx, best, [...lines, ...(await photoAboveLines(ctx.pool, best.img, best.rect))]));
   }
   return done({ ...(await vizResult(ctx.pool, texty.img, docType)), rotation: texty.rotation });
 }
