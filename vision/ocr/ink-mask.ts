@@ -23,7 +23,7 @@ export async function inkMask(img: GreyImage, maxWidth: number, delta: number, s
 const STROKE_WINDOW = 4; // half-width in px: wider than a glyph stroke at the mask widths used
 
 /** Max (dilate) or min (erode) over a square window, rows then columns; a min is a max of the inverse. */
-function squareFilter(d: Uint8Array, w: number, h: number, max: boolean): Uint8Array {
+export function squareFilter(d: Uint8Array, w: number, h: number, max: boolean): Uint8Array {
   return max ? columnMax(rowMax(d, w, h), w, h) : invert(columnMax(rowMax(invert(d), w, h), w, h));
 }
 
