@@ -3,10 +3,10 @@ import type { Db } from 'mongodb';
 import { randomBytes } from 'node:crypto';
 import type { DataKeyRing } from '../codec/data-keys.js';
 import type { Config } from '../config/config.js';
-import { feePaymentWorkflowId, isFinalPayment, type FeePayment, type PaymentEvent, type PaymentType } from '../domain/payments.js';
+import { feePaymentWorkflowId, isFinalPayment, paymentEventRefusal, type FeePayment, type PaymentEvent, type PaymentEventAnswer, type PaymentType } from '../domain/payments.js';
 import { findKycUser, kycPaymentViewOf } from '../stores/kyc-users.store.js';
 import { claimOpenPayment, findPayment, paymentDto, releaseOpenPayment, rememberIdempotencyKey } from '../stores/payments.store.js';
-import { awaitCheckoutUpdate, getPaymentQuery, paymentEventSignal } from '../workflows/fee-payment.messages.js';
+import { applyPaymentEventUpdate, awaitCheckoutUpdate, getPaymentQuery } from '../workflows/fee-payment.messages.js';
 import type { feePaymentWorkflow } from '../workflows/fee-payment.workflow.js';
 import { HttpError, notFound } from './http-error.js';
 import { ownedBy } from './ownership.js';
@@ -30,6 +30,20 @@ export function createPaymentService({ client, db, dataKeys, config }: { client:
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });
     return client.workflow.executeUpdateWithStart(awaitCheckoutUpdate, { startWorkflowOperation: start });
+  }
+
+  /**
+   * The workflow's own answer. A workflow that ended in the meantime (another event finished the
+   * payment) takes no Update: its final state answers instead.
+   */
+  async function applyToWorkflow(reference: string, event: PaymentEvent): Promise<PaymentEventAnswer> {
+    try {
+      return await handle(reference).executeUpdate(applyPaymentEventUpdate, { args: [event] });
+    } catch (err) {
+      const refusal = paymentEventRefusal(await handle(reference).query(getPaymentQuery), event);
+      if (refusal) return { status: 'ignored', reason: refusal };
+      throw err;
+    }
   }
 
   return {
@@ -77,16 +91,16 @@ export function createPaymentService({ client, db, dataKeys, config }: { client:
     },
 
     /** Applies a verified processor event; says why when it changes nothing. */
-    async applyEvent(reference: string, intentId: string, event: PaymentEvent): Promise<{ status: 'accepted' | 'ignored'; reason?: string }> {
+    async applyEvent(reference: string, intentId: string, event: PaymentEvent): Promise<PaymentEventAnswer> {
       const known = await findPayment(db, reference);
       if (!known || known.intentId !== intentId) throw notFound('payment');
-      const payment = await unlessErased(dataKeys, feePaymentWorkflowId(reference), () => callWorkflow('payment', () => handle(reference).query(getPaymentQuery)));
       // Its user was erased: nothing can change it any more (a 2xx, so the processor stops retrying).
-      if (!payment) return { status: 'ignored', reason: "the payment's data was erased" };
-      if (payment.eventIds.includes(event.eventId)) return { status: 'ignored', reason: 'event already received' };
-      if (isFinalPayment(payment.status)) return { status: 'ignored', reason: `payment already ${payment.status}` };
-      await handle(reference).signal(paymentEventSignal, event);
-      return { status: 'accepted' };
+      const erased = { status: 'ignored', reason: "the payment's data was erased" } as const;
+      const payment = await unlessErased(dataKeys, feePaymentWorkflowId(reference), () => callWorkflow('payment', () => handle(reference).query(getPaymentQuery)));
+      if (!payment) return erased;
+      const refusal = paymentEventRefusal(payment, event);
+      if (refusal) return { status: 'ignored', reason: refusal };
+      return (await unlessErased(dataKeys, feePaymentWorkflowId(reference), () => applyToWorkflow(reference, event))) ?? erased;
     },
   };
 }

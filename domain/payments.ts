@@ -44,3 +44,13 @@ export interface PaymentEvent {
   outcome: 'processing' | 'completed' | 'failed';
   failureReason: string | null;
 }
+
+/** What became of a processor event: applied, or ignored and why (the callback's answer). */
+export type PaymentEventAnswer = { status: 'accepted' } | { status: 'ignored'; reason: string };
+
+/** Why `event` would change nothing on `payment` (a repeat, or the payment already ended); null if it applies. */
+export function paymentEventRefusal(payment: Pick<FeePayment, 'eventIds' | 'status'>, event: Pick<PaymentEvent, 'eventId'>): string | null {
+  if (payment.eventIds.includes(event.eventId)) return 'event already received';
+  if (isFinalPayment(payment.status)) return `payment already ${payment.status}`;
+  return null;
+}

@@ -1,7 +1,7 @@
 import { condition, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { PaymentActivities } from '../activities/payment.activities.js';
-import { isFinalPayment, type FeePayment, type FeePaymentInput, type PaymentEvent } from '../domain/payments.js';
-import { awaitCheckoutUpdate, getPaymentQuery, paymentEventSignal } from './fee-payment.messages.js';
+import { isFinalPayment, paymentEventRefusal, type FeePayment, type FeePaymentInput, type PaymentEvent, type PaymentEventAnswer } from '../domain/payments.js';
+import { applyPaymentEventUpdate, awaitCheckoutUpdate, getPaymentQuery, paymentEventSignal } from './fee-payment.messages.js';
 
 const { createPaymentIntent, saveFeePayment } = proxyActivities<PaymentActivities>({
   startToCloseTimeout: '20 seconds',
@@ -50,13 +50,17 @@ export async function feePaymentWorkflow(input: FeePaymentInput): Promise<FeePay
     await condition(() => (payment.checkoutUrl !== null || isFinalPayment(payment.status)) && (!afterProjection || written === version));
     return payment;
   });
-  setHandler(paymentEventSignal, (event: PaymentEvent) => {
-    if (payment.eventIds.includes(event.eventId) || isFinalPayment(payment.status)) return;
+  function applyEvent(event: PaymentEvent): PaymentEventAnswer {
+    const refusal = paymentEventRefusal(payment, event);
+    if (refusal) return { status: 'ignored', reason: refusal };
     payment.eventIds.push(event.eventId);
     payment.status = event.outcome;
     payment.failureReason = event.outcome === 'failed' ? event.failureReason ?? 'payment failed' : null;
     changed = true;
-  });
+    return { status: 'accepted' };
+  }
+  setHandler(paymentEventSignal, (event: PaymentEvent) => void applyEvent(event));
+  setHandler(applyPaymentEventUpdate, applyEvent);
 
   const intent = await createPaymentIntent({
     idempotencyKey: workflowInfo().workflowId,

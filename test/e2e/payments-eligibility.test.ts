@@ -134,6 +134,27 @@ describe('KYC fee: pay → eligible → submit (seed 000), over the processor si
     assert.deepEqual(late.body, { status: 'ignored', reason: 'payment already completed' });
   });
 
+  it('contradictory callbacks at once: one is accepted and decides, the other hears it was ignored', async () => {
+    const token = t.token('payer_7');
+    const payment = (await api(t, 'POST', '/payments', { token, body: { type: 'virtual' } })).body;
+    const send = (id: string, type: string) => {
+      const body = JSON.stringify({ id, type, created: Date.now(), data: { intent_id: intentOf(payment.checkout_url), reference: payment.payment_id } });
+      const timestamp = String(Date.now());
+      return fetch(`${t.baseUrl}/payments/callback`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-payments-timestamp': timestamp, 'x-payments-signature': signBody(t.config.PAYMENTS_WEBHOOK_SECRET, timestamp, body) },
+        body,
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+    };
+    const answers = await Promise.all([send('evt_ok', 'payment_intent.succeeded'), send('evt_no', 'payment_intent.payment_failed')]);
+    assert.deepEqual(answers.map((a) => a.status), [200, 200]);
+    const accepted = answers.findIndex((a) => a.body.status === 'accepted');
+    assert.notEqual(accepted, -1, JSON.stringify(answers.map((a) => a.body)));
+    const outcome = accepted === 0 ? 'completed' : 'failed';
+    assert.deepEqual(answers[1 - accepted]!.body, { status: 'ignored', reason: `payment already ${outcome}` });
+    await until(token, payment.payment_id, outcome);
+  });
+
   it("someone else's payment is 404 and bad input is 400", async () => {
     const payment = (await api(t, 'POST', '/payments', { token: t.token('payer_5'), body: { type: 'physical' } })).body;
     assert.equal((await api(t, 'GET', `/payments/${payment.payment_id}`, { token: t.token('payer_6') })).status, 404);
