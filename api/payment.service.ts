@@ -33,8 +33,8 @@ export function createPaymentService({ client, db, dataKeys, config }: { client:
   }
 
   /**
-   * The workflow's own answer. A workflow that ended in the meantime (another event finished the
-   * payment) takes no Update: its final state answers instead.
+   * The workflow's own answer (applied, or a repeat or late event ignored). A workflow that has
+   * ended (its payment finished) takes no Update: its final state answers instead.
    */
   async function applyToWorkflow(reference: string, event: PaymentEvent): Promise<PaymentEventAnswer> {
     try {
@@ -94,13 +94,9 @@ export function createPaymentService({ client, db, dataKeys, config }: { client:
     async applyEvent(reference: string, intentId: string, event: PaymentEvent): Promise<PaymentEventAnswer> {
       const known = await findPayment(db, reference);
       if (!known || known.intentId !== intentId) throw notFound('payment');
+      const answer = await unlessErased(dataKeys, feePaymentWorkflowId(reference), () => callWorkflow('payment', () => applyToWorkflow(reference, event)));
       // Its user was erased: nothing can change it any more (a 2xx, so the processor stops retrying).
-      const erased = { status: 'ignored', reason: "the payment's data was erased" } as const;
-      const payment = await unlessErased(dataKeys, feePaymentWorkflowId(reference), () => callWorkflow('payment', () => handle(reference).query(getPaymentQuery)));
-      if (!payment) return erased;
-      const refusal = paymentEventRefusal(payment, event);
-      if (refusal) return { status: 'ignored', reason: refusal };
-      return (await unlessErased(dataKeys, feePaymentWorkflowId(reference), () => applyToWorkflow(reference, event))) ?? erased;
+      return answer ?? { status: 'ignored', reason: "the payment's data was erased" };
     },
   };
 }

@@ -157,7 +157,8 @@ export async function claimForReopening(db: Db, userId: string, profileId: strin
     return profileId;
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
-    return (await activeProfiles(db).findOne({ _id: userId }))?.profileId ?? profileId;
+    // Another claim won the insert; if it is already gone again, try afresh.
+    return (await activeProfiles(db).findOne({ _id: userId }))?.profileId ?? claimForReopening(db, userId, profileId);
   }
 }
 
