@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Payload, SerializationContext } from '@temporalio/common';
 import proto from '@temporalio/proto';
@@ -7,8 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { seal } from '../../codec/aes-gcm.js';
 import { DataKeyRing, PayloadErasedError } from '../../codec/data-keys.js';
 import { AesGcmPayloadCodec, parseEncryptionKeys } from '../../codec/payload-codec.js';
-import { connectMongo, type Mongo } from '../../stores/mongo.js';
-import { requireStackEnv } from '../helpers/app-under-test.js';
+import { useTestDatabase } from '../helpers/test-database.js';
 
 const key = () => randomBytes(32).toString('base64');
 const k1 = `k1:${key()}`;
@@ -21,19 +20,10 @@ const content = (p: Payload | undefined) => Buffer.from(p!.data!).toString();
 const profile = () => `kyc-profile:profile_${randomBytes(12).toString('hex')}`;
 
 describe('per-subject data keys (crypto-shredding)', { timeout: 30_000 }, () => {
-  let mongo: Mongo;
+  const mongo = useTestDatabase('keys');
   /** A codec as one process builds it: its own key ring (and cache) over the shared database. */
   const codec = (spec = k1) => new AesGcmPayloadCodec(parseEncryptionKeys(spec), new DataKeyRing(mongo.db, parseEncryptionKeys(spec)));
   const keys = () => mongo.db.collection('payload_data_keys');
-
-  before(async () => {
-    requireStackEnv();
-    mongo = await connectMongo(process.env.MONGODB_URL!, `kycflow_test_keys_${randomBytes(4).toString('hex')}`);
-  });
-  after(async () => {
-    await mongo?.db.dropDatabase();
-    await mongo?.client.close();
-  });
 
   it("seals a subject workflow's payloads with its own data key, readable from another process without the workflow id", async () => {
     const id = profile();

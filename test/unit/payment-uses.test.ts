@@ -1,10 +1,9 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { FeePayment } from '../../domain/payments.js';
-import { connectMongo, type Mongo } from '../../stores/mongo.js';
 import { ABANDONED_USE_MS, consumePayment, saveFeePayment } from '../../stores/payments.store.js';
-import { requireStackEnv } from '../helpers/app-under-test.js';
+import { useTestDatabase } from '../helpers/test-database.js';
 
 /** A paid, unused card fee of `userId`. */
 function paidCardFee(userId: string): FeePayment {
@@ -16,17 +15,8 @@ function paidCardFee(userId: string): FeePayment {
 }
 
 describe('fee payment uses (one use per payment, never locked away)', { timeout: 30_000 }, () => {
-  let mongo: Mongo;
+  const mongo = useTestDatabase('uses');
   const uses = () => mongo.db.collection<{ _id: string; consumer: string; at: Date }>('fee_payment_uses');
-
-  before(async () => {
-    requireStackEnv();
-    mongo = await connectMongo(process.env.MONGODB_URL!, `kycflow_test_uses_${randomBytes(4).toString('hex')}`);
-  });
-  after(async () => {
-    await mongo?.db.dropDatabase();
-    await mongo?.client.close();
-  });
 
   it('a use in flight holds the payment: a second consumer gets none', async () => {
     const fee = paidCardFee('u_inflight');

@@ -1,13 +1,11 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import proto from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { encryptingDataConverter, payloadCodecFor } from '../../codec/payload-codec.js';
 import { loadConfig } from '../../config/config.js';
-import { connectMongo, type Mongo } from '../../stores/mongo.js';
-import { requireStackEnv } from '../helpers/app-under-test.js';
+import { useTestDatabase } from '../helpers/test-database.js';
 
 /**
  * A real profile history recorded by the API and worker before data keys existed: every payload is
@@ -18,17 +16,8 @@ const bundlePath = process.env.KYCFLOW_WORKFLOW_BUNDLE;
 const devKeys = loadConfig({ NODE_ENV: 'development' }).PAYLOAD_ENCRYPTION_KEYS;
 
 describe('histories sealed with a master key (before data keys)', { skip: !bundlePath && 'KYCFLOW_WORKFLOW_BUNDLE is unset: run through `npm test`', timeout: 60_000 }, () => {
-  let mongo: Mongo;
+  const mongo = useTestDatabase('sealed');
   const history = proto.temporal.api.history.v1.History.decode(readFileSync(HISTORY));
-
-  before(async () => {
-    requireStackEnv();
-    mongo = await connectMongo(process.env.MONGODB_URL!, `kycflow_test_sealed_${randomBytes(4).toString('hex')}`);
-  });
-  after(async () => {
-    await mongo?.db.dropDatabase();
-    await mongo?.client.close();
-  });
 
   it('decode with the data-key codec', async () => {
     const payloads = (history.events ?? []).flatMap((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.args?.payloads ?? []);
