@@ -66,6 +66,8 @@ function yymmdd(r: () => number, fromYear: number, toYear: number) {
 interface Person {
   surname: string; given: string; state: string; nationality: string; number: string; personal: string;
   birth: ReturnType<typeof yymmdd>; expiry: ReturnType<typeof yymmdd>; sex: 'M' | 'F';
+  /** A TD1 card's two-character document code. */
+  code?: string;
 }
 
 function person(r: () => number): Person {
@@ -85,7 +87,7 @@ export function td3Lines(p: Person): string[] {
 }
 
 export function td1Lines(p: Person): string[] {
-  const l1 = `I<${p.state}${withCheck(p.number)}${pad(p.personal, 15)}`;
+  const l1 = `${p.code ?? 'I<'}${p.state}${withCheck(p.number)}${pad(p.personal, 15)}`;
   const l2head = withCheck(p.birth.mrz) + p.sex + withCheck(p.expiry.mrz) + p.nationality + '<'.repeat(11);
   const composite = l1.slice(5, 30) + l2head.slice(0, 7) + l2head.slice(8, 15) + l2head.slice(18, 29);
   return [l1, l2head + checkDigit(composite), mrzName(p.surname, p.given, 30)];
@@ -97,7 +99,7 @@ function truthFields(kind: SyntheticKind, p: Person): ExtractedFields {
     ...emptyFields(),
     name: `${p.surname} ${p.given}`, surname: p.surname, givenNames: p.given, idNumber: p.number,
     birthDate: p.birth.iso, expiryDate: p.expiry.iso, issuer: clean(p.state), nationality: clean(p.nationality),
-    sex: p.sex, documentCode: kind === 'TD3' ? 'P' : 'I', personalNumber: p.personal || null,
+    sex: p.sex, documentCode: kind === 'TD3' ? 'P' : (p.code ?? 'I').replace(/</g, ''), personalNumber: p.personal || null,
   };
 }
 
@@ -222,7 +224,7 @@ async function degrade(png: Buffer, d: Degradation, r: () => number): Promise<Bu
  */
 export async function generateDocument(opts: {
   kind: SyntheticKind; seed: number; degrade?: Degradation; hard?: boolean;
-  person?: Partial<Pick<Person, 'surname' | 'given'>>; printed?: Partial<Pick<Person, 'surname' | 'given'>>;
+  person?: Partial<Pick<Person, 'surname' | 'given' | 'code'>>; printed?: Partial<Pick<Person, 'surname' | 'given'>>;
   wrongCheckDigit?: boolean;
 }): Promise<SyntheticDocument & { hard?: HardDegradation[] }> {
   const r = rng(opts.seed * 7919 + (opts.kind === 'TD1' ? 1 : 0));

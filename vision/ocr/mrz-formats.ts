@@ -17,10 +17,14 @@ export interface FormatSpec {
 // Second line shared by TD3 / MRV-A (44) and TD2 / MRV-B (36) up to position 27.
 const line2Head = 'XXXXXXXXXCAAANNNNNNCSNNNNNNC';
 const nameLine = (len: number) => 'A'.repeat(len);
+// An identity card's document code: A, C or I, then a second character at the issuer's choice
+// (never V). Cards print digits there too (C1), which the `mrz` package accepts: a letter-only
+// class would read such a card's 1 as I.
+const idCode = 'AX';
 
 export const FORMATS: Record<MrzFormat, FormatSpec> = {
-  TD1: { format: 'TD1', lineLength: 30, classes: ['AAAAAXXXXXXXXXCXXXXXXXXXXXXXXX', 'NNNNNNCSNNNNNNCAAAXXXXXXXXXXXC', 'A'.repeat(30)] },
-  TD2: { format: 'TD2', lineLength: 36, classes: [nameLine(36), line2Head + 'XXXXXXXC'] },
+  TD1: { format: 'TD1', lineLength: 30, classes: [idCode + 'AAAXXXXXXXXXCXXXXXXXXXXXXXXX', 'NNNNNNCSNNNNNNCAAAXXXXXXXXXXXC', 'A'.repeat(30)] },
+  TD2: { format: 'TD2', lineLength: 36, classes: [idCode + nameLine(34), line2Head + 'XXXXXXXC'] },
   TD3: { format: 'TD3', lineLength: 44, classes: [nameLine(44), line2Head + 'XXXXXXXXXXXXXXCC'] },
   MRVA: { format: 'MRVA', lineLength: 44, classes: [nameLine(44), line2Head + 'X'.repeat(16)] },
   MRVB: { format: 'MRVB', lineLength: 36, classes: [nameLine(36), line2Head + 'X'.repeat(8)] },

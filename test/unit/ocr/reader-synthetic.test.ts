@@ -46,6 +46,14 @@ describe(`document reader on synthetic documents (${MRZ_FONT_NOTE})`, () => {
     assert.ok(mismatch.issues.some((i) => i.code === 'VIZ_MISMATCH' && i.field === 'givenNames'));
   });
 
+  it('reads a digit in an identity card\'s document code (C1): only its first character must be a letter', async () => {
+    const doc = await generateDocument({ kind: 'TD1', seed: 31, person: { code: 'C1' } });
+    const res = await reader.read(doc.png, { docType: 'ID_CARD' });
+    assert.deepEqual(res.mrz?.lines, doc.truth.mrzLines);
+    assert.equal(res.fields.documentCode, 'C1');
+    assert.equal(res.mrz?.checkDigitsValid, true);
+  });
+
   it('refuses failing check digits without waiting for the visual zone: its cross-check reports unread', async () => {
     // The same page as above, whose printed name the visual zone confirms, with the MRZ's
     // document-number check digit one off.
