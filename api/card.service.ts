@@ -7,7 +7,8 @@ import { cardApplicationWorkflowId, movesCardOn, type CardApplication, type Fulf
 import type { ApplyCardBody } from '../domain/kyc-service.schemas.js';
 import { cardApplicationDto, cardsOfUser, findCardApplication } from '../stores/cards.store.js';
 import { findKycUser, standingProfileOf } from '../stores/kyc-users.store.js';
-import { consumePayment, releasePayment } from '../stores/payments.store.js';
+import { consumePayment, longUsedPayments, releasePayment } from '../stores/payments.store.js';
+import type { PaymentType } from '../domain/payments.js';
 import { awaitIssuanceUpdate, fulfilmentSignal, getCardApplicationQuery } from '../workflows/card-application.messages.js';
 import type { cardApplicationWorkflow } from '../workflows/card-application.workflow.js';
 import { HttpError, notFound } from './http-error.js';
@@ -19,6 +20,27 @@ import { callWorkflow, unlessErased } from './workflow-errors.js';
 export function createCardService({ client, db, dataKeys, config }: { client: Client; db: Db; dataKeys: Pick<DataKeyRing, 'erasedAt'>; config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'CARD_APPLY_WAIT_MS'> }) {
   const handle = (taskId: string) => client.workflow.getHandle<typeof cardApplicationWorkflow>(cardApplicationWorkflowId(taskId));
 
+  /**
+   * Card fees used by applications that never started (the API died between using the fee and
+   * starting the workflow) are given back: no application in the read model nor in Temporal, long
+   * after the use. Looked for only when the user has no unused fee. True if any was given back.
+   */
+  async function reclaimOrphanedFees(userId: string, type: PaymentType): Promise<boolean> {
+    let reclaimed = false;
+    for (const { paymentId, consumer } of await longUsedPayments(db, userId, type)) {
+      if (await findCardApplication(db, consumer)) continue;
+      try {
+        await handle(consumer).describe();
+        continue; // started, its read model not written yet
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      }
+      await releasePayment(db, paymentId, consumer);
+      reclaimed = true;
+    }
+    return reclaimed;
+  }
+
   return {
     /**
      * KYC approved (else 400) and the card fee of the right type paid and unused (else 402; the
@@ -29,7 +51,8 @@ export function createCardService({ client, db, dataKeys, config }: { client: Cl
       if (profile?.stage !== 'APPROVED') throw new HttpError(400, 'KYC not approved', undefined, 'complete KYC verification before applying for a card');
       const type = body.physical ? 'physical' : 'virtual';
       const taskId = `task_${randomBytes(12).toString('hex')}`;
-      const payment = await consumePayment(db, viewer.sub, type, taskId);
+      let payment = await consumePayment(db, viewer.sub, type, taskId);
+      if (!payment && (await reclaimOrphanedFees(viewer.sub, type))) payment = await consumePayment(db, viewer.sub, type, taskId);
       if (!payment) throw new HttpError(402, `${type} card fee not paid`, undefined, `create and complete a payment of type "${type}" (POST /payments); each payment pays for one card`);
       const shipping = body.physical
         ? { nameOnCard: body.name_on_card!, recipient: body.recipient!, areaCode: body.area_code!, phone: body.phone!, address: body.postal_address!, city: body.postal_city!, postalCode: body.postal_code!, country: body.postal_country! }

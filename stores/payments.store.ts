@@ -101,6 +101,21 @@ async function recordUse(db: Db, paymentId: string, consumer: string): Promise<b
   return false;
 }
 
+/**
+ * How long a payment may stay used by a consumer that never appeared before the use is looked
+ * at again: far past any request (a process that died after using the fee, before starting what
+ * it paid for), so a request still on its way never loses the fee it holds.
+ */
+export const ORPHANED_USE_MS = 15 * 60_000;
+
+/** The user's used payments of `type` whose use is older than `ORPHANED_USE_MS`, with their consumers. */
+export async function longUsedPayments(db: Db, userId: string, type: PaymentType): Promise<Array<{ paymentId: string; consumer: string }>> {
+  const used = await payments(db).find({ userId, type, status: 'completed', consumedBy: { $ne: null } }, { projection: { _id: 1 } }).toArray();
+  // Uses by key: the only lookup the embedded FerretDB pushes down (README, "Why by key").
+  const uses = await Promise.all(used.map((p) => paymentUses(db).findOne({ _id: p._id })));
+  return uses.filter((u) => !!u && u.at.getTime() < Date.now() - ORPHANED_USE_MS).map((u) => ({ paymentId: u!._id, consumer: u!.consumer }));
+}
+
 /** Gives a consumed payment back (its purchase failed), if `consumer` still holds it. */
 export async function releasePayment(db: Db, paymentId: string, consumer: string): Promise<void> {
   const [use, payment] = await Promise.all([paymentUses(db).findOne({ _id: paymentId }), payments(db).findOne({ _id: paymentId }, { projection: { consumedBy: 1 } })]);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { SyntheticVideos } from '../support/synthetic-videos.js';
 import { api, signedCallback, startAppUnderTest, type AppUnderTest } from '../helpers/app-under-test.js';
 import { approvedUser, until } from '../helpers/journeys.js';
+import { ORPHANED_USE_MS } from '../../stores/payments.store.js';
 
 const shipping = {
   name_on_card: 'JOHN DOE', recipient: 'John Doe', area_code: '+65', phone: '81234567',
@@ -29,6 +30,7 @@ describe('card application and issuance (seed 001) over the issuer simulator', {
     await sim(`/_simulator/payment-intents/${payment.checkout_url.split('/').pop()}/pay`, { outcome: 'succeed' });
     await until(async () => (await api(t, 'GET', `/payments/${payment.payment_id}`, { token: token() })).body.status === 'completed');
     await until(async () => !!(await t.mongo.db.collection('fee_payments').findOne({ _id: payment.payment_id, status: 'completed' })));
+    return payment.payment_id as string;
   }
   let physicalTask: string;
   let physicalCard: number;
@@ -76,6 +78,25 @@ describe('card application and issuance (seed 001) over the issuer simulator', {
     assert.deepEqual(answers.map((a) => a.status).sort(), [200, 402, 402], JSON.stringify(answers.map((a) => a.body)));
     await until(async () => (await api(t, 'GET', '/cards', { token: token() })).body.cards.length === before + 1);
     assert.equal((await t.mongo.db.collection('card_applications').countDocuments({ userId: 'card_user' })), before + 1, 'no second application started');
+  });
+
+  it('gives back a card fee used by an application that never started (the API died in between), never one whose application did', async () => {
+    const fees = t.mongo.db.collection<{ _id: string; userId: string; type: string; consumedBy: string | null }>('fee_payments');
+    const uses = t.mongo.db.collection<{ _id: string; consumer: string; at: Date }>('fee_payment_uses');
+    const longAgo = new Date(Date.now() - ORPHANED_USE_MS - 60_000);
+    const started = await fees.findOne({ userId: 'card_user', type: 'virtual', consumedBy: { $ne: null } });
+    await uses.updateOne({ _id: started!._id }, { $set: { at: longAgo } });
+    assert.equal((await apply({ physical: false })).status, 402, 'a started application keeps its fee, however old');
+    const orphaned = await payFee('virtual');
+    const ghost = `task_${'0'.repeat(24)}`;
+    await uses.insertOne({ _id: orphaned, consumer: ghost, at: new Date() });
+    await fees.updateOne({ _id: orphaned }, { $set: { consumedBy: ghost } });
+    assert.equal((await apply({ physical: false })).status, 402, 'a recent use may be a request still on its way');
+    await uses.updateOne({ _id: orphaned }, { $set: { at: longAgo } });
+    const applied = await apply({ physical: false });
+    assert.equal(applied.status, 200, JSON.stringify(applied.body));
+    assert.equal((await fees.findOne({ _id: orphaned }))?.consumedBy, applied.body.data.task_id);
+    assert.equal((await uses.findOne({ _id: orphaned }))?.consumer, applied.body.data.task_id);
   });
 
   it('follows a physical card through its shipping stages from signed issuer callbacks', async () => {
