@@ -1,9 +1,10 @@
 /**
  * A warm pool of tesseract.js workers behind one scheduler. Traineddata: tessdata_fast's English
- * model, committed beside this file (no download at run time; provenance in tessdata/NOTICE.md).
- * It reads the visual zone as well as tessdata_best's integer model at about half the time. Per-job Tesseract parameters
- * (whitelist, page segmentation) are passed with each recognize job: tesseract.js sets them for
- * that job only and restores them afterwards, so MRZ and full-page jobs can share workers.
+ * model, committed beside this file (no download at run time; provenance in tessdata/NOTICE.md):
+ * it reads the visual zone as well as tessdata_best's integer model, a real page in about two
+ * thirds of the time. Per-job Tesseract parameters (whitelist, page segmentation) are passed with
+ * each recognize job: tesseract.js sets them for that job only and restores them afterwards, so
+ * MRZ and full-page jobs can share workers.
  */
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
