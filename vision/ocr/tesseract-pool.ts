@@ -38,7 +38,9 @@ export async function createTesseractPool(workers?: number): Promise<TesseractPo
     async recognize(png, job) {
       // No second, inverted read of lines read poorly (white on dark): the fields checked are printed
       // dark on light, and on a guilloché background that retry only re-reads noise (~18 % of the time).
-      const params: Record<string, string> = { tessedit_pageseg_mode: job.psm, tessedit_do_invert: '0' };
+      // Tesseract's own diagnostics ("Estimating resolution as …", one a job) go to /dev/null in
+      // its in-memory file system instead of the vision worker's log; they never change a read.
+      const params: Record<string, string> = { tessedit_pageseg_mode: job.psm, tessedit_do_invert: '0', debug_file: '/dev/null' };
       if (job.whitelist) params.tessedit_char_whitelist = job.whitelist;
       // Tesseract parameters ride along in the recognize options (typed as RecognizeOptions only).
       const r = await scheduler.addJob('recognize', png, params as object, { blocks: true, text: true });
