@@ -39,8 +39,10 @@ describe('Temporal restart under load', { timeout: 240_000 }, () => {
 
   it('answers every request or refuses it with a retryable 503; no profile lost or duplicated', async (test) => {
     const answers = new Map<number, number>();
-    /** Retries on 503 (after checking it is clean) until the request is answered. */
-    /** `busy`: an answer that says to come back later (the client waits, then asks again). */
+    /**
+     * Retries on 503 (after checking it is clean) until the request is answered; `busy` marks an
+     * answer that says to come back later, which the client waits out too.
+     */
     async function untilAnswered(send: () => Promise<Response>, busy = (_status: number, _body: any) => false): Promise<{ status: number; body: any }> {
       for (;;) {
         const res = await send();
