@@ -1,74 +1,74 @@
-// The face calibration set: people photographed in the sample images that ship inside npm
-// packages already installed (@vladmandic/face-api's demo photos, @vladmandic/human's assets),
-// independent of ../shared/fixtures (the test set). Each face found becomes one person's
-// "photo": cut out with its surroundings and, when small, upscaled with sharp so the face is
-// ~CALIBRATION_FACE_PX (a camera would have resolved it; the descriptor chip is 150 px).
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+// The face calibration set: people photographed in sample photos that ship inside published
+// packages (training/face/calibration-sources.ts), independent of ../shared/fixtures (the test
+// set). Each face found becomes one person's "photo": cut out with its surroundings and, when
+// small, upscaled with sharp so the face is ~CALIBRATION_FACE_PX (a camera would have resolved
+// it; the descriptor chip is 150 px).
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { decodeImage, type FaceAnalyzer, type FaceBox, type RgbImage } from '../../vision/face/index.js';
+import { CALIBRATION_SOURCES, sourceDir, type CalibrationPhoto, type CalibrationSource } from './calibration-sources.js';
 
 export const CALIBRATION_FACE_PX = 200;
 /** Faces under this side on the source are left out: upscaling them invents the face. */
 const MIN_SOURCE_FACE_PX = 48;
 
-/**
- * Some people appear in more than one photo: the same person, told by looking at the pictures
- * (the labels of the set, not a tuning knob), keeps the first photo's identity.
- */
-const SAME_PERSON: Record<string, string> = {
-  'sample3#2': 'sample1#3',
-};
-
 export interface PackageFace {
-  /** `<image>#<n>`: one person per face found (group photos: people differ within a photo). */
+  /** The person: a label of the source list, or `<photo>#<n>` for a face of a group photo. */
   identity: string;
-  /** `<image>#<n>`: the photo the face was cut from (two photos may show one person). */
+  /** `<photo>#<n>`: the photo the face was cut from (two photos may show one person). */
   source: string;
+  /** The package the photo ships in. */
+  pkg: string;
   /** The person's photo (JPEG), face ≈ CALIBRATION_FACE_PX. */
   photo: Buffer;
   /** Face side on the source image, px (before any upscale). */
   sourceFacePx: number;
 }
 
-/** The package images the set is cut from (paths resolved in node_modules). */
-export function packageImages(): string[] {
-  const require = createRequire(import.meta.url);
-  const faceApi = dirname(dirname(require.resolve('@vladmandic/face-api')));
-  return [1, 2, 3, 4, 5, 6].map((i) => join(faceApi, 'demo', `sample${i}.jpg`));
+export async function packageFaces(analyzer: FaceAnalyzer, sources: CalibrationSource[] = CALIBRATION_SOURCES): Promise<PackageFace[]> {
+  const out: PackageFace[] = [];
+  for (const source of sources) {
+    const dir = await sourceDir(source);
+    for (const photo of source.photos) out.push(...(await photoFaces(analyzer, source.spec, join(dir, photo.file), photo)));
+  }
+  return out;
+}
+
+async function photoFaces(analyzer: FaceAnalyzer, pkg: string, path: string, photo: CalibrationPhoto): Promise<PackageFace[]> {
+  const bytes = await sharp(path).rotate(photo.rotate ?? 0).jpeg({ quality: 95 }).toBuffer();
+  const image = await decodeImage(bytes, { maxSide: 4096 });
+  const boxes = (await allFaces(analyzer, image)).filter((b) => Math.max(b.width, b.height) >= MIN_SOURCE_FACE_PX);
+  const { label } = photo;
+  const chosen = label.kind === 'person' ? boxes.sort((a, b) => b.width * b.height - a.width * a.height).slice(0, 1) : boxes;
+  const out: PackageFace[] = [];
+  for (const [i, box] of chosen.entries()) {
+    const id = `${photo.file}#${i + 1}`;
+    if (label.kind === 'group' && label.skip?.includes(i + 1)) continue;
+    const identity = label.kind === 'group' ? (label.same?.[i + 1] ?? id) : label.person;
+    // The neighbours are painted over: the person's photo shows one face (the largest is described).
+    const alone = { ...image, data: new Uint8Array(image.data) };
+    for (const other of boxes) if (other !== box) paint(alone, other);
+    out.push({ identity, source: id, pkg, photo: await portrait(alone, box), sourceFacePx: Math.round(Math.max(box.width, box.height)) });
+  }
+  return out;
 }
 
 /**
- * Every face of each image: the detector returns at most five faces a call, so found faces are
- * painted over and the image is searched again until nothing more is found.
+ * Every face of an image, left to right: the detector returns at most five faces a call, so
+ * found faces are painted over and the image is searched again until nothing more is found.
  */
-export async function packageFaces(analyzer: FaceAnalyzer, images = packageImages()): Promise<PackageFace[]> {
-  const out: PackageFace[] = [];
-  for (const path of images) {
-    const image = await decodeImage(await sharp(path).toBuffer(), { maxSide: 4096 });
-    const boxes: FaceBox[] = [];
-    const work = { ...image, data: new Uint8Array(image.data) };
-    for (let round = 0; round < 6; round++) {
-      const found = (await analyzer.analyze(work, { iris: false, emotion: false })).filter((f) => !boxes.some((b) => overlaps(b, f.box)));
-      if (!found.length) break;
-      for (const f of found) {
-        boxes.push(f.box);
-        paint(work, f.box);
-      }
-    }
-    const name = path.split('/').slice(-1)[0]!.replace(/\.\w+$/, '');
-    boxes.sort((a, b) => a.x - b.x);
-    for (const [i, box] of boxes.entries()) {
-      const side = Math.max(box.width, box.height);
-      if (side < MIN_SOURCE_FACE_PX) continue;
-      // The neighbours are painted over: the person's photo shows one face (the largest is described).
-      const alone = { ...image, data: new Uint8Array(image.data) };
-      for (const other of boxes) if (other !== box) paint(alone, other);
-      const id = `${name}#${i + 1}`;
-      out.push({ identity: SAME_PERSON[id] ?? id, source: id, photo: await portrait(alone, box), sourceFacePx: Math.round(side) });
+async function allFaces(analyzer: FaceAnalyzer, image: RgbImage): Promise<FaceBox[]> {
+  const boxes: FaceBox[] = [];
+  const work = { ...image, data: new Uint8Array(image.data) };
+  for (let round = 0; round < 8; round++) {
+    const found = (await analyzer.analyze(work, { iris: false, emotion: false })).filter((f) => !boxes.some((b) => overlaps(b, f.box)));
+    if (!found.length) break;
+    for (const f of found) {
+      boxes.push(f.box);
+      paint(work, f.box);
     }
   }
-  return out;
+  return boxes.sort((a, b) => a.x - b.x);
 }
 
 /** The face with a face-width around it, face ≈ CALIBRATION_FACE_PX. */
