@@ -33,9 +33,9 @@ export interface CalibrationSource {
   photos: CalibrationPhoto[];
 }
 
-const group = (same?: Record<number, string>, skip?: number[]): PhotoLabel => ({ kind: 'group', same, skip });
-const person = (name: string): PhotoLabel => ({ kind: 'person', person: name });
-const series = (name: string): PhotoLabel => ({ kind: 'series', person: name });
+export const group = (same?: Record<number, string>, skip?: number[]): PhotoLabel => ({ kind: 'group', same, skip });
+export const person = (name: string): PhotoLabel => ({ kind: 'person', person: name });
+export const series = (name: string): PhotoLabel => ({ kind: 'series', person: name });
 
 export const CALIBRATION_SOURCES: CalibrationSource[] = [
   { // young women of one circle of friends (the set before: 21 people)
