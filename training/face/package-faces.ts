@@ -39,7 +39,7 @@ async function photoFaces(analyzer: FaceAnalyzer, pkg: string, path: string, pho
   const image = await decodeImage(bytes, { maxSide: 4096 });
   const boxes = (await allFaces(analyzer, image)).filter((b) => Math.max(b.width, b.height) >= MIN_SOURCE_FACE_PX);
   const { label } = photo;
-  const chosen = label.kind === 'person' ? boxes.sort((a, b) => b.width * b.height - a.width * a.height).slice(0, 1) : boxes;
+  const chosen = label.kind === 'person' ? [...boxes].sort((a, b) => b.width * b.height - a.width * a.height).slice(0, 1) : boxes;
   const out: PackageFace[] = [];
   for (const [i, box] of chosen.entries()) {
     const id = `${photo.file}#${i + 1}`;
