@@ -11,6 +11,7 @@
 import sharp from 'sharp';
 import { DEFAULT_FACE_MODEL, FACE_MODEL_SETTINGS, type FaceDescriptorModel } from '../../domain/face-match.js';
 import { createFaceAnalyzer, describeLocated, loadDescriber, locateLargestFace, measureFaceQuality, selfieQualityIssues } from '../../vision/face/index.js';
+import { median, quantile } from '../../vision/face/series.js';
 import { FACE_VARIANTS, faceVariant } from '../../test/support/face-variants.js';
 import { ratesAt, thresholdAtFpr, type ScoredPair } from '../../bench/face-roc.js';
 import { CALIBRATION_FACE_PX, packageFaces, type PackageFace } from './package-faces.js';
@@ -150,9 +151,8 @@ async function size(bytes: Buffer): Promise<{ width: number; height: number }> {
 }
 
 function quantiles(xs: number[]): string {
-  const s = [...xs].sort((a, b) => a - b);
-  const q = (f: number) => s[Math.min(s.length - 1, Math.floor(f * s.length))]!.toFixed(3);
-  return `min ${s[0]!.toFixed(3)}, 1 % ${q(0.01)}, 5 % ${q(0.05)}, median ${q(0.5)}, 95 % ${q(0.95)}, max ${s[s.length - 1]!.toFixed(3)} (n ${s.length})`;
+  const q = (f: number) => quantile(xs, f).toFixed(3);
+  return `min ${q(0)}, 1 % ${q(0.01)}, 5 % ${q(0.05)}, median ${q(0.5)}, 95 % ${q(0.95)}, max ${q(1)} (n ${xs.length})`;
 }
 
 function byIdentity(faces: PackageFace[]): Map<string, PackageFace[]> {
@@ -165,15 +165,6 @@ function byIdentity(faces: PackageFace[]): Map<string, PackageFace[]> {
 function evenlyCapped(faces: PackageFace[], max: number): PackageFace[] {
   return [...byIdentity(faces).values()].flatMap((fs) =>
     fs.length <= max ? fs : Array.from({ length: max }, (_, i) => fs[Math.floor((i * fs.length) / max)]!));
-}
-
-function quantile(xs: number[], f: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(f * s.length))]!;
-}
-
-function median(xs: number[]): number {
-  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 }
 
 function round(x: number, dir: 'up' | 'down'): number {

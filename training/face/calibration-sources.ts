@@ -13,7 +13,7 @@ import { TOOLS_DIR } from '../../devstack/tools.js';
 
 /**
  * How a photo's faces become people. `group`: every face is another person (`<photo>#<n>`,
- * faces numbered left to right), but for `same` (a face that is someone already seen, told by
+ * faces numbered left to right among those large enough to use), but for `same` (a face that is someone already seen, told by
  * looking at the pictures or by the file names) and `skip` (a person the test set holds).
  * `person`: the largest face is that person. `series`: every face is that one person (a grid of
  * expressions, video frames).
@@ -107,7 +107,9 @@ async function fetchSource(source: CalibrationSource, root: string): Promise<voi
   let archive: string;
   if (source.registry === 'npm') {
     execFileSync('npm', ['pack', source.spec, '--pack-destination', tmp, '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
-    archive = join(tmp, readdirSync(tmp).find((f) => f.endsWith('.tgz'))!);
+    const packed = readdirSync(tmp).find((f) => f.endsWith('.tgz'));
+    if (!packed) throw new Error(`${source.spec}: npm pack wrote no tarball`);
+    archive = join(tmp, packed);
   } else {
     archive = join(tmp, 'sdist.tar.gz');
     writeFileSync(archive, await pypiSdist(source));

@@ -4,17 +4,20 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import sharp from 'sharp';
 import { group, person, series, type CalibrationSource } from '../../../training/face/calibration-sources.js';
-import { CALIBRATION_FACE_PX, packageFaces } from '../../../training/face/package-faces.js';
+import { CALIBRATION_FACE_PX, packageFaces, type PackageFace } from '../../../training/face/package-faces.js';
 import { useFaceKit } from './face-kit.js';
 
 const fx = useFaceKit();
 /** A group photo of five people, in @vladmandic/face-api's demo folder. */
 const photo = (label: CalibrationSource['photos'][number]['label']): CalibrationSource =>
   ({ registry: 'installed', spec: '@vladmandic/face-api', dir: 'demo', photos: [{ file: 'sample1.jpg', label }] });
+/** Every face of the photo, unlabelled: what the other labellings are compared with (found once). */
+let unlabelled: Promise<PackageFace[]> | undefined;
+const everyFace = () => (unlabelled ??= packageFaces(fx.analyzer, [photo(group())]));
 
 describe('calibration faces from package photos', () => {
   test('a group photo: one person per face, left to right, with faces named the same or skipped', async () => {
-    const all = await packageFaces(fx.analyzer, [photo(group())]);
+    const all = await everyFace();
     assert.ok(all.length >= 3, `${all.length} faces`);
     assert.deepEqual(all.map((f) => f.identity), all.map((_, i) => `sample1.jpg#${i + 1}`));
     assert.equal(new Set(all.map((f) => f.source)).size, all.length);
@@ -25,7 +28,7 @@ describe('calibration faces from package photos', () => {
   });
 
   test('a portrait is its largest face; a series makes every face one person', async () => {
-    const all = await packageFaces(fx.analyzer, [photo(group())]);
+    const all = await everyFace();
     const [one, ...none] = await packageFaces(fx.analyzer, [photo(person('p'))]);
     assert.equal(none.length, 0);
     assert.equal(one!.identity, 'p');
