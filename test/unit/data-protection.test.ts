@@ -62,6 +62,19 @@ describe('redaction of an erased profile', () => {
     assert.equal(redacted.erasedAt, '2030-06-15T12:00:00.000Z');
   });
 
+  it("drops reviewers' notes (free text about the person) and keeps the review log's ids, events and dates", () => {
+    const review = {
+      ...emptyReviewState(),
+      notes: [{ authorId: 'rev_1', text: 'Anna Eriksson called from +46 70 123 45 67', at: '2030-01-03T10:00:00.000Z' }],
+      log: [{ at: '2030-01-03T10:00:00.000Z', by: 'rev_1', event: 'NOTE' as const, detail: 'added a note' }],
+      attempts: { DOCUMENT: 1, LIVENESS: 0 },
+    };
+    const redacted = redactedStatus({ ...status, review }, '2030-06-15T12:00:00.000Z');
+    assert.deepEqual(redacted.review?.notes, []);
+    assert.deepEqual([redacted.review?.log, redacted.review?.attempts], [review.log, review.attempts]);
+    assert.ok(!JSON.stringify(redacted).includes('Eriksson'));
+  });
+
   it('a profile erased before its decision ends CANCELLED: out of the review queue, not "in progress" for the user', () => {
     const redacted = redactedStatus({ ...status, stage: 'MANUAL_REVIEW', status: 'processing', reviewOverdue: true }, '2030-06-15T12:00:00.000Z');
     assert.deepEqual([redacted.stage, redacted.status, redacted.reviewOverdue], ['CANCELLED', 'cancelled', false]);
