@@ -15,6 +15,7 @@ const MIN_LINE_ROWS = 4; // thinner bands are rules and specks, not text
 const MIN_LINE_ASPECT = 14; // an MRZ line is ≥ 30 glyphs of about 0.6 × their height
 const MIN_FILL = 0.55; // share of columns across the line that carry ink (monospace, no spaces)
 const MAX_GAP = 1.2; // largest gap inside a line, in line heights
+const BRIDGED_GAP = 4; // the same where glare, a reflection or a finger wipes out a few glyphs
 const GAP_SHARE = 0.3; // inside a tall band, a row with less ink than this share of the band's busy rows separates lines
 
 interface Band { top: number; bottom: number; left: number; right: number }
@@ -30,8 +31,10 @@ export async function findMrzBands(img: GreyImage): Promise<MrzBands | null> {
  * Up to `max` groups of MRZ-like lines, lowest first. The lowest is usually the MRZ, but a page
  * edge, a ruled line pair or a photo credit under the document can look alike: the reader tries
  * the next group when one does not read as an MRZ. Then up to `max` more that only the second
- * splitter finds (lines that dense guilloché runs between; see splitBand): tried last, because
- * that splitter also cuts some single lines in two.
+ * splitter finds (lines that dense guilloché runs between; see splitBand): tried later, because
+ * that splitter also cuts some single lines in two. Last, up to `max` more whose lines bridge
+ * gaps of a few glyphs (glare or a finger across the lines leaves two short runs of ink, neither
+ * long enough for an MRZ line); last because a wide gap also joins a line to print beside it.
  */
 export async function findMrzCandidates(img: GreyImage, max = 3, smooth = 0): Promise<MrzBands[]> {
   const { mask, width, height, scale } = await inkMask(img, BAND_WIDTH, BAND_INK_DELTA, smooth);
@@ -39,8 +42,8 @@ export async function findMrzCandidates(img: GreyImage, max = 3, smooth = 0): Pr
   // Runs of rows with enough ink: candidate text lines, split further below.
   const text = rowRuns(rows, MIN_ROW_INK * width).map((r) => ({ ...r, left: 0, right: width }));
   const out: MrzBands[] = [];
-  for (const otsu of [false, true]) {
-    const lines = text.flatMap((b) => splitBand(rows, b, otsu)).map((b) => lineExtent(mask, width, b)).filter((b): b is Band => b !== null);
+  for (const [otsu, gap] of [[false, MAX_GAP], [true, MAX_GAP], [true, BRIDGED_GAP]] as const) {
+    const lines = text.flatMap((b) => splitBand(rows, b, otsu)).map((b) => lineExtent(mask, width, b, gap)).filter((b): b is Band => b !== null);
     const groups = lowestGroups(lines, max).map((g) => toImage(g, scale, img));
     out.push(...groups.filter((g) => !out.some((o) => sameRect(o.rect, g.rect))));
   }
@@ -128,10 +131,13 @@ function otsuLevel(values: number[]): number {
   return best.level;
 }
 
-/** The band's longest evenly filled run of columns, if it is long enough for an MRZ line. */
-function lineExtent(mask: Uint8Array, width: number, band: Band): Band | null {
+/**
+ * The band's longest evenly filled run of columns (gaps up to `gap` line heights inside it), if
+ * it is long enough for an MRZ line.
+ */
+function lineExtent(mask: Uint8Array, width: number, band: Band, gap: number): Band | null {
   const h = band.bottom - band.top;
-  const maxGap = Math.max(2, Math.round(MAX_GAP * h));
+  const maxGap = Math.max(2, Math.round(gap * h));
   const runs: Array<{ left: number; right: number; inkCols: number }> = [];
   for (let x = 0; x < width; x++) {
     if (!columnHasInk(mask, width, band, x)) continue;
