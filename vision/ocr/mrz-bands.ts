@@ -42,8 +42,10 @@ export async function findMrzCandidates(img: GreyImage, max = 3, smooth = 0): Pr
   // Runs of rows with enough ink: candidate text lines, split further below.
   const text = rowRuns(rows, MIN_ROW_INK * width).map((r) => ({ ...r, left: 0, right: width }));
   const out: MrzBands[] = [];
-  for (const [otsu, gap] of [[false, MAX_GAP], [true, MAX_GAP], [true, BRIDGED_GAP]] as const) {
-    const lines = text.flatMap((b) => splitBand(rows, b, otsu)).map((b) => lineExtent(mask, width, b, gap)).filter((b): b is Band => b !== null);
+  const plain = text.flatMap((b) => splitBand(rows, b, false));
+  const dense = text.flatMap((b) => splitBand(rows, b, true));
+  for (const [bands, gap] of [[plain, MAX_GAP], [dense, MAX_GAP], [dense, BRIDGED_GAP]] as const) {
+    const lines = bands.map((b) => lineExtent(mask, width, b, gap)).filter((b): b is Band => b !== null);
     const groups = lowestGroups(lines, max).map((g) => toImage(g, scale, img));
     out.push(...groups.filter((g) => !out.some((o) => sameRect(o.rect, g.rect))));
   }
