@@ -8,7 +8,7 @@ import { clampRect, loadOriented, pagePng, rotateGrey, type GreyImage, type Rect
 import { estimateSkew } from './skew.js';
 import { findMrzBands, findMrzCandidates, type MrzBands } from './mrz-bands.js';
 import { locateMrz, type PageText } from './mrz-locate.js';
-import { readMrzLines, type MrzRead } from './mrz-read.js';
+import { MRZ_QUALITY, readMrzLines, type MrzRead } from './mrz-read.js';
 import { CHECK_FIELD, type Span } from './mrz-parse.js';
 import { loadMrzRecognizer, type MrzRecognizer } from './mrz-recognizer.js';
 import { createTesseractPool, type OcrLine, type TesseractPool } from './tesseract-pool.js';
@@ -122,8 +122,6 @@ async function readDocument(ctx: Ctx, image: Buffer, docType?: DocTypeHint, vizI
 
 /** Check digits passing that show the page's orientation found: no other turn reads it better. */
 const ORIENTED_CHECKS = 2;
-/** Mean log-probability per character below which a read is not an MRZ (an upside-down page reads so). */
-const MRZ_QUALITY = -1.5;
 
 /**
  * The ink map, turn by turn (cheap: it finds most MRZs), each turn's candidate line groups read

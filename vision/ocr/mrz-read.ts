@@ -23,6 +23,16 @@ export interface MrzRead {
 
 const MARGIN_Y = 0.4; // of the line height, above and below (training crops: 0.12–0.75)
 const MARGIN_X = 1.0;
+/**
+ * A second look when the first read looks like an MRZ but does not check: the crops drawn 1.25
+ * times as wide give the network more frames per character, which separates characters blurred
+ * together on a low-resolution line. That read is kept only if every check digit passes and it
+ * checks better than the first: the check digits, not the network's confidence, choose. (A read
+ * passing some checks would stop the reader looking further, at the page's other looks.)
+ */
+const SECOND_LOOK_STRETCH = 1.25;
+/** Mean log-probability per character below which a read is not an MRZ (an upside-down page reads so). */
+export const MRZ_QUALITY = -1.5;
 
 const CHARS: Record<string, string> = {
   A: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ<', N: '0123456789', C: '0123456789<', S: 'MFX<', X: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<',
@@ -31,7 +41,13 @@ const CHARS: Record<string, string> = {
 export async function readMrzLines(recognizer: MrzRecognizer, img: GreyImage, boxes: Rect[]): Promise<MrzRead | null> {
   if (boxes.length < 2) return null;
   const crops = await Promise.all(boxes.map((b) => cropLine(img, b)));
-  const probs = await recognizer.recognize(crops);
+  const first = bestRead(await recognizer.recognize(crops));
+  if (!first || first.parsed.valid || !mrzLike(first)) return first;
+  const second = bestRead(await recognizer.recognize(crops, SECOND_LOOK_STRETCH));
+  return second && allChecksPass(second) && checksRank(second) > checksRank(first) ? second : first;
+}
+
+function bestRead(probs: LineProbs[]): MrzRead | null {
   let best: MrzRead | null = null;
   for (const lines of windows(probs)) {
     for (const length of lengthsFor(lines)) {
@@ -76,7 +92,12 @@ function decodeAs(lines: LineProbs[], length: number): MrzRead | null {
   return { parsed, confidence: decoded.map((d) => d.confidence), quality: decoded.reduce((s, d) => s + d.logProb, 0) / chars };
 }
 
-const rank = (r: MrzRead) => (r.parsed.valid ? 1000 : 0) + 10 * Object.values(r.parsed.checks).filter(Boolean).length + r.quality;
+const passing = (r: MrzRead) => Object.values(r.parsed.checks).filter(Boolean).length;
+/** Worth a second look: one check digit passing, or a clean read (print that is no MRZ reads poorly). */
+const mrzLike = (r: MrzRead) => passing(r) >= 1 || r.quality > MRZ_QUALITY;
+const allChecksPass = (r: MrzRead) => Object.values(r.parsed.checks).every(Boolean);
+const checksRank = (r: MrzRead) => (r.parsed.valid ? 1000 : 0) + 10 * passing(r);
+const rank = (r: MrzRead) => checksRank(r) + r.quality;
 
 /** The line with a margin around it, as the recognizer was trained to see it. */
 export async function cropLine(img: GreyImage, box: Rect): Promise<GreyImage> {

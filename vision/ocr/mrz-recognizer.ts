@@ -29,8 +29,11 @@ interface ModelJson {
 export interface LineProbs { probs: Float32Array; frames: number; classes: number; alphabet: string; blank: number }
 
 export interface MrzRecognizer {
-  /** Probabilities for each crop (greyscale, any size; scaled to the model's height here). */
-  recognize(crops: GreyImage[]): Promise<LineProbs[]>;
+  /**
+   * Probabilities for each crop (greyscale, any size; scaled to the model's height here, and
+   * `stretch` times as wide as that keeps it).
+   */
+  recognize(crops: GreyImage[], stretch?: number): Promise<LineProbs[]>;
   /** The network alone on an input already scaled to its height (0..1, row-major). */
   run(input: Float32Array, width: number): Promise<LineProbs>;
   readonly modelInfo: { steps: number | undefined; bytes: number };
@@ -81,10 +84,10 @@ async function createRecognizer(dir: string): Promise<MrzRecognizer> {
   return {
     modelInfo: { steps: meta.steps, bytes: bin.length },
     run,
-    async recognize(crops) {
+    async recognize(crops, stretch = 1) {
       const out: LineProbs[] = [];
       for (const crop of crops) {
-        const { data, width } = await modelInput(crop, meta.inputHeight, meta.stride);
+        const { data, width } = await modelInput(crop, meta.inputHeight, meta.stride, stretch);
         out.push(await run(data, width));
       }
       return out;
@@ -96,8 +99,8 @@ async function createRecognizer(dir: string): Promise<MrzRecognizer> {
  * The crop at the model's height, scaled like training/mrz/render.py `normalise`: the 1st to 99th
  * percentile of grey mapped to 0..1, width a multiple of the network's stride (paper beyond).
  */
-async function modelInput(crop: GreyImage, height: number, stride: number): Promise<{ data: Float32Array; width: number }> {
-  const w = Math.max(4, Math.round((crop.width * height) / crop.height));
+async function modelInput(crop: GreyImage, height: number, stride: number, stretch: number): Promise<{ data: Float32Array; width: number }> {
+  const w = Math.max(4, Math.round((crop.width * height * stretch) / crop.height));
   const scaled = await sharp(crop.data, { raw: { width: crop.width, height: crop.height, channels: 1 } })
     .resize({ width: w, height, fit: 'fill', kernel: crop.height > height ? 'mitchell' : 'cubic' })
     .extractChannel(0).raw().toBuffer();

@@ -4,7 +4,7 @@ import { createDocumentReader, locateTurns, type DocumentReader } from '../../..
 import { loadOriented } from '../../../vision/ocr/image-prep.js';
 import { estimateSkew } from '../../../vision/ocr/skew.js';
 import { findMrzBands, findMrzCandidates } from '../../../vision/ocr/mrz-bands.js';
-import { loadMrzRecognizer } from '../../../vision/ocr/mrz-recognizer.js';
+import { loadMrzRecognizer, type MrzRecognizer } from '../../../vision/ocr/mrz-recognizer.js';
 import { readMrzLines } from '../../../vision/ocr/mrz-read.js';
 import { generateDocument, MRZ_FONT_NOTE, type Degradation } from '../../support/synthetic-documents.js';
 
@@ -218,6 +218,30 @@ describe(`document reader on synthetic documents (${MRZ_FONT_NOTE})`, () => {
     assert.equal(exact.at(-1), true);
     const res = await reader.read(doc.png, { docType: 'PASSPORT' });
     assert.deepEqual(res.mrz?.lines, doc.truth.mrzLines);
+  });
+
+  it('takes a second, wider look at lines that look like an MRZ but do not check, and keeps it only if it checks', async () => {
+    // Glare, moiré and a low resolution blur the glyphs of an ID card's lines together.
+    const doc = await generateDocument({ kind: 'TD1', seed: 5014, hard: true });
+    assert.deepEqual(doc.hard, ['mrzGlare', 'moire', 'lowres']);
+    const img = await loadOriented(doc.png);
+    const real = await loadMrzRecognizer();
+    const stretches: number[] = [];
+    const spy: MrzRecognizer = { ...real, recognize: (crops, stretch) => { stretches.push(stretch ?? 1); return real.recognize(crops, stretch); } };
+    const firstOnly: MrzRecognizer = { ...real, recognize: (crops) => real.recognize(crops) };
+    const [group] = await findMrzCandidates(img);
+    const once = await readMrzLines(firstOnly, img, group!.boxes);
+    assert.equal(once?.parsed.valid, false, 'the first look alone does not read it');
+    const twice = await readMrzLines(spy, img, group!.boxes);
+    assert.deepEqual(stretches, [1, 1.25]);
+    assert.deepEqual(twice?.parsed.lines, doc.truth.mrzLines);
+    assert.equal(twice?.parsed.valid, true);
+    // A line group that checks at once gets no second look.
+    stretches.length = 0;
+    const clean = await generateDocument({ kind: 'TD1', seed: 31 });
+    const cleanImg = await loadOriented(clean.png);
+    assert.equal((await readMrzLines(spy, cleanImg, (await findMrzBands(cleanImg))!.boxes))?.parsed.valid, true);
+    assert.deepEqual(stretches, [1]);
   });
 
   it('leaves a level page level', async () => {
