@@ -8,7 +8,7 @@ import { clampRect, loadOriented, pagePng, rotateGrey, type GreyImage, type Rect
 import { estimateSkew } from './skew.js';
 import { findMrzBands, findMrzCandidates, type MrzBands } from './mrz-bands.js';
 import { locateMrz, type PageText } from './mrz-locate.js';
-import { MRZ_QUALITY, readMrzLines, type MrzRead } from './mrz-read.js';
+import { MRZ_QUALITY, passing, readMrzLines, type MrzRead } from './mrz-read.js';
 import { CHECK_FIELD, type Span } from './mrz-parse.js';
 import { loadMrzRecognizer, type MrzRecognizer } from './mrz-recognizer.js';
 import { createTesseractPool, type OcrLine, type TesseractPool } from './tesseract-pool.js';
@@ -279,7 +279,6 @@ async function deskewed(img: GreyImage): Promise<GreyImage> {
   return skew ? rotateGrey(img, -skew) : img;
 }
 
-const passing = (r: MrzRead) => Object.values(r.parsed.checks).filter(Boolean).length;
 const score = (r: MrzRead) => (r.parsed.valid ? 100 : 0) + passing(r) + r.quality;
 /** Something worth reporting as an MRZ: valid, or at least one check digit passing on a clean read. */
 const plausible = (r: MrzRead) => r.parsed.valid || (passing(r) >= 1 && r.quality > MRZ_QUALITY);
