@@ -61,16 +61,15 @@ interface Found { read: MrzRead; img: GreyImage; rotation: Rotation; rect: Rect 
 async function readDocument(ctx: Ctx, image: Buffer, docType?: DocTypeHint, vizImage?: Buffer): Promise<DocumentReadResult> {
   const t0 = performance.now();
   const done = (r: Omit<DocumentReadResult, 'ms'>): DocumentReadResult => ({ ...r, ms: performance.now() - t0 });
-  let base: GreyImage;
-  let level: Promise<MrzBands[]> | undefined;
+  let page: GreyImage, base: GreyImage;
+  let asLoaded: Promise<MrzBands[]>;
   try {
-    const page = await loadOriented(image);
+    page = await loadOriented(image);
     // Most pages need no levelling: the ink map of the page as loaded starts beside the skew
     // estimate (sharp works on another thread) and serves if the page stays as it is.
-    level = findMrzCandidates(page, 3, 0);
-    level.catch(() => undefined); // unused when the page is levelled
+    asLoaded = findMrzCandidates(page, 3, 0);
+    asLoaded.catch(() => undefined); // unused when the levelled page reads
     base = await deskewed(page);
-    if (base !== page) level = undefined;
   } catch (err) {
     return done({ ...noneResult(docType), issues: [{ code: 'UNREADABLE', message: `not a readable image: ${(err as Error).message}` }] });
   }
@@ -81,11 +80,17 @@ async function readDocument(ctx: Ctx, image: Buffer, docType?: DocTypeHint, vizI
   // MRZ is black, dark in every channel); the luminance page smoothed (screen moiré, JPEG blocks and
   // other fine periodic texture fill the ink map between and across the lines, which a fine or a
   // coarse blur flattens while the glyphs stay; the lines are still read unsmoothed).
-  const looks: Array<{ turns: () => Promise<Turns>; smooth: number }> = [
-    { turns: async () => turns, smooth: 0 },
+  const looks: Array<{ turns: () => Promise<Turns>; smooth: number; upright?: Promise<MrzBands[]> }> = [
+    { turns: async () => turns, smooth: 0, upright: base === page ? asLoaded : undefined },
     { turns: async () => turnsOf(await deskewed(await loadOriented(image, { blackInk: true }))), smooth: 0 },
     ...SMOOTHINGS.map((smooth) => ({ turns: async () => turns, smooth })),
   ];
+  // A skew estimate can be wrong: fine stripes at a slant (moiré, guilloché) can outweigh the text
+  // lines. Where the levelled page shows no MRZ that reads, the page as loaded is looked at too.
+  if (base !== page) {
+    const unlevelled = turnsOf(page);
+    looks.push(...[0, ...SMOOTHINGS].map((smooth) => ({ turns: async () => unlevelled, smooth, upright: smooth ? undefined : asLoaded })));
+  }
   // The visual zone above the first MRZ-like lines is OCR'd on a tesseract worker while the
   // recognizer reads them (the ink map's first find is nearly always the answer).
   let viz = vizImage ? null : new VizCache(ctx.pool);
@@ -94,7 +99,7 @@ async function readDocument(ctx: Ctx, image: Buffer, docType?: DocTypeHint, vizI
   for (const [i, look] of looks.entries()) {
     if (best && plausible(best.read)) break;
     const lookViz = i === 0 || vizImage ? viz : new VizCache(ctx.pool);
-    const found = await inkMapRead(ctx, await look.turns(), lookViz, lined, look.smooth, i === 0 ? level : undefined);
+    const found = await inkMapRead(ctx, await look.turns(), lookViz, lined, look.smooth, look.upright);
     // The first look's read is kept even when implausible (its turn may still help locate); a
     // later look replaces it only with a plausible, better read.
     if (found && (i === 0 || plausible(found.read)) && (!best || score(found.read) > score(best.read))) [best, viz] = [found, lookViz];
