@@ -6,6 +6,12 @@ import type { GreyImage } from './image-prep.js';
 import { inkMask } from './ink-mask.js';
 
 const SKEW_WIDTH = 600;
+/**
+ * Gaussian sigma (px at SKEW_WIDTH) the page is smoothed by first: fine stripes at a slant (screen
+ * moiré, guilloché) otherwise make sharper profiles than the text lines and win by 20°; glyphs
+ * stay ink through it.
+ */
+const SKEW_SMOOTH = 0.6;
 const SKEW_RANGE = 30; // degrees either side; a page turned further is a quarter turn plus this
 const SKEW_GAIN = 1.3; // how much sharper the best angle must be than level to turn the page
 const SKEW_INK_DELTA = 24; // grey levels darker than the neighbourhood that count as ink: faint print helps here
@@ -37,7 +43,7 @@ export async function estimateSkew(img: GreyImage): Promise<number> {
 }
 
 async function inkPoints(img: GreyImage): Promise<{ xs: Float32Array; ys: Float32Array; span: number }> {
-  const { mask, width, height } = await inkMask(img, SKEW_WIDTH, SKEW_INK_DELTA);
+  const { mask, width, height } = await inkMask(img, SKEW_WIDTH, SKEW_INK_DELTA, SKEW_SMOOTH);
   const xs: number[] = [], ys: number[] = [];
   for (let i = 0; i < mask.length; i++) {
     // A fixed sub-pixel jitter, so the pixel grid itself does not make 0° and 90° look sharp.
