@@ -24,13 +24,13 @@ export interface MrzRead {
 const MARGIN_Y = 0.4; // of the line height, above and below (training crops: 0.12–0.75)
 const MARGIN_X = 1.0;
 /**
- * A second look when the first read looks like an MRZ but is not valid: the crops drawn 1.25
+ * A wider re-read when the first read looks like an MRZ but is not valid: the crops drawn 1.25
  * times as wide give the network more frames per character, which separates characters blurred
  * together on a low-resolution line. That read is kept only if every check digit passes and it
  * checks better than the first: the check digits, not the network's confidence, choose. (A read
  * passing some checks would stop the reader looking further, at the page's other looks.)
  */
-const SECOND_LOOK_STRETCH = 1.25;
+const REREAD_STRETCH = 1.25;
 /** Mean log-probability per character below which a read is not an MRZ (an upside-down page reads so). */
 export const MRZ_QUALITY = -1.5;
 
@@ -43,7 +43,7 @@ export async function readMrzLines(recognizer: MrzRecognizer, img: GreyImage, bo
   const crops = await Promise.all(boxes.map((b) => cropLine(img, b)));
   const first = bestRead(await recognizer.recognize(crops));
   if (!first || first.parsed.valid || !mrzLike(first)) return first;
-  const second = bestRead(await recognizer.recognize(crops, SECOND_LOOK_STRETCH));
+  const second = bestRead(await recognizer.recognize(crops, REREAD_STRETCH));
   return second && allChecksPass(second) && checksRank(second) > checksRank(first) ? second : first;
 }
 
@@ -95,9 +95,9 @@ function decodeAs(lines: LineProbs[], length: number): MrzRead | null {
 /** How many of the read's check digits pass. */
 export const passing = (r: MrzRead) => Object.values(r.parsed.checks).filter(Boolean).length;
 /**
- * Worth a second look: two check digits passing, or a clean read. Print that is no MRZ (and a
+ * Worth a re-read: two check digits passing, or a clean read. Print that is no MRZ (and a
  * wrong turn) reads poorly and passes a check digit by chance; on the hard and real sets every
- * read the second look put right passed two or more, and most reads passing one were such print.
+ * read the re-read put right passed two or more, and most reads passing one were such print.
  */
 const mrzLike = (r: MrzRead) => passing(r) >= 2 || r.quality > MRZ_QUALITY;
 const allChecksPass = (r: MrzRead) => Object.values(r.parsed.checks).every(Boolean);
