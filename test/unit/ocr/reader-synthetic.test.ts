@@ -222,7 +222,7 @@ describe(`document reader on synthetic documents (${MRZ_FONT_NOTE})`, () => {
     assert.deepEqual(res.mrz?.lines, doc.truth.mrzLines);
   });
 
-  it('takes a second, wider look at lines that look like an MRZ but do not check, and keeps it only if it checks', async () => {
+  it('re-reads lines that look like an MRZ but do not check, drawn wider, and keeps the re-read only if it checks', async () => {
     // Glare, moiré and a low resolution blur the glyphs of an ID card's lines together.
     const doc = await generateDocument({ kind: 'TD1', seed: 5014, hard: true });
     assert.deepEqual(doc.hard, ['mrzGlare', 'moire', 'lowres']);
@@ -238,7 +238,7 @@ describe(`document reader on synthetic documents (${MRZ_FONT_NOTE})`, () => {
     assert.deepEqual(stretches, [1, 1.25]);
     assert.deepEqual(twice?.parsed.lines, doc.truth.mrzLines);
     assert.equal(twice?.parsed.valid, true);
-    // A line group that checks at once gets no second look.
+    // A line group that checks at once gets no re-read.
     stretches.length = 0;
     const clean = await generateDocument({ kind: 'TD1', seed: 31 });
     const cleanImg = await loadOriented(clean.png);
