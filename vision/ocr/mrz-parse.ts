@@ -29,6 +29,9 @@ export interface ParsedMrz {
 
 export interface Span { line: number; start: number; end: number }
 
+/** Every check digit passes (fields may still be malformed: `valid` asks both). */
+export const allChecksPass = (p: Pick<ParsedMrz, 'checks'>): boolean => Object.values(p.checks).every(Boolean);
+
 const FIELD_OF: Record<string, FieldName[]> = {
   lastName: ['surname', 'name'], firstName: ['givenNames', 'name'], documentNumber: ['idNumber'], birthDate: ['birthDate'],
   expirationDate: ['expiryDate'], issuingState: ['issuer'], nationality: ['nationality'], sex: ['sex'], documentCode: ['documentCode'],

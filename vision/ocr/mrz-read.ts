@@ -8,7 +8,7 @@ import { clampRect, type GreyImage, type Rect } from './image-prep.js';
 import { constrainedDecode, greedyDecode, type DecodedLine } from './ctc-decode.js';
 import type { LineProbs, MrzRecognizer } from './mrz-recognizer.js';
 import { FORMATS } from './mrz-formats.js';
-import { formatOf, parseMrz, type ParsedMrz } from './mrz-parse.js';
+import { allChecksPass, formatOf, parseMrz, type ParsedMrz } from './mrz-parse.js';
 import { repairByCheckDigits, settleCountryCodes } from './mrz-repair.js';
 import { raw } from './image-prep.js';
 import type { MrzFormat } from './types.js';
@@ -44,7 +44,7 @@ export async function readMrzLines(recognizer: MrzRecognizer, img: GreyImage, bo
   const first = bestRead(await recognizer.recognize(crops));
   if (!first || first.parsed.valid || !mrzLike(first)) return first;
   const second = bestRead(await recognizer.recognize(crops, REREAD_STRETCH));
-  return second && allChecksPass(second) && checksRank(second) > checksRank(first) ? second : first;
+  return second && allChecksPass(second.parsed) && checksRank(second) > checksRank(first) ? second : first;
 }
 
 function bestRead(probs: LineProbs[]): MrzRead | null {
@@ -100,7 +100,6 @@ export const passing = (r: MrzRead) => Object.values(r.parsed.checks).filter(Boo
  * read the re-read put right passed two or more, and most reads passing one were such print.
  */
 const mrzLike = (r: MrzRead) => passing(r) >= 2 || r.quality > MRZ_QUALITY;
-const allChecksPass = (r: MrzRead) => Object.values(r.parsed.checks).every(Boolean);
 const checksRank = (r: MrzRead) => (r.parsed.valid ? 1000 : 0) + 10 * passing(r);
 const rank = (r: MrzRead) => checksRank(r) + r.quality;
 

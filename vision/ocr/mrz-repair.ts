@@ -8,7 +8,7 @@
 import type { DecodedLine } from './ctc-decode.js';
 import { isCountryCode } from './country-codes.js';
 import { FORMATS } from './mrz-formats.js';
-import { parseMrz, type ParsedMrz } from './mrz-parse.js';
+import { allChecksPass, parseMrz, type ParsedMrz } from './mrz-parse.js';
 import type { MrzFormat } from './types.js';
 
 const UNSEEN = 1e-4; // probability of a character the network did not offer at a position
@@ -79,7 +79,7 @@ export function repairByCheckDigits(lines: DecodedLine[], format: MrzFormat): Pa
     if (cost > MAX_REPAIR_COST) return;
     const texts = lines.map((d, li) => set.reduce((t, e) => (e.line === li ? t.slice(0, e.pos) + e.char + t.slice(e.pos + 1) : t), d.text));
     const p = parseMrz(texts, format);
-    if (p && Object.values(p.checks).every(Boolean)) passing.push({ edits: set, cost });
+    if (p && allChecksPass(p)) passing.push({ edits: set, cost });
   };
   for (const e of edits) tryEdits([e]);
   const cheap = edits.slice(0, 14);

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkDigit, checkDigitMatches } from '../../../vision/ocr/check-digit.js';
 import { mrzDate } from '../../../vision/ocr/mrz-dates.js';
-import { parseMrz } from '../../../vision/ocr/mrz-parse.js';
+import { allChecksPass, parseMrz } from '../../../vision/ocr/mrz-parse.js';
 import { findMrzBlock } from '../../../vision/ocr/mrz-text.js';
 import { repairByCheckDigits, settleCountryCodes } from '../../../vision/ocr/mrz-repair.js';
 import { constrainedDecode, greedyDecode, type DecodedLine } from '../../../vision/ocr/ctc-decode.js';
@@ -74,6 +74,8 @@ describe('MRZ parsing with the mrz package', () => {
     const p = parseMrz(bad)!;
     assert.equal(p.valid, false);
     assert.equal(p.checks.birthDate, false);
+    assert.equal(allChecksPass(p), false);
+    assert.equal(allChecksPass(parseMrz(TD3)!), true);
     assert.deepEqual(p.checkSpans.birthDate, [{ line: 1, start: 19, end: 20 }, { line: 1, start: 13, end: 19 }]);
     assert.equal(parseMrz(['P<UTO', 'L898']), null, 'lines of no known layout');
   });
